@@ -1,0 +1,133 @@
+using System.Collections.Immutable;
+using RemotePoll.Core.Accounts.Commands;
+using RemotePoll.Core.Accounts.Events;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Settings;
+using RemotePoll.Core.Validation;
+
+namespace RemotePoll.Core.Accounts;
+
+/// <summary>
+/// One local account as Remote Poll sees it: its settings, its RPOP and RIMAP records (names are unique per kind,
+/// compared without case) and each record's status. Immutable: <see cref="Process"/> decides, <see cref="Apply"/> changes.
+/// </summary>
+public sealed record AccountState(
+    string Address,
+    AccountSettings Settings,
+    ImmutableSortedDictionary<string, RpopRecord> Rpop,
+    ImmutableSortedDictionary<string, RimapRecord> Rimap,
+    ImmutableDictionary<string, RecordStatus> Status)
+{
+    public static readonly StringComparer NameComparer = StringComparer.OrdinalIgnoreCase;
+    public const int MaxRecordsPerKind = 100;
+
+    public static AccountState Empty(string address) => new(
+        address,
+        AccountSettings.Default,
+        ImmutableSortedDictionary.Create<string, RpopRecord>(NameComparer),
+        ImmutableSortedDictionary.Create<string, RimapRecord>(NameComparer),
+        ImmutableDictionary.Create<string, RecordStatus>(NameComparer));
+
+    public bool HasRecords => !Rpop.IsEmpty || !Rimap.IsEmpty;
+
+    public RecordStatus StatusOf(RecordKind kind, string name) =>
+        Status.TryGetValue(StatusKey(kind, name), out var s) ? s : RecordStatus.Never;
+
+    /// <summary>
+    /// The events that <paramref name="command"/> causes; empty when it changes nothing (a query, or a no-op).
+    /// Throws <see cref="ValidationException"/> naming every bad field; the state is then unchanged.
+    /// </summary>
+    public IReadOnlyList<IAccountEvent> Process(IAccountCommand command, AccountContext ctx) => command switch
+    {
+        SetRpopRecord c => SaveRpop(c.Change, ctx),
+        SetRimapRecord c => SaveRimap(c.Change, ctx),
+        RemoveRecord c => Has(c.Kind, c.Name)
+            ? [new RecordRemoved(c.Kind, CanonicalName(c.Kind, c.Name))]
+            : throw new ValidationException("Name", $"there is no {KindWord(c.Kind)} record '{c.Name}'"),
+        ReplaceRpopRecords c => Replace(RecordKind.Rpop, c.Records.Select(r => r.Name), ctx,
+            (state, i) => state.SaveRpop(c.Records[i] with { Replace = true }, ctx)),
+        ReplaceRimapRecords c => Replace(RecordKind.Rimap, c.Records.Select(r => r.Name), ctx,
+            (state, i) => state.SaveRimap(c.Records[i] with { Replace = true }, ctx)),
+        SetAccountSettings c => c.CanModifyRpop is { } m && m != Settings.CanModifyRpop
+            ? [new AccountSettingsChanged(Settings with { CanModifyRpop = m })]
+            : [],
+        GetAccount or PollRecord => [],
+        _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an account command"),
+    };
+
+    public AccountState Apply(IAccountEvent e) => e switch
+    {
+        RpopRecordSaved s => this with { Rpop = Rpop.Remove(s.Record.Name).Add(s.Record.Name, s.Record) },
+        RimapRecordSaved s => this with { Rimap = Rimap.Remove(s.Record.Name).Add(s.Record.Name, s.Record) },
+        RecordRemoved r => (r.Kind == RecordKind.Rpop
+                ? this with { Rpop = Rpop.Remove(r.Name) }
+                : this with { Rimap = Rimap.Remove(r.Name) })
+            with { Status = Status.Remove(StatusKey(r.Kind, r.Name)) },
+        AccountSettingsChanged s => this with { Settings = s.Settings },
+        PollSucceeded p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
+            StatusOf(p.Kind, p.Name) with { Last = p.At, Error = null, ErrorAt = null, ErrorKind = null, LastMessages = p.Messages, LastBytes = p.Bytes }),
+        PollFailed p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
+            StatusOf(p.Kind, p.Name) with { ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error }),
+        PollSucceeded or PollFailed => this, // the record was removed while it was being polled
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
+    };
+
+    public bool Has(RecordKind kind, string name) => kind == RecordKind.Rpop ? Rpop.ContainsKey(name) : Rimap.ContainsKey(name);
+
+    private string CanonicalName(RecordKind kind, string name) =>
+        kind == RecordKind.Rpop ? Rpop.Keys.First(k => NameComparer.Equals(k, name)) : Rimap.Keys.First(k => NameComparer.Equals(k, name));
+
+    private AccountState WithStatus(RecordKind kind, string name, RecordStatus s) => this with { Status = Status.SetItem(StatusKey(kind, name), s) };
+
+    private static string StatusKey(RecordKind kind, string name) => (kind == RecordKind.Rpop ? "rpop/" : "rimap/") + name;
+
+    private static string KindWord(RecordKind kind) => kind == RecordKind.Rpop ? "RPOP" : "RIMAP";
+
+    private IReadOnlyList<IAccountEvent> SaveRpop(RpopRecordChange change, AccountContext ctx)
+    {
+        Rpop.TryGetValue(change.Name ?? "", out var existing);
+        var record = change.ApplyTo(existing, RecordRules.For(Address, ctx.MainDomain), ctx.Sealer);
+        if (record is null)
+            return existing is null ? [] : [new RecordRemoved(RecordKind.Rpop, existing.Name)];
+        if (existing is null && Rpop.Count >= MaxRecordsPerKind)
+            throw new ValidationException("Name", $"the account already has {MaxRecordsPerKind} RPOP records");
+        // A record keeps the name it was created with; a change spelled in another case updates it.
+        record = record with { Name = existing?.Name ?? record.Name };
+        return record == existing ? [] : [new RpopRecordSaved(record)];
+    }
+
+    private IReadOnlyList<IAccountEvent> SaveRimap(RimapRecordChange change, AccountContext ctx)
+    {
+        Rimap.TryGetValue(change.Name ?? "", out var existing);
+        var record = change.ApplyTo(existing, ctx.Sealer);
+        if (record is null)
+            return existing is null ? [] : [new RecordRemoved(RecordKind.Rimap, existing.Name)];
+        if (existing is null && Rimap.Count >= MaxRecordsPerKind)
+            throw new ValidationException("Name", $"the account already has {MaxRecordsPerKind} RIMAP records");
+        record = record with { Name = existing?.Name ?? record.Name };
+        return record == existing ? [] : [new RimapRecordSaved(record)];
+    }
+
+    /// <summary>A whole-set replacement: every record validated first; absent ones removed; all or nothing.</summary>
+    private IReadOnlyList<IAccountEvent> Replace(RecordKind kind, IEnumerable<string> names, AccountContext ctx,
+        Func<AccountState, int, IReadOnlyList<IAccountEvent>> save)
+    {
+        var list = names.ToList();
+        var dup = list.GroupBy(n => n ?? "", NameComparer).FirstOrDefault(g => g.Count() > 1);
+        if (dup is not null) throw new ValidationException("Name", $"'{dup.Key}' appears more than once");
+        var events = new List<IAccountEvent>();
+        var errors = new List<FieldError>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            try { events.AddRange(save(this, i)); }
+            catch (ValidationException ex) { errors.AddRange(ex.Errors.Select(e => e with { Field = $"{list[i]}: {e.Field}" })); }
+        }
+        if (errors.Count > 0) throw new ValidationException(errors);
+        var existing = kind == RecordKind.Rpop ? Rpop.Keys : Rimap.Keys;
+        foreach (var name in existing.Where(n => !list.Contains(n, NameComparer)))
+            events.Add(new RecordRemoved(kind, name));
+        if (list.Count > MaxRecordsPerKind)
+            throw new ValidationException("Name", $"more than {MaxRecordsPerKind} {KindWord(kind)} records");
+        return events;
+    }
+}

@@ -1,0 +1,6 @@
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Core.Accounts.Events;
+
+/// <summary>A poll ended successfully: Last is set, Error cleared.</summary>
+public sealed record PollSucceeded(RecordKind Kind, string Name, DateTimeOffset At, int Messages, long Bytes) : IAccountEvent;

@@ -1,0 +1,24 @@
+using RemotePoll.Core.Accounts;
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Core.Admin;
+
+/// <summary>Builds the display views of an account: what is shown, never the password.</summary>
+public static class AccountViews
+{
+    public static AccountView Of(AccountState state) => new(
+        state.Address,
+        state.Settings.CanModifyRpop,
+        state.Rpop.Values.Select(r =>
+        {
+            var s = state.StatusOf(RecordKind.Rpop, r.Name);
+            return new RpopRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), true,
+                r.Leave, r.Apop, r.Tls, r.Mailbox, r.Special, s.Last, s.Error, s.ErrorKind?.ToString());
+        }).ToList(),
+        state.Rimap.Values.Select(r =>
+        {
+            var s = state.StatusOf(RecordKind.Rimap, r.Name);
+            return new RimapRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), true,
+                r.Security.ToSpecWord(), r.AuthMethod.ToSpecWord(), r.ListFilter, r.ExtOrder, s.Last, s.Error, s.ErrorKind?.ToString());
+        }).ToList());
+}

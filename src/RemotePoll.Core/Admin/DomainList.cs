@@ -1,0 +1,4 @@
+namespace RemotePoll.Core.Admin;
+
+/// <summary><c>domain list</c>.</summary>
+public sealed record DomainList : IAdminCommand;

@@ -1,0 +1,4 @@
+namespace RemotePoll.Core.Admin;
+
+/// <summary><c>domain show DOMAIN</c>.</summary>
+public sealed record DomainShow(string Domain) : IAdminCommand;

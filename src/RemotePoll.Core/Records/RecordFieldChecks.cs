@@ -1,0 +1,37 @@
+using RemotePoll.Core.Validation;
+
+namespace RemotePoll.Core.Records;
+
+/// <summary>Field rules shared by RPOP and RIMAP records; field names are the spec's words.</summary>
+internal static class RecordFieldChecks
+{
+    public const int MaxAuthName = 255;
+    public const int MaxPassword = 1024;
+    public const int MaxMailbox = 255;
+
+    public static void Common(List<FieldError> errors, string? name, string? authName, string? hostText, string? password,
+        bool passwordRequired, out HostAndPort? host)
+    {
+        if (RecordName.Check(name) is { } n) errors.Add(new FieldError("Name", n));
+        if (FieldChecks.Text(authName, MaxAuthName) is { } a) errors.Add(new FieldError("Account", a));
+        host = null;
+        if (hostText is null) errors.Add(new FieldError("at Host", "is required"));
+        else if ((host = HostAndPort.TryParse(hostText, out var hr)) is null) errors.Add(new FieldError("at Host", $"'{hostText}' {hr}"));
+        if (password is null)
+        {
+            if (passwordRequired) errors.Add(new FieldError("Password", "is required for a new record"));
+        }
+        else if (password.Length == 0) errors.Add(new FieldError("Password", "is empty"));
+        else if (password.Length > MaxPassword) errors.Add(new FieldError("Password", $"is longer than {MaxPassword} characters"));
+        else if (FieldChecks.ControlCharacters(password) is not null) errors.Add(new FieldError("Password", "contains a control character"));
+    }
+
+    public static string? Mailbox(string? mailbox)
+    {
+        if (string.IsNullOrEmpty(mailbox)) return null;
+        if (FieldChecks.Text(mailbox, MaxMailbox) is { } r) return r;
+        foreach (var segment in mailbox.Split('/'))
+            if (segment.Trim().Length == 0) return $"'{mailbox}' has an empty folder name between '/'";
+        return null;
+    }
+}

@@ -1,0 +1,65 @@
+using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Validation;
+
+namespace RemotePoll.Core.Records;
+
+/// <summary>
+/// A create-or-change of one RIMAP record. Null fields keep the stored value (or the default on a new record);
+/// <see cref="Replace"/> makes it a whole record as in SETACCOUNTRIMAPS. The clear-text password is sealed before
+/// anything is persisted.
+/// </summary>
+public sealed record RimapRecordChange(string Name)
+{
+    public const int MaxListFilter = 255;
+
+    public string? Every { get; init; }
+    public string? AuthName { get; init; }
+    public string? Host { get; init; }
+    public string? Password { get; init; }
+    /// <summary>None | STARTTLS | SSL/TLS.</summary>
+    public string? Security { get; init; }
+    /// <summary>Normal | Encrypted.</summary>
+    public string? AuthMethod { get; init; }
+    /// <summary>The IMAP LIST pattern; empty clears it (all folders).</summary>
+    public string? ListFilter { get; init; }
+    /// <summary>A pending Try Now order (extOrder), as in the CommuniGate dictionary.</summary>
+    public DateTimeOffset? ExtOrder { get; init; }
+    public bool Replace { get; init; }
+
+    /// <summary>The record after this change, or null for Never. Throws <see cref="ValidationException"/>.</summary>
+    public RimapRecord? ApplyTo(RimapRecord? existing, ISecretSealer sealer)
+    {
+        var errors = new List<FieldError>();
+        PollEvery? every = null;
+        if (Every is not null && (every = PollEvery.TryParse(Every, out var pr)) is null) errors.Add(new FieldError("Poll Every", pr!));
+        if (every is { IsNever: true }) return errors.Count == 0 ? null : throw new ValidationException(errors);
+
+        var b = Replace ? null : existing;
+        var authName = AuthName ?? existing?.AuthName;
+        var hostText = Host ?? existing?.Host.ToString();
+        RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null, out var host);
+        ConnectionSecurity? security = b?.Security ?? ConnectionSecurity.None;
+        if (Security is not null && (security = RecordEnums.ParseSecurity(Security)) is null)
+            errors.Add(new FieldError("Connection Security", $"'{Security}' is not one of None, STARTTLS, SSL/TLS"));
+        ImapAuthMethod? auth = b?.AuthMethod ?? ImapAuthMethod.Normal;
+        if (AuthMethod is not null && (auth = RecordEnums.ParseAuthMethod(AuthMethod)) is null)
+            errors.Add(new FieldError("Authentication Method", $"'{AuthMethod}' is not one of Normal, Encrypted"));
+        var filter = ListFilter is null ? b?.ListFilter : ListFilter.Length == 0 ? null : ListFilter;
+        if (filter is not null && FieldChecks.Text(filter, MaxListFilter) is { } fr) errors.Add(new FieldError("Filter", fr));
+        if (errors.Count > 0) throw new ValidationException(errors);
+
+        return new RimapRecord(
+            Name,
+            every?.Period ?? existing?.Period ?? PollPeriod.Default,
+            authName!,
+            host!,
+            Password is null ? existing!.Password : sealer.Seal(Password),
+            security!.Value,
+            auth!.Value,
+            filter,
+            ExtOrder ?? existing?.ExtOrder);
+    }
+
+    public override string ToString() =>
+        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Replace = {Replace} }}";
+}

@@ -1,0 +1,68 @@
+using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Validation;
+
+namespace RemotePoll.Core.Records;
+
+/// <summary>
+/// A create-or-change of one RPOP record, as the CLI, the admin API and the CommuniGate SET verbs give it.
+/// Null fields keep the stored value (or the default on a new record); <see cref="Replace"/> makes it a whole
+/// record, as in SETACCOUNTRPOPS, where absent flags are NO and only an absent password keeps the stored one.
+/// The clear-text password lives only in transit: it is sealed before anything is persisted.
+/// </summary>
+public sealed record RpopRecordChange(string Name)
+{
+    public string? Every { get; init; }
+    public string? AuthName { get; init; }
+    public string? Host { get; init; }
+    public string? Password { get; init; }
+    public bool? Leave { get; init; }
+    public bool? Apop { get; init; }
+    public bool? Tls { get; init; }
+    /// <summary>Mailbox name; empty clears it (messages then go through the queue).</summary>
+    public string? Mailbox { get; init; }
+    /// <summary>Special header name or "*"; empty clears it.</summary>
+    public string? Special { get; init; }
+    public bool Replace { get; init; }
+
+    /// <summary>
+    /// The record after this change, or null when Poll Every is Never (the record is removed).
+    /// Throws <see cref="ValidationException"/> naming every bad field; nothing is changed then.
+    /// </summary>
+    public RpopRecord? ApplyTo(RpopRecord? existing, RecordRules rules, ISecretSealer sealer)
+    {
+        var errors = new List<FieldError>();
+        PollEvery? every = null;
+        if (Every is not null && (every = PollEvery.TryParse(Every, out var pr)) is null) errors.Add(new FieldError("Poll Every", pr!));
+        if (every is { IsNever: true }) return errors.Count == 0 ? null : throw new ValidationException(errors);
+
+        var b = Replace ? null : existing;
+        var authName = AuthName ?? existing?.AuthName;
+        var hostText = Host ?? existing?.Host.ToString();
+        RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null, out var host);
+        var mailbox = Mailbox is null ? b?.Mailbox : Mailbox.Length == 0 ? null : Mailbox;
+        if (RecordFieldChecks.Mailbox(mailbox) is { } mr) errors.Add(new FieldError("Mailbox", mr));
+        var special = Special is null ? b?.Special : Special.Length == 0 ? null : Special.Trim();
+        if (special is not null)
+        {
+            if (SpecialHeader.Check(special) is { } sr) errors.Add(new FieldError("Special", sr));
+            else if (!rules.SpecialAllowed)
+                errors.Add(new FieldError("Special", "is allowed only on records of postmaster in the main domain"));
+        }
+        if (errors.Count > 0) throw new ValidationException(errors);
+
+        return new RpopRecord(
+            Name,
+            every?.Period ?? existing?.Period ?? PollPeriod.Default,
+            authName!,
+            host!,
+            Password is null ? existing!.Password : sealer.Seal(Password),
+            Leave ?? b?.Leave ?? false,
+            Apop ?? b?.Apop ?? false,
+            Tls ?? b?.Tls ?? false,
+            mailbox,
+            special);
+    }
+
+    public override string ToString() =>
+        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Replace = {Replace} }}";
+}
