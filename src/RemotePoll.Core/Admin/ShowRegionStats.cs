@@ -1,4 +1,4 @@
 namespace RemotePoll.Core.Admin;
 
 /// <summary>pbm's <c>cluster-sharding region-stats</c>: accounts per shard on each node.</summary>
-public sealed record ShardRegionStats : IAdminCommand;
+public sealed record ShowRegionStats : IAdminCommand;

@@ -1,0 +1,10 @@
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Accounts.Commands;
+
+namespace RemotePoll.Cluster.Accounts;
+
+/// <summary>
+/// An account command on its way to the entity through the shard region, with what the admin API knew of the
+/// directory when it sent it (the main domain decides who may set Special).
+/// </summary>
+public sealed record AccountEnvelope(IAccountCommand Command, string? MainDomain) : IClusterMessage;

@@ -1,0 +1,34 @@
+using System.Collections.Immutable;
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Accounts;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Settings;
+
+namespace RemotePoll.Cluster.Accounts;
+
+/// <summary>
+/// The persisted and transferred form of <see cref="AccountState"/>: plain lists, so the case-insensitive
+/// dictionaries are rebuilt by the domain rather than guessed by a serializer.
+/// </summary>
+public sealed record AccountSnapshot(
+    string Address,
+    AccountSettings Settings,
+    IReadOnlyList<RpopRecord> Rpop,
+    IReadOnlyList<RimapRecord> Rimap,
+    IReadOnlyList<KeyValuePair<string, RecordStatus>> Status) : IClusterMessage
+{
+    public static AccountSnapshot From(AccountState s) =>
+        new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.ToList());
+
+    public AccountState ToState()
+    {
+        var empty = AccountState.Empty(Address);
+        return empty with
+        {
+            Settings = Settings,
+            Rpop = empty.Rpop.AddRange(Rpop.Select(r => KeyValuePair.Create(r.Name, r))),
+            Rimap = empty.Rimap.AddRange(Rimap.Select(r => KeyValuePair.Create(r.Name, r))),
+            Status = empty.Status.AddRange(Status),
+        };
+    }
+}

@@ -1,0 +1,120 @@
+using Akka.Actor;
+using Akka.Event;
+using RemotePoll.Cluster.Accounts;
+using RemotePoll.Cluster.Domains;
+using RemotePoll.Core.Accounts;
+using RemotePoll.Core.Accounts.Commands;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.CommuniGate;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Validation;
+
+namespace RemotePoll.Cluster.Admin;
+
+/// <summary>
+/// The admin API on every node, registered with the ClusterClientReceptionist: it checks each
+/// <see cref="AdminRequest"/>, routes it to the shard region or a singleton, and always answers an <see cref="AdminReply"/>.
+/// </summary>
+public sealed class AdminApi : ReceiveActor
+{
+    public const string Name = "admin-api";
+    public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
+
+    private readonly IActorRef _accounts;
+    private readonly IActorRef _moduleSettings;
+    private readonly IActorRef _directory;
+    private readonly ISecretSealer _sealer;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, ISecretSealer sealer)
+    {
+        _accounts = accounts;
+        _moduleSettings = moduleSettings;
+        _directory = directory;
+        _sealer = sealer;
+        Receive<AdminRequest>(Handle);
+    }
+
+    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, ISecretSealer sealer) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, sealer));
+
+    private void Handle(AdminRequest request)
+    {
+        _log.Debug("admin request {0}", request);
+        var sender = Sender;
+        try
+        {
+            switch (request.Command)
+            {
+                case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
+                case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
+                case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
+                case ShowRegionStats: ClusterAdmin.RegionStats(_accounts, AskTimeout).PipeTo(sender); break;
+                case ModuleShow or ModuleSet: _moduleSettings.Forward(request.Command); break;
+                case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;
+                case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
+                case CgpSetRecords s: ToAccount(CgpSet(s), sender); break;
+                case IAccountCommand c: ToAccount(c, sender); break;
+                default: sender.Tell(AdminReply.Failure($"unknown command {request.Command.GetType().Name}")); break;
+            }
+        }
+        catch (ValidationException ex)
+        {
+            sender.Tell(AdminReply.From(ex));
+        }
+        catch (CgpFormatException ex)
+        {
+            sender.Tell(AdminReply.Failure($"dictionary: {ex.Message}"));
+        }
+    }
+
+    private void ToAccount(IAccountCommand command, IActorRef sender)
+    {
+        var normalized = Normalize(command);
+        Send(normalized).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+    }
+
+    private async Task<AdminReply> Send(IAccountCommand command)
+    {
+        var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain), AskTimeout);
+    }
+
+    private async Task<AdminReply> CgpGet(CgpGetRecords get)
+    {
+        var account = AccountAddress.Normalize(get.Account);
+        var snapshot = await _accounts.Ask<AccountSnapshot>(new FetchAccountState(account), AskTimeout);
+        Func<SealedSecret, string>? unseal = get.WithPasswords ? _sealer.Unseal : null;
+        var dictionary = get.Kind == RecordKind.Rpop
+            ? RecordDictionaries.FromRpop(snapshot.Rpop, unseal)
+            : RecordDictionaries.FromRimap(snapshot.Rimap, unseal);
+        return AdminReply.Success(new CgpText(CgpPrinter.Print(dictionary)));
+    }
+
+    private static IAccountCommand CgpSet(CgpSetRecords set)
+    {
+        var value = CgpParser.Parse(set.Dictionary);
+        return set.Kind == RecordKind.Rpop
+            ? new ReplaceRpopRecords(set.Account, RecordDictionaries.ToRpopChanges(value))
+            : new ReplaceRimapRecords(set.Account, RecordDictionaries.ToRimapChanges(value));
+    }
+
+    /// <summary>The same command addressed to the normalised account (the shard entity id).</summary>
+    private static IAccountCommand Normalize(IAccountCommand c)
+    {
+        var a = AccountAddress.Normalize(c.Account);
+        return c switch
+        {
+            SetRpopRecord x => x with { Account = a },
+            SetRimapRecord x => x with { Account = a },
+            RemoveRecord x => x with { Account = a },
+            ReplaceRpopRecords x => x with { Account = a },
+            ReplaceRimapRecords x => x with { Account = a },
+            SetAccountSettings x => x with { Account = a },
+            GetAccount x => x with { Account = a },
+            PollRecord x => x with { Account = a },
+            _ => throw new ValidationException("command", $"{c.GetType().Name} is not an account command"),
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using Akka.Actor;
+using Akka.Persistence;
+using RemotePoll.Cluster.Persistence;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Settings;
+using RemotePoll.Core.Validation;
+
+namespace RemotePoll.Cluster.Domains;
+
+/// <summary>The local domains (assigned IP addresses, main domain): a persistent cluster singleton.</summary>
+public sealed class DirectoryActor : SnapshottingActor
+{
+    private DomainDirectory _directory = DomainDirectory.Empty;
+
+    public DirectoryActor()
+    {
+        Recover<SnapshotOffer>(o => { if (o.Snapshot is DirectorySnapshot s) _directory = s.ToDirectory(); });
+        Recover<DomainSaved>(e => _directory = _directory.Apply(e.Domain));
+        Command<GetDirectory>(_ => Sender.Tell(Snapshot()));
+        Command<DomainList>(_ => Sender.Tell(AdminReply.Success(new DomainsView(_directory.Domains.Values.ToList()))));
+        Command<DomainShow>(s =>
+        {
+            var name = s.Domain.Trim().TrimEnd('.').ToLowerInvariant();
+            Sender.Tell(_directory.Domains.TryGetValue(name, out var d)
+                ? AdminReply.Success(new DomainsView([d]))
+                : AdminReply.Failure($"domain: '{s.Domain}' is not a known domain"));
+        });
+        Command<DomainSet>(Set);
+    }
+
+    public override string PersistenceId => "directory";
+
+    private DirectorySnapshot Snapshot() => new(_directory.Domains.Values.ToList());
+
+    private void Set(DomainSet set)
+    {
+        DomainSettings domain;
+        try { domain = _directory.Prepare(set.Domain, set.Ips, set.Main); }
+        catch (ValidationException ex) { Sender.Tell(AdminReply.From(ex)); return; }
+        var sender = Sender;
+        Persist(new DomainSaved(domain), e =>
+        {
+            _directory = _directory.Apply(e.Domain);
+            MaybeSnapshot(Snapshot);
+            sender.Tell(AdminReply.Success(new DomainsView([e.Domain])));
+        });
+    }
+}

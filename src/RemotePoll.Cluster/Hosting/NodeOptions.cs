@@ -1,0 +1,27 @@
+namespace RemotePoll.Cluster.Hosting;
+
+/// <summary>What one node is told at start: where its data lives, how it is reached, whom it joins, which database.</summary>
+public sealed record NodeOptions
+{
+    public const string SystemName = "remotepoll";
+    public const int DefaultPort = 4053;
+
+    /// <summary>The data folder: SQLite journal, keys, the embedded Maildir tree.</summary>
+    public string DataDir { get; init; } = "data";
+    /// <summary>The address this node binds and is reached at.</summary>
+    public string Hostname { get; init; } = "127.0.0.1";
+    public int Port { get; init; } = DefaultPort;
+    /// <summary>host:port of seed nodes; empty: this node seeds its own one-node cluster.</summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+    /// <summary>A PostgreSQL connection string; null: SQLite in the data folder.</summary>
+    public string? Database { get; init; }
+    /// <summary>Extra HOCON files, applied over the defaults in order.</summary>
+    public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+
+    public string SqliteFile => Path.Combine(DataDir, "remotepoll.db");
+    public string KeyFile => Path.Combine(DataDir, Secrets.KeyRing.FileName);
+    public string MaildirRoot => Path.Combine(DataDir, "mail");
+
+    public IReadOnlyList<string> SeedAddresses =>
+        (Seeds.Count == 0 ? [$"{Hostname}:{Port}"] : Seeds).Select(s => $"akka.tcp://{SystemName}@{s}").ToList();
+}

@@ -1,0 +1,52 @@
+using Akka.Actor;
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.Client;
+using Akka.Hosting;
+using RemotePoll.Cluster.Accounts;
+using RemotePoll.Cluster.Admin;
+using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Settings;
+using RemotePoll.Core.Secrets;
+
+namespace RemotePoll.Cluster.Hosting;
+
+/// <summary>One extension per capability, composed in <see cref="RemotePollNode.AddRemotePoll"/>.</summary>
+public static class RemotePollActors
+{
+    /// <summary>Shards are fixed for the life of a cluster: never change this number on a running deployment.</summary>
+    public const int ShardCount = 100;
+
+    public static AkkaConfigurationBuilder AddAccountSharding(this AkkaConfigurationBuilder builder, ISecretSealer sealer) =>
+        builder.WithShardRegion<AccountRegion>(
+            "accounts",
+            address => AccountEntity.Props(address, sealer),
+            new AccountMessageExtractor(ShardCount),
+            new ShardOptions
+            {
+                StateStoreMode = StateStoreMode.DData,
+                RememberEntities = true,
+                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                ShouldPassivateIdleEntities = false,
+            });
+
+    public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder) =>
+        builder.WithSingleton<ModuleSettingsActor>("module-settings", Props.Create(() => new ModuleSettingsActor()));
+
+    public static AkkaConfigurationBuilder AddDirectory(this AkkaConfigurationBuilder builder) =>
+        builder.WithSingleton<DirectoryActor>("directory", Props.Create(() => new DirectoryActor()));
+
+    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer) =>
+        builder
+            .WithClusterClientReceptionist()
+            .WithActors((system, registry) =>
+            {
+                var api = system.ActorOf(AdminApi.Props(
+                    registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(), registry.Get<DirectoryActor>(), sealer), AdminApi.Name);
+                ClusterClientReceptionist.Get(system).RegisterService(api);
+                registry.Register<AdminApi>(api);
+            });
+}
+
+/// <summary>Registry key of the account shard region.</summary>
+public sealed class AccountRegion;

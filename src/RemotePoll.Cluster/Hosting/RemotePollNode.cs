@@ -1,0 +1,32 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Configuration;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Secrets;
+
+namespace RemotePoll.Cluster.Hosting;
+
+/// <summary>The whole node on one screen: HOCON, serialization, remoting, clustering, persistence and the actors.</summary>
+public static class RemotePollNode
+{
+    public static AkkaConfigurationBuilder AddRemotePoll(this AkkaConfigurationBuilder builder, NodeOptions options, ISecretSealer sealer)
+    {
+        foreach (var file in options.ConfigFiles.Reverse())
+            builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(file)), HoconAddMode.Prepend);
+        return builder
+            .AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
+            .WithRemoting(options.Hostname, options.Port)
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = options.SeedAddresses.ToArray(),
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .AddRemotePollPersistence(options)
+            .AddModuleSettings()
+            .AddDirectory()
+            .AddAccountSharding(sealer)
+            .AddAdminApi(sealer);
+    }
+}

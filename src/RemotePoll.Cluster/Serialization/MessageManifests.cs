@@ -1,0 +1,67 @@
+using RemotePoll.Cluster.Accounts;
+using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Settings;
+using RemotePoll.Core.Accounts.Commands;
+using RemotePoll.Core.Accounts.Events;
+using RemotePoll.Core.Admin;
+
+namespace RemotePoll.Cluster.Serialization;
+
+/// <summary>
+/// Every type that is persisted or crosses a process, with its manifest: a stable name written into the journal
+/// and onto the wire. A manifest is never renamed or reused; a changed shape gets a new one (".v2").
+/// </summary>
+public static class MessageManifests
+{
+    public static readonly IReadOnlyList<(Type Type, string Manifest)> All =
+    [
+        // account events (journal)
+        (typeof(RpopRecordSaved), "ev.rpop-saved"),
+        (typeof(RimapRecordSaved), "ev.rimap-saved"),
+        (typeof(RecordRemoved), "ev.record-removed"),
+        (typeof(AccountSettingsChanged), "ev.account-settings"),
+        (typeof(PollSucceeded), "ev.poll-succeeded"),
+        (typeof(PollFailed), "ev.poll-failed"),
+        // cluster messages, events and snapshots
+        (typeof(AccountEnvelope), "msg.account-envelope"),
+        (typeof(FetchAccountState), "msg.fetch-account"),
+        (typeof(AccountSnapshot), "snap.account"),
+        (typeof(ModuleSettingsChanged), "ev.module-settings"),
+        (typeof(DomainSaved), "ev.domain-saved"),
+        (typeof(DirectorySnapshot), "snap.directory"),
+        (typeof(GetDirectory), "msg.get-directory"),
+        // admin protocol
+        (typeof(AdminRequest), "admin.request"),
+        (typeof(AdminReply), "admin.reply"),
+        (typeof(ClusterShow), "admin.cluster-show"),
+        (typeof(ClusterLeave), "admin.cluster-leave"),
+        (typeof(ClusterDown), "admin.cluster-down"),
+        (typeof(ShowRegionStats), "admin.region-stats"),
+        (typeof(ModuleShow), "admin.module-show"),
+        (typeof(ModuleSet), "admin.module-set"),
+        (typeof(DomainList), "admin.domain-list"),
+        (typeof(DomainShow), "admin.domain-show"),
+        (typeof(DomainSet), "admin.domain-set"),
+        (typeof(CgpGetRecords), "admin.cgp-get"),
+        (typeof(CgpSetRecords), "admin.cgp-set"),
+        (typeof(SetRpopRecord), "admin.rpop-set"),
+        (typeof(SetRimapRecord), "admin.rimap-set"),
+        (typeof(RemoveRecord), "admin.record-remove"),
+        (typeof(ReplaceRpopRecords), "admin.rpop-replace"),
+        (typeof(ReplaceRimapRecords), "admin.rimap-replace"),
+        (typeof(SetAccountSettings), "admin.account-set"),
+        (typeof(GetAccount), "admin.account-show"),
+        (typeof(PollRecord), "admin.record-poll"),
+        (typeof(Done), "result.done"),
+        (typeof(ClusterView), "result.cluster"),
+        (typeof(RegionStatsView), "result.region-stats"),
+        (typeof(ModuleSettingsView), "result.module"),
+        (typeof(DomainsView), "result.domains"),
+        (typeof(CgpText), "result.cgp"),
+        (typeof(AccountView), "result.account"),
+    ];
+
+    /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>
+    public static readonly IReadOnlyList<Type> BoundTypes =
+        [typeof(IClusterMessage), typeof(IAccountEvent), typeof(IAdminCommand), typeof(IAdminResult), typeof(AdminRequest), typeof(AdminReply)];
+}
