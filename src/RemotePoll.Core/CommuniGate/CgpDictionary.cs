@@ -15,18 +15,21 @@ public sealed record CgpDictionary : CgpValue
     /// <summary>Copies <paramref name="entries"/>, keeping their order.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="entries"/>, a key or a value is null.</exception>
     /// <exception cref="ArgumentException">A key appears twice, or holds a zero character or an unpaired surrogate.</exception>
-    public CgpDictionary(params IEnumerable<KeyValuePair<string, CgpValue>> entries)
+    public CgpDictionary(IEnumerable<KeyValuePair<string, CgpValue>> entries)
     {
         ArgumentNullException.ThrowIfNull(entries);
         this.entries = new OrderedDictionary<string, CgpValue>(StringComparer.Ordinal);
-        foreach (var (key, value) in entries)
-        {
-            ArgumentNullException.ThrowIfNull(key, nameof(entries));
-            ArgumentNullException.ThrowIfNull(value, nameof(entries));
-            CgpSyntax.ThrowIfNotText(key, nameof(entries));
-            if (!this.entries.TryAdd(key, value))
-                throw new ArgumentException($"The key '{key}' appears twice; CommuniGate dictionary keys are unique.", nameof(entries));
-        }
+        foreach (var (key, value) in entries) Add(key, value);
+        Entries = new ReadOnlyDictionary<string, CgpValue>(this.entries);
+    }
+
+    /// <summary>Takes the pairs in order: <c>new CgpDictionary(("domain", "pop.example.com"), ("leave", "YES"))</c>.</summary>
+    /// <exception cref="ArgumentNullException">A key or a value is null.</exception>
+    /// <exception cref="ArgumentException">A key appears twice, or holds a zero character or an unpaired surrogate.</exception>
+    public CgpDictionary(params ReadOnlySpan<(string Key, CgpValue Value)> entries)
+    {
+        this.entries = new OrderedDictionary<string, CgpValue>(entries.Length, StringComparer.Ordinal);
+        foreach (var (key, value) in entries) Add(key, value);
         Entries = new ReadOnlyDictionary<string, CgpValue>(this.entries);
     }
 
@@ -59,6 +62,15 @@ public sealed record CgpDictionary : CgpValue
     {
         value = entries.TryGetValue(key, out var found) ? found as CgpDictionary : null;
         return value is not null;
+    }
+
+    private void Add(string key, CgpValue value)
+    {
+        ArgumentNullException.ThrowIfNull(key, "entries");
+        ArgumentNullException.ThrowIfNull(value, "entries");
+        CgpSyntax.ThrowIfNotText(key, "entries");
+        if (!entries.TryAdd(key, value))
+            throw new ArgumentException($"The key '{key}' appears twice; CommuniGate dictionary keys are unique.", "entries");
     }
 
     public bool Equals(CgpDictionary? other)

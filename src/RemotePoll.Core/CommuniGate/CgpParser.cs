@@ -166,7 +166,7 @@ public static class CgpParser
             while (pos < text.Length && char.IsAsciiDigit(text[pos])) pos++;
             var digits = text.AsSpan(start, pos - start);
             if (!long.TryParse(digits, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var number))
-                throw Error(start, $"expected a number from {long.MinValue} to {long.MaxValue}, found #{Shorten(digits.ToString())}");
+                throw Error(start - 1, $"expected a number from {long.MinValue} to {long.MaxValue}, found #{Shorten(digits.ToString())}");
             ExpectEndOfToken("the number");
             return new CgpNumber(number);
         }
