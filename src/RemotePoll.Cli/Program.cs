@@ -1,1 +1,3 @@
-return 0;
+using RemotePoll.Cli;
+
+return await Rpoll.RunAsync(args, Console.In, Console.Out, Console.Error);

@@ -15,8 +15,14 @@ public sealed record NodeOptions
     public IReadOnlyList<string> Seeds { get; init; } = [];
     /// <summary>A PostgreSQL connection string; null: SQLite in the data folder.</summary>
     public string? Database { get; init; }
+    /// <summary>The folder of the HOCON defaults (node.conf, sqlite.conf, postgres.conf).</summary>
+    public string HoconDir { get; init; } = Path.Combine(AppContext.BaseDirectory, "hocon");
     /// <summary>Extra HOCON files, applied over the defaults in order.</summary>
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];
+
+    /// <summary>The HOCON files in force, lowest precedence first.</summary>
+    public IReadOnlyList<string> HoconFiles =>
+        [Path.Combine(HoconDir, "node.conf"), Path.Combine(HoconDir, Database is null ? "sqlite.conf" : "postgres.conf"), .. ConfigFiles];
 
     public string SqliteFile => Path.Combine(DataDir, "remotepoll.db");
     public string KeyFile => Path.Combine(DataDir, Secrets.KeyRing.FileName);

@@ -1,4 +1,3 @@
-using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Persistence.Sql.Hosting;
 using LinqToDB;
@@ -7,8 +6,8 @@ using Microsoft.Data.Sqlite;
 namespace RemotePoll.Cluster.Hosting;
 
 /// <summary>
-/// Akka.Persistence.Sql: SQLite in the data folder (the embedded default, one node, WAL, journal parallelism 1)
-/// or PostgreSQL for a cluster. Tables are created on first start.
+/// Akka.Persistence.Sql: SQLite in the data folder (the embedded default, one node, WAL; hocon/sqlite.conf)
+/// or PostgreSQL for a cluster (hocon/postgres.conf). Tables are created on first start.
 /// </summary>
 public static class PersistenceSetup
 {
@@ -23,11 +22,6 @@ public static class PersistenceSetup
         var connection = new SqliteConnectionStringBuilder { DataSource = options.SqliteFile, Pooling = true }.ToString();
         EnableWal(connection);
         builder.WithSqlPersistence(connection, ProviderName.SQLiteMS);
-        // One writer: SQLite serialises writes anyway, and parallel writers would only fight over the lock.
-        builder.AddHocon(ConfigurationFactory.ParseString("""
-            akka.persistence.journal.sql.parallelism = 1
-            akka.persistence.journal.sql.buffer-size = 20000
-            """), HoconAddMode.Prepend);
         return builder;
     }
 

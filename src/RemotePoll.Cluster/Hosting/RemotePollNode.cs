@@ -13,7 +13,7 @@ public static class RemotePollNode
 {
     public static AkkaConfigurationBuilder AddRemotePoll(this AkkaConfigurationBuilder builder, NodeOptions options, ISecretSealer sealer)
     {
-        foreach (var file in options.ConfigFiles.Reverse())
+        foreach (var file in options.HoconFiles) // each prepended over the ones before
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(file)), HoconAddMode.Prepend);
         return builder
             .AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Net.Sockets;
+using Akka.Actor;
+using Akka.Cluster.Tools.Client;
+using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Configuration;
+using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Cli;
+
+/// <summary>
+/// A connection to the admin API of a cluster through Akka's ClusterClient: a small remote-only ActorSystem with
+/// the nodes' serializer set-up, whose client finds the receptionist at the contact node.
+/// </summary>
+public sealed class AdminClient : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    private readonly ActorSystem _system;
+    private readonly IActorRef _client;
+
+    private AdminClient(ActorSystem system, IActorRef client)
+    {
+        _system = system;
+        _client = client;
+    }
+
+    public static AdminClient Connect(HostAndPort contact)
+    {
+        var local = LocalAddressFor(contact.Host);
+        var config = ConfigurationFactory.ParseString($$"""
+                akka {
+                  loglevel = ERROR
+                  stdout-loglevel = OFF
+                  log-dead-letters = off
+                  log-dead-letters-during-shutdown = off
+                  actor.provider = remote
+                  remote.dot-netty.tcp { hostname = "{{local}}", port = 0 }
+                  remote.dot-netty.tcp.maximum-frame-size = 4 MiB
+                  cluster.client {
+                    initial-contacts = ["akka.tcp://{{NodeOptions.SystemName}}@{{contact}}/system/receptionist"]
+                    establishing-get-contacts-interval = 1s
+                    reconnect-timeout = 30s
+                  }
+                }
+                """)
+            .WithFallback(SerializationConfig.Hocon)
+            .WithFallback(ClusterClientReceptionist.DefaultConfig())
+            .WithFallback(DistributedPubSub.DefaultConfig());
+        var system = ActorSystem.Create("rpoll-cli", config);
+        var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system)), "client");
+        return new AdminClient(system, client);
+    }
+
+    /// <summary>Sends one request; throws <see cref="TimeoutException"/> when no node answers in time.</summary>
+    public async Task<AdminReply> SendAsync(AdminRequest request)
+    {
+        try
+        {
+            return await _client.Ask<AdminReply>(new ClusterClient.Send("/user/" + "admin-api", request, localAffinity: true), Timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            throw new TimeoutException($"no answer from the cluster within {Timeout.TotalSeconds:0} s");
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await _system.Terminate();
+
+    /// <summary>The local address the contact can reach us at: loopback for a loopback contact, else the routed one.</summary>
+    private static string LocalAddressFor(string host)
+    {
+        if (Environment.GetEnvironmentVariable("RPOLL_CLI_HOSTNAME") is { Length: > 0 } h) return h;
+        if (host == "localhost" || (IPAddress.TryParse(host, out var ip) && IPAddress.IsLoopback(ip))) return "127.0.0.1";
+        try
+        {
+            using var s = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            s.Connect(host, 9);
+            return ((IPEndPoint)s.LocalEndPoint!).Address.ToString();
+        }
+        catch (SocketException)
+        {
+            return "0.0.0.0";
+        }
+    }
+}

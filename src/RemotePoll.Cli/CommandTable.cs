@@ -1,0 +1,114 @@
+using RemotePoll.Core.Accounts.Commands;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Cli;
+
+/// <summary>
+/// The palettes and verbs of <c>rpoll</c>, in pbm's style: <c>rpoll [HOST:PORT] PALETTE VERB [args] [--json]</c>.
+/// </summary>
+public static class CommandTable
+{
+    public const string Help = """
+        usage: rpoll [HOST:PORT] PALETTE VERB [ARGS] [--json] [--token TOKEN]
+          contact: HOST:PORT of any node (default 127.0.0.1:4053, or RPOLL_CONTACT); no command: interactive prompt
+
+          cluster show | leave ADDRESS | down ADDRESS
+          cluster-sharding region-stats
+          module show | set KEY VALUE
+                 keys: log, processes, use-apop, source-ip, use-domain-ips, delay-failed-hosts, delay-failed-account, allow-self-poll
+          domain list | show DOMAIN | set DOMAIN [--ip ADDR]... [--main yes|no]
+          account show ACCOUNT | set ACCOUNT [--can-modify-rpop yes|no]
+          rpop list ACCOUNT
+          rpop set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
+                   [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*]
+          rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
+          rimap list ACCOUNT
+          rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
+                    [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN]
+          rimap remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
+          cgp GETACCOUNTRPOPS ACCOUNT [--with-passwords] | SETACCOUNTRPOPS ACCOUNT DICTIONARY|-
+          cgp GETACCOUNTRIMAPS ACCOUNT [--with-passwords] | SETACCOUNTRIMAPS ACCOUNT DICTIONARY|-
+        """;
+
+    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json"];
+
+    /// <summary>Parses PALETTE VERB ARGS; <paramref name="readSecret"/> reads a password when --password-stdin is given.</summary>
+    public static CliCommand Parse(IReadOnlyList<string> words, Func<string> readSecret, Func<string> readStdin)
+    {
+        if (words.Count < 2) throw new UsageException(words.Count == 0 ? "a palette is missing (see 'rpoll help')" : $"{words[0]}: a verb is missing");
+        var palette = words[0].ToLowerInvariant();
+        var verb = palette == "cgp" ? words[1].ToUpperInvariant() : words[1].ToLowerInvariant();
+        var name = $"{palette} {verb}";
+        var a = new ArgumentReader(name, words.Skip(2).ToList(), Flags);
+        CliCommand c = (palette, verb) switch
+        {
+            ("cluster", "show") => new(new ClusterShow()),
+            ("cluster", "leave") => new(new ClusterLeave(a.Positional("ADDRESS"))),
+            ("cluster", "down") => new(new ClusterDown(a.Positional("ADDRESS"))),
+            ("cluster-sharding", "region-stats") => new(new ShowRegionStats()),
+            ("module", "show") => new(new ModuleShow()),
+            ("module", "set") => new(new ModuleSet(a.Positional("KEY"), a.Positional("VALUE"))),
+            ("domain", "list") => new(new DomainList()),
+            ("domain", "show") => new(new DomainShow(a.Positional("DOMAIN"))),
+            ("domain", "set") => new(new DomainSet(a.Positional("DOMAIN"), a.Options("--ip") is { Count: > 0 } ips ? ips : null, a.YesNo("--main"))),
+            ("account", "show") => new(new GetAccount(a.Positional("ACCOUNT"))),
+            ("account", "set") => new(new SetAccountSettings(a.Positional("ACCOUNT"), a.YesNo("--can-modify-rpop"))),
+            ("rpop", "list") => new(new GetAccount(a.Positional("ACCOUNT")), CliView.RpopRecords),
+            ("rpop", "set") => new(RpopSet(a, readSecret)),
+            ("rpop", "remove") => new(new RemoveRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"))),
+            ("rpop", "poll") => new(new PollRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"), a.Flag("--wait"))),
+            ("rimap", "list") => new(new GetAccount(a.Positional("ACCOUNT")), CliView.RimapRecords),
+            ("rimap", "set") => new(RimapSet(a, readSecret)),
+            ("rimap", "remove") => new(new RemoveRecord(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Positional("NAME"))),
+            ("rimap", "poll") => new(new PollRecord(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Positional("NAME"), a.Flag("--wait"))),
+            ("cgp", "GETACCOUNTRPOPS") => new(new CgpGetRecords(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Flag("--with-passwords"))),
+            ("cgp", "GETACCOUNTRIMAPS") => new(new CgpGetRecords(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Flag("--with-passwords"))),
+            ("cgp", "SETACCOUNTRPOPS") => new(new CgpSetRecords(a.Positional("ACCOUNT"), RecordKind.Rpop, Dictionary(a, readStdin))),
+            ("cgp", "SETACCOUNTRIMAPS") => new(new CgpSetRecords(a.Positional("ACCOUNT"), RecordKind.Rimap, Dictionary(a, readStdin))),
+            _ => throw new UsageException($"'{name}' is not a command (see 'rpoll help')"),
+        };
+        a.EnsureAllUsed();
+        return c;
+    }
+
+    private static SetRpopRecord RpopSet(ArgumentReader a, Func<string> readSecret)
+    {
+        var account = a.Positional("ACCOUNT");
+        var change = new RpopRecordChange(a.Positional("NAME"))
+        {
+            Host = a.Option("--host"),
+            AuthName = a.Option("--user"),
+            Every = a.Option("--every"),
+            Leave = a.YesNo("--leave"),
+            Tls = a.YesNo("--tls"),
+            Apop = a.YesNo("--apop"),
+            Mailbox = a.Option("--mailbox"),
+            Special = a.Option("--special"),
+            Password = a.Flag("--password-stdin") ? readSecret() : null,
+        };
+        return new SetRpopRecord(account, change);
+    }
+
+    private static SetRimapRecord RimapSet(ArgumentReader a, Func<string> readSecret)
+    {
+        var account = a.Positional("ACCOUNT");
+        var change = new RimapRecordChange(a.Positional("NAME"))
+        {
+            Host = a.Option("--host"),
+            AuthName = a.Option("--user"),
+            Every = a.Option("--every"),
+            Security = a.Option("--security"),
+            AuthMethod = a.Option("--auth"),
+            ListFilter = a.Option("--filter"),
+            Password = a.Flag("--password-stdin") ? readSecret() : null,
+        };
+        return new SetRimapRecord(account, change);
+    }
+
+    private static string Dictionary(ArgumentReader a, Func<string> readStdin)
+    {
+        var d = a.Positional("DICTIONARY");
+        return d == "-" ? readStdin() : d;
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Admin;
+
+namespace RemotePoll.Cli;
+
+/// <summary>Renders admin replies: aligned tables for people, JSON for scripts. Never a password: replies carry none.</summary>
+public static class Output
+{
+    private static readonly JsonSerializerOptions Json = new(RemotePollSerializer.Options) { WriteIndented = true };
+
+    public static string Render(IAdminResult result, CliView view, bool json)
+    {
+        object shown = (result, view) switch
+        {
+            (AccountView a, CliView.RpopRecords) => a.Rpop,
+            (AccountView a, CliView.RimapRecords) => a.Rimap,
+            _ => result,
+        };
+        if (json) return JsonSerializer.Serialize(shown, shown.GetType(), Json);
+        return shown switch
+        {
+            Done d => d.Message,
+            CgpText t => t.Text,
+            ModuleSettingsView m => Table(["KEY", "VALUE"], m.Settings.ToPairs().Select(p => new[] { p.Key, p.Value })),
+            DomainsView d => Table(["DOMAIN", "MAIN", "ASSIGNED IPS"], d.Domains.Select(x => new[] { x.Name, x.IsMain ? "yes" : "no", string.Join(",", x.AssignedIps) })),
+            ClusterView c => $"self: {c.SelfAddress}\nleader: {c.Leader ?? "-"}\n" +
+                Table(["ADDRESS", "STATUS", "REACHABLE", "ROLES"], c.Members.Select(m => new[] { m.Address, m.Status, m.Reachable ? "yes" : "no", string.Join(",", m.Roles) })),
+            RegionStatsView r => Table(["NODE", "SHARD", "ACCOUNTS"], r.Rows.Select(x => new[] { x.Node, x.Shard, x.Accounts.ToString(CultureInfo.InvariantCulture) })),
+            IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
+            IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
+            AccountView a => $"account: {a.Address}\nCanModifyRPOP: {(a.CanModifyRpop ? "yes" : "no")}\n\nRPOP records:\n{RpopTable(a.Rpop)}\n\nRIMAP records:\n{RimapTable(a.Rimap)}",
+            _ => JsonSerializer.Serialize(shown, shown.GetType(), Json),
+        };
+    }
+
+    public static string RenderError(AdminReply reply, bool json) =>
+        json ? JsonSerializer.Serialize(new { error = reply.Error, fields = reply.FieldErrors }, Json) : reply.Error ?? "error";
+
+    private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST"],
+            records.Select(r => new[]
+            {
+                r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
+                Last(r.Last, r.Error, r.ErrorKind),
+            }));
+
+    private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR"],
+            records.Select(r => new[]
+            {
+                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
+                r.Last is { } l ? Time(l) : "never", r.Error is null ? "-" : $"{r.ErrorKind}: {r.Error}",
+            }));
+
+    /// <summary>The spec's Last: the time of the last success, or the error code when the last attempt failed.</summary>
+    private static string Last(DateTimeOffset? last, string? error, string? kind) =>
+        error is not null ? $"{kind}: {error}" : last is { } l ? Time(l) : "never";
+
+    private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static string YesNo(bool b) => b ? "yes" : "no";
+
+    private static string Table(string[] header, IEnumerable<string[]> rows)
+    {
+        var all = rows.Prepend(header).ToList();
+        if (all.Count == 1) return string.Join("  ", header) + "\n(none)";
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        var sb = new StringBuilder();
+        foreach (var row in all)
+            sb.AppendLine(string.Join("  ", row.Select((c, i) => i == row.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
+        return sb.ToString().TrimEnd('\n');
+    }
+}

@@ -1,0 +1,124 @@
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Cli;
+
+/// <summary>
+/// The operator CLI: <c>rpoll [HOST:PORT] PALETTE VERB [args] [--json]</c>; with no command, an interactive prompt.
+/// Exit codes: 0 done, 1 refused by the cluster, 2 bad command line, 3 cluster not reachable.
+/// </summary>
+public static class Rpoll
+{
+    public const int Ok = 0, Refused = 1, BadUsage = 2, Unreachable = 3;
+
+    public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        var words = args.ToList();
+        var json = words.Remove("--json");
+        string? token;
+        HostAndPort contact;
+        try
+        {
+            token = TakeOption(words, "--token") ?? Environment.GetEnvironmentVariable("RPOLL_TOKEN") ?? ReadTokenFile();
+            var contactText = words.Count > 0 && HostAndPort.TryParse(words[0], out _) is { Port: not null } ? words[0] : null;
+            if (contactText is not null) words.RemoveAt(0);
+            contactText ??= Environment.GetEnvironmentVariable("RPOLL_CONTACT") is { Length: > 0 } e ? e : "127.0.0.1:4053";
+            contact = HostAndPort.TryParse(contactText, out var reason) is { Port: not null } hp ? hp
+                : throw new UsageException($"contact: '{contactText}' is not HOST:PORT{(reason is null ? "" : ": " + reason)}");
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return BadUsage;
+        }
+
+        if (words is ["help"] or ["--help"] or ["-h"]) { await stdout.WriteLineAsync(CommandTable.Help); return Ok; }
+
+        await using var client = AdminClient.Connect(contact);
+        if (words.Count > 0) return await RunOneAsync(client, words, json, token, stdin, stdout, stderr, interactive: false);
+
+        await stdout.WriteLineAsync($"rpoll connected to {contact}; 'help' lists the commands, 'exit' leaves.");
+        while (true)
+        {
+            await stdout.WriteAsync("rpoll> ");
+            await stdout.FlushAsync();
+            var line = await stdin.ReadLineAsync();
+            if (line is null || line.Trim() is "exit" or "quit") return Ok;
+            List<string> lineWords;
+            try { lineWords = CommandLineSplitter.Split(line); }
+            catch (UsageException ex) { await stderr.WriteLineAsync($"rpoll: {ex.Message}"); continue; }
+            if (lineWords.Count == 0) continue;
+            if (lineWords is ["help"]) { await stdout.WriteLineAsync(CommandTable.Help); continue; }
+            var lineJson = lineWords.Remove("--json") || json;
+            await RunOneAsync(client, lineWords, lineJson, token, stdin, stdout, stderr, interactive: true);
+        }
+    }
+
+    private static async Task<int> RunOneAsync(AdminClient client, List<string> words, bool json, string? token,
+        TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
+    {
+        CliCommand command;
+        try
+        {
+            command = CommandTable.Parse(words,
+                readSecret: () => ReadSecret(stdin, stdout, interactive),
+                readStdin: () => stdin.ReadToEnd());
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return BadUsage;
+        }
+
+        AdminReply reply;
+        try
+        {
+            reply = await client.SendAsync(new AdminRequest(token, command.Command));
+        }
+        catch (TimeoutException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return Unreachable;
+        }
+        if (!reply.Ok)
+        {
+            var text = Output.RenderError(reply, json);
+            await (json ? stdout : stderr).WriteLineAsync(json ? text : $"rpoll: {text}");
+            return Refused;
+        }
+        await stdout.WriteLineAsync(Output.Render(reply.Result!, command.View, json));
+        return Ok;
+    }
+
+    private static string ReadSecret(TextReader stdin, TextWriter stdout, bool interactive)
+    {
+        if (interactive && !Console.IsInputRedirected)
+        {
+            stdout.Write("Password: ");
+            stdout.Flush();
+            var chars = new List<char>();
+            for (ConsoleKeyInfo k; (k = Console.ReadKey(intercept: true)).Key != ConsoleKey.Enter;)
+                if (k.Key == ConsoleKey.Backspace) { if (chars.Count > 0) chars.RemoveAt(chars.Count - 1); }
+                else chars.Add(k.KeyChar);
+            stdout.WriteLine();
+            return new string(chars.ToArray());
+        }
+        return stdin.ReadLine() ?? throw new UsageException("--password-stdin: standard input is empty");
+    }
+
+    private static string? TakeOption(List<string> words, string name)
+    {
+        var i = words.IndexOf(name);
+        if (i < 0) return null;
+        if (i + 1 >= words.Count) throw new UsageException($"{name} needs a value");
+        var value = words[i + 1];
+        words.RemoveRange(i, 2);
+        return value;
+    }
+
+    private static string? ReadTokenFile()
+    {
+        var path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".rpoll", "token");
+        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
+    }
+}
