@@ -1,0 +1,168 @@
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Hosting.TestKit;
+using Microsoft.Data.Sqlite;
+using RemotePoll.Cluster.Accounts;
+using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Secrets;
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Accounts.Commands;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Secrets;
+
+namespace RemotePoll.Cluster.Tests.Accounts;
+
+/// <summary>The account entity on the real SQLite journal with the real serializer: commands, events, recovery.</summary>
+public sealed class AccountEntityTests : TestKit, IDisposable
+{
+    private const string Account = "john@example.com";
+    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-entity-").FullName;
+    private readonly AesGcmSecretSealer _sealer;
+
+    public AccountEntityTests()
+    {
+        _sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName));
+    }
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
+            .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
+
+    private IActorRef Entity() => Sys.ActorOf(AccountEntity.Props(Account, _sealer));
+
+    private async Task<AdminReply> Send(IActorRef entity, IAccountCommand command, string? mainDomain = null) =>
+        await entity.Ask<AdminReply>(new AccountEnvelope(command, mainDomain), TimeSpan.FromSeconds(10));
+
+    private static SetRpopRecord Home(string? password = "s3cret-Pass") => new(Account, new RpopRecordChange("home")
+    {
+        Host = "pop.example.com:1110", AuthName = "john", Password = password, Leave = true, Every = "5m",
+    });
+
+    private async Task<AccountView> View(IActorRef entity) => (AccountView)(await Send(entity, new GetAccount(Account))).Result!;
+
+    private async Task<IActorRef> Restart(IActorRef entity)
+    {
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity);
+        return Entity();
+    }
+
+    [Fact]
+    public async Task Saved_record_is_shown_without_its_password_and_survives_a_restart()
+    {
+        var entity = Entity();
+        var reply = await Send(entity, Home());
+        Assert.True(reply.Ok, reply.Error);
+        Assert.Contains("RPOP record 'home' saved", ((Done)reply.Result!).Message);
+
+        entity = await Restart(entity);
+        var view = await View(entity);
+        var r = Assert.Single(view.Rpop);
+        Assert.Equal(("home", "5m", "john", "pop.example.com:1110", true), (r.Name, r.Every, r.AuthName, r.Host, r.Leave));
+        Assert.True(r.HasPassword);
+        Assert.DoesNotContain("s3cret-Pass", System.Text.Json.JsonSerializer.Serialize(view, RemotePollSerializer.Options));
+    }
+
+    [Fact]
+    public async Task Password_is_sealed_in_the_journal_and_opens_with_the_key()
+    {
+        var entity = Entity();
+        Assert.True((await Send(entity, Home())).Ok);
+        var snapshot = await entity.Ask<AccountSnapshot>(new FetchAccountState(Account), TimeSpan.FromSeconds(5));
+        Assert.Equal("s3cret-Pass", _sealer.Unseal(snapshot.Rpop[0].Password));
+
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(_data, "remotepoll.db")}");
+        await db.OpenAsync();
+        var cmd = db.CreateCommand();
+        cmd.CommandText = "SELECT manifest, payload FROM journal";
+        await using var rows = await cmd.ExecuteReaderAsync();
+        var seen = 0;
+        while (await rows.ReadAsync())
+        {
+            seen++;
+            var manifest = rows.GetString(0);
+            var payload = System.Text.Encoding.UTF8.GetString((byte[])rows[1]);
+            Assert.Equal("ev.rpop-saved", manifest);
+            Assert.DoesNotContain("s3cret-Pass", payload);
+            Assert.DoesNotContain("RemotePoll.", payload); // no CLR type names
+        }
+        Assert.Equal(1, seen);
+    }
+
+    [Fact]
+    public async Task Invalid_change_is_refused_naming_the_field_and_persists_nothing()
+    {
+        var entity = Entity();
+        var reply = await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("bad/name") { Host = "pop.example.com:0", AuthName = "x" }));
+        Assert.False(reply.Ok);
+        Assert.Contains(reply.FieldErrors!, e => e.Field == "Name");
+        Assert.Contains(reply.FieldErrors!, e => e.Field == "at Host");
+        Assert.Contains(reply.FieldErrors!, e => e.Field == "Password");
+
+        entity = Entity(); // the first one passivated; a new incarnation recovers from the journal
+        Assert.Empty((await View(entity)).Rpop);
+    }
+
+    [Fact]
+    public async Task Special_is_refused_unless_the_account_is_postmaster_of_the_main_domain()
+    {
+        var entity = Entity();
+        var change = Home() with { Change = Home().Change with { Special = "X-Real-To" } };
+        var refused = await Send(entity, change, mainDomain: "example.com");
+        Assert.False(refused.Ok);
+        Assert.Contains(refused.FieldErrors!, e => e.Field == "Special");
+
+        var postmaster = Sys.ActorOf(AccountEntity.Props("postmaster@example.com", _sealer));
+        var ok = await postmaster.Ask<AdminReply>(new AccountEnvelope(change with { Account = "postmaster@example.com" }, "example.com"), TimeSpan.FromSeconds(10));
+        Assert.True(ok.Ok, ok.Error);
+    }
+
+    [Fact]
+    public async Task Never_removes_the_record_and_a_change_keeps_the_stored_password()
+    {
+        var entity = Entity();
+        Assert.True((await Send(entity, Home())).Ok);
+        Assert.True((await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("HOME") { Tls = true }))).Ok);
+        var snapshot = await entity.Ask<AccountSnapshot>(new FetchAccountState(Account), TimeSpan.FromSeconds(5));
+        var r = Assert.Single(snapshot.Rpop);
+        Assert.Equal(("home", true, true), (r.Name, r.Tls, r.Leave));
+        Assert.Equal("s3cret-Pass", _sealer.Unseal(r.Password));
+
+        Assert.True((await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("home") { Every = "never" }))).Ok);
+        entity = await RestartOrNew(entity);
+        Assert.Empty((await View(entity)).Rpop);
+    }
+
+    [Fact]
+    public async Task State_recovers_from_a_snapshot_after_many_events()
+    {
+        var entity = Entity();
+        Assert.True((await Send(entity, Home())).Ok);
+        for (var i = 0; i < 120; i++)
+            Assert.True((await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("home") { Every = $"{i + 1}m" }))).Ok);
+        entity = await Restart(entity);
+        var r = Assert.Single((await View(entity)).Rpop);
+        Assert.Equal("2h", r.Every); // 120m
+
+        await using var db = new SqliteConnection($"Data Source={Path.Combine(_data, "remotepoll.db")}");
+        await db.OpenAsync();
+        var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM snapshot";
+        Assert.True((long)(await count.ExecuteScalarAsync())! >= 1);
+    }
+
+    /// <summary>An entity left without records passivates itself; a new one recovers from the journal.</summary>
+    private async Task<IActorRef> RestartOrNew(IActorRef entity)
+    {
+        await Task.Delay(0);
+        return Entity();
+    }
+
+    public new void Dispose()
+    {
+        base.Dispose();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+}
