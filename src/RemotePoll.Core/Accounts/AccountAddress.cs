@@ -15,7 +15,7 @@ public static class AccountAddress
         string? reason = null;
         if (s.Length == 0) reason = "is required";
         else if (s.Length > MaxLength) reason = $"is longer than {MaxLength} characters";
-        else if (at <= 0 || at == s.Length - 1) reason = $"'{s}' is not of the form user@domain";
+        else if (at <= 0 || at == s.Length - 1 || s.IndexOf('@') != at) reason = $"'{s}' is not of the form user@domain";
         else if (FieldChecks.ControlCharacters(s) is not null || s.IndexOfAny([' ', '/', '\\', '<', '>', '(', ')', ',', ';', '"']) >= 0)
             reason = $"'{s}' has a character not allowed in an account address";
         else if (Records.HostAndPort.TryParse(s[(at + 1)..], out var hr) is not { Port: null })

@@ -12,6 +12,7 @@ public sealed record PollPeriod
     public static readonly TimeSpan Maximum = TimeSpan.FromDays(30);
     public static readonly PollPeriod Disabled = new((TimeSpan?)null);
     public static readonly PollPeriod Default = new(TimeSpan.FromMinutes(10));
+    private static readonly long MaxParsedSeconds = (long)TimeSpan.MaxValue.TotalSeconds;
 
     private PollPeriod(TimeSpan? interval) => Interval = interval;
 
@@ -59,7 +60,8 @@ public sealed record PollPeriod
                 i++;
             }
             else if (start != 0) { reason = $"'{text}' is missing a unit after {n}"; return null; }
-            total += n * unit;
+            // Capped so that absurd input ("999999999d") is refused by the caller's range check, not by an overflow.
+            total = Math.Min(total + n * unit, MaxParsedSeconds);
         }
         return TimeSpan.FromSeconds(total);
     }

@@ -8,6 +8,7 @@ public static class SpecialHeader
     public static string? Check(string value)
     {
         if (value == FromRecipientHeaders) return null;
+        if (value.Length == 0) return "is empty";
         if (value.Length > 76) return "is longer than 76 characters";
         foreach (var c in value)
             if (c < 33 || c > 126 || c == ':') return $"'{value}' is not a header field name or '*'";

@@ -42,7 +42,9 @@ public sealed class AesGcmSecretSealer : ISecretSealer
         var parts = sealedSecret.Ciphertext.Split(':', 3);
         if (parts.Length != 3 || parts[0] != "v1") throw new CryptographicException("not a sealed secret");
         if (!_keys.TryGetValue(parts[1], out var key)) throw new CryptographicException($"sealed with unknown key '{parts[1]}'");
-        var blob = Convert.FromBase64String(parts[2]);
+        var blob = new byte[parts[2].Length];
+        if (!Convert.TryFromBase64String(parts[2], blob, out var length)) throw new CryptographicException("sealed secret is not base64");
+        blob = blob[..length];
         if (blob.Length < NonceSize + TagSize) throw new CryptographicException("sealed secret is truncated");
         var plain = new byte[blob.Length - NonceSize - TagSize];
         using var gcm = new AesGcm(key, TagSize);

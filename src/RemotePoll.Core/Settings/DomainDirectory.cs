@@ -23,7 +23,7 @@ public sealed record DomainDirectory(ImmutableSortedDictionary<string, DomainSet
             errors.Add(new FieldError("domain", $"'{name}' is not a domain name{(reason is null ? "" : ": " + reason)}"));
         var parsed = new List<string>();
         foreach (var ip in ips ?? [])
-            if (IPAddress.TryParse(ip.Trim(), out var a)) parsed.Add(a.ToString());
+            if (IpAddressText.Parse(ip) is { } a) parsed.Add(a.ToString());
             else errors.Add(new FieldError("ip", $"'{ip}' is not an IP address"));
         if (errors.Count > 0) throw new ValidationException(errors);
         Domains.TryGetValue(n, out var existing);

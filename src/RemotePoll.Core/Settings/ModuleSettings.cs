@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Validation;
 
@@ -48,7 +47,7 @@ public sealed record ModuleSettings(
             case "allow-self-poll": return this with { AllowSelfPoll = Bool(key, v) };
             case "source-ip":
                 if (v.Equals("auto", StringComparison.OrdinalIgnoreCase) || v.Length == 0) return this with { SourceIp = null };
-                if (!IPAddress.TryParse(v, out var ip)) throw new ValidationException(key, $"'{value}' is neither 'auto' nor an IP address");
+                if (IpAddressText.Parse(v) is not { } ip) throw new ValidationException(key, $"'{value}' is neither 'auto' nor an IP address");
                 return this with { SourceIp = ip.ToString() };
             case "delay-failed-hosts": return this with { DelayFailedHosts = Delay(key, v) };
             case "delay-failed-account": return this with { DelayFailedAccount = Delay(key, v) };
