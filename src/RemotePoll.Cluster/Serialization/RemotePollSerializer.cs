@@ -39,6 +39,7 @@ public sealed class RemotePollSerializer : SerializerWithStringManifest
         var options = new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            IgnoreReadOnlyProperties = true, // computed values (a record's Port, a reply's Ok) are derived, not stored
             TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { AddPolymorphism } },
         };
         foreach (var c in CoreJsonConverters.All) options.Converters.Add(c);

@@ -6,7 +6,7 @@ namespace RemotePoll.Core.Records;
 /// <summary>
 /// A create-or-change of one RPOP record, as the CLI, the admin API and the CommuniGate SET verbs give it.
 /// Null fields keep the stored value (or the default on a new record); <see cref="Replace"/> makes it a whole
-/// record, as in SETACCOUNTRPOPS, where absent flags are NO and only an absent password keeps the stored one.
+/// record, as in SETACCOUNTRPOPS, where absent flags, Mailbox and Special are cleared, while an absent password, Account, Host or period keeps the stored one.
 /// The clear-text password lives only in transit: it is sealed before anything is persisted.
 /// </summary>
 public sealed record RpopRecordChange(string Name)
