@@ -15,10 +15,10 @@ public sealed record AccountSnapshot(
     AccountSettings Settings,
     IReadOnlyList<RpopRecord> Rpop,
     IReadOnlyList<RimapRecord> Rimap,
-    IReadOnlyList<KeyValuePair<string, RecordStatus>> Status) : IClusterMessage
+    IReadOnlyList<AccountSnapshot.StatusEntry> Status) : IClusterMessage
 {
     public static AccountSnapshot From(AccountState s) =>
-        new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.ToList());
+        new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.Select(x => new StatusEntry(x.Key, x.Value)).ToList());
 
     public AccountState ToState()
     {
@@ -28,7 +28,10 @@ public sealed record AccountSnapshot(
             Settings = Settings,
             Rpop = empty.Rpop.AddRange(Rpop.Select(r => KeyValuePair.Create(r.Name, r))),
             Rimap = empty.Rimap.AddRange(Rimap.Select(r => KeyValuePair.Create(r.Name, r))),
-            Status = empty.Status.AddRange(Status),
+            Status = empty.Status.AddRange(Status.Select(x => KeyValuePair.Create(x.Key, x.Status))),
         };
     }
+
+    /// <summary>One record's status under its key ("rpop/NAME", "rimap/NAME").</summary>
+    public sealed record StatusEntry(string Key, RecordStatus Status);
 }
