@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Text;
+using RemotePoll.Testing.Processes;
+
+namespace RemotePoll.Testing.Nodes;
+
+/// <summary>Runs the real <c>rpoll</c> CLI as a process, as an operator would, with optional standard input.</summary>
+public static class RpollCli
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    public static async Task<CommandResult> RunAsync(int port, string? stdin, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            StandardOutputEncoding = Encoding.UTF8,
+            StandardErrorEncoding = Encoding.UTF8,
+        };
+        psi.ArgumentList.Add(BuiltPrograms.CliDll);
+        psi.ArgumentList.Add($"127.0.0.1:{port}");
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Remove("RPOLL_TOKEN");
+        psi.Environment.Remove("RPOLL_CONTACT");
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rpoll");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        using var cts = new CancellationTokenSource(Timeout);
+        try { await process.WaitForExitAsync(cts.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rpoll {string.Join(' ', args)} did not finish in {Timeout}");
+        }
+        return new CommandResult(process.ExitCode, await stdout, await stderr);
+    }
+}
