@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using RemotePoll.Cluster.Serialization;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Rpop;
 using RemotePoll.Core.Settings;
 
 namespace RemotePoll.Cluster.Accounts;
@@ -15,10 +16,12 @@ public sealed record AccountSnapshot(
     AccountSettings Settings,
     IReadOnlyList<RpopRecord> Rpop,
     IReadOnlyList<RimapRecord> Rimap,
-    IReadOnlyList<AccountSnapshot.StatusEntry> Status) : IClusterMessage
+    IReadOnlyList<AccountSnapshot.StatusEntry> Status,
+    IReadOnlyList<AccountSnapshot.LedgerEntry> Ledgers) : IClusterMessage
 {
     public static AccountSnapshot From(AccountState s) =>
-        new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.Select(x => new StatusEntry(x.Key, x.Value)).ToList());
+        new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.Select(x => new StatusEntry(x.Key, x.Value)).ToList(),
+            s.Ledgers.Select(x => new LedgerEntry(x.Key, x.Value.Delivered.ToList(), x.Value.Rejected.ToList())).ToList());
 
     public AccountState ToState()
     {
@@ -29,9 +32,14 @@ public sealed record AccountSnapshot(
             Rpop = empty.Rpop.AddRange(Rpop.Select(r => KeyValuePair.Create(r.Name, r))),
             Rimap = empty.Rimap.AddRange(Rimap.Select(r => KeyValuePair.Create(r.Name, r))),
             Status = empty.Status.AddRange(Status.Select(x => KeyValuePair.Create(x.Key, x.Status))),
+            Ledgers = empty.Ledgers.AddRange(Ledgers.Select(x => KeyValuePair.Create(x.Name,
+                UidLedger.Empty.Apply(new LedgerChange(x.Delivered, x.Rejected, []))))),
         };
     }
 
     /// <summary>One record's status under its key ("rpop/NAME", "rimap/NAME").</summary>
     public sealed record StatusEntry(string Key, RecordStatus Status);
+
+    /// <summary>One RPOP record's UID ledger.</summary>
+    public sealed record LedgerEntry(string Name, IReadOnlyList<string> Delivered, IReadOnlyList<string> Rejected);
 }

@@ -114,6 +114,7 @@ public sealed class AdminApi : ReceiveActor
             SetAccountSettings x => x with { Account = a },
             GetAccount x => x with { Account = a },
             PollRecord x => x with { Account = a },
+            ImportUids x => x with { Account = a },
             _ => throw new ValidationException("command", $"{c.GetType().Name} is not an account command"),
         };
     }

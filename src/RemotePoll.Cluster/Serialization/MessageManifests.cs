@@ -22,6 +22,7 @@ public static class MessageManifests
         (typeof(AccountSettingsChanged), "ev.account-settings"),
         (typeof(PollSucceeded), "ev.poll-succeeded"),
         (typeof(PollFailed), "ev.poll-failed"),
+        (typeof(LedgerChanged), "ev.ledger-changed"),
         // cluster messages, events and snapshots
         (typeof(AccountEnvelope), "msg.account-envelope"),
         (typeof(FetchAccountState), "msg.fetch-account"),
@@ -52,6 +53,7 @@ public static class MessageManifests
         (typeof(SetAccountSettings), "admin.account-set"),
         (typeof(GetAccount), "admin.account-show"),
         (typeof(PollRecord), "admin.record-poll"),
+        (typeof(ImportUids), "admin.rpop-import-uids"),
         (typeof(Done), "result.done"),
         (typeof(ClusterView), "result.cluster"),
         (typeof(RegionStatsView), "result.region-stats"),
@@ -59,6 +61,7 @@ public static class MessageManifests
         (typeof(DomainsView), "result.domains"),
         (typeof(CgpText), "result.cgp"),
         (typeof(AccountView), "result.account"),
+        (typeof(PollReport), "result.poll"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

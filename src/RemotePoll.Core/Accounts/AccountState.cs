@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Rpop;
 using RemotePoll.Core.Settings;
 using RemotePoll.Core.Validation;
 
@@ -18,6 +19,9 @@ public sealed record AccountState(
     ImmutableSortedDictionary<string, RimapRecord> Rimap,
     ImmutableDictionary<string, RecordStatus> Status)
 {
+    /// <summary>The UID ledger of each RPOP record, by record name.</summary>
+    public ImmutableDictionary<string, UidLedger> Ledgers { get; init; } = ImmutableDictionary.Create<string, UidLedger>(NameComparer);
+
     public static readonly StringComparer NameComparer = StringComparer.OrdinalIgnoreCase;
     public const int MaxRecordsPerKind = 100;
 
@@ -29,6 +33,8 @@ public sealed record AccountState(
         ImmutableDictionary.Create<string, RecordStatus>(NameComparer));
 
     public bool HasRecords => !Rpop.IsEmpty || !Rimap.IsEmpty;
+
+    public UidLedger LedgerOf(string rpopName) => Ledgers.TryGetValue(rpopName, out var l) ? l : UidLedger.Empty;
 
     public RecordStatus StatusOf(RecordKind kind, string name) =>
         Status.TryGetValue(StatusKey(kind, name), out var s) ? s : RecordStatus.Never;
@@ -51,6 +57,9 @@ public sealed record AccountState(
         SetAccountSettings c => c.CanModifyRpop is { } m && m != Settings.CanModifyRpop
             ? [new AccountSettingsChanged(Settings with { CanModifyRpop = m })]
             : [],
+        ImportUids c => !Rpop.ContainsKey(c.Name)
+            ? throw new ValidationException("Name", $"there is no RPOP record '{c.Name}'")
+            : [new LedgerChanged(CanonicalName(RecordKind.Rpop, c.Name), new LedgerChange(c.Uids.Distinct().ToList(), [], []))],
         GetAccount or PollRecord => [],
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an account command"),
     };
@@ -62,13 +71,14 @@ public sealed record AccountState(
         RecordRemoved r => (r.Kind == RecordKind.Rpop
                 ? this with { Rpop = Rpop.Remove(r.Name) }
                 : this with { Rimap = Rimap.Remove(r.Name) })
-            with { Status = Status.Remove(StatusKey(r.Kind, r.Name)) },
+            with { Status = Status.Remove(StatusKey(r.Kind, r.Name)), Ledgers = r.Kind == RecordKind.Rpop ? Ledgers.Remove(r.Name) : Ledgers },
         AccountSettingsChanged s => this with { Settings = s.Settings },
         PollSucceeded p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
             StatusOf(p.Kind, p.Name) with { Last = p.At, Error = null, ErrorAt = null, ErrorKind = null, LastMessages = p.Messages, LastBytes = p.Bytes }),
         PollFailed p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
             StatusOf(p.Kind, p.Name) with { ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error }),
-        PollSucceeded or PollFailed => this, // the record was removed while it was being polled
+        LedgerChanged l when Rpop.ContainsKey(l.Name) => this with { Ledgers = Ledgers.SetItem(l.Name, LedgerOf(l.Name).Apply(l.Change)) },
+        PollSucceeded or PollFailed or LedgerChanged => this, // the record was removed while it was being polled
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
 

@@ -1,0 +1,44 @@
+using System.Collections.Immutable;
+
+namespace RemotePoll.Core.Rpop;
+
+/// <summary>
+/// What an RPOP record remembers of a remote mailbox, by POP3 UID (spec, Leave: "it remembers the UID of the
+/// retrieved messages"): the UIDs already delivered locally, and those the local side refused permanently (left on
+/// the server, not fetched again). The spec keeps it in private/rpopids/NAME; we keep it in the journal.
+/// A UID that is no longer on the server is pruned.
+/// </summary>
+public sealed record UidLedger(ImmutableHashSet<string> Delivered, ImmutableHashSet<string> Rejected)
+{
+    public static readonly UidLedger Empty = new(ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
+        ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal));
+
+    public bool Knows(string uid) => Delivered.Contains(uid) || Rejected.Contains(uid);
+
+    public UidLedger Apply(LedgerChange change) => new(
+        Delivered.Except(change.Removed).Union(change.Delivered),
+        Rejected.Except(change.Removed).Except(change.Delivered).Union(change.Rejected));
+
+    public bool Equals(UidLedger? other) =>
+        other is not null && Delivered.SetEquals(other.Delivered) && Rejected.SetEquals(other.Rejected);
+
+    public override int GetHashCode() => HashCode.Combine(Delivered.Count, Rejected.Count);
+
+    /// <summary>Reads a migrated ledger file (private/rpopids/NAME): one UID per line; blank lines ignored.</summary>
+    public static IReadOnlyList<string> ParseUidFile(string text)
+    {
+        var uids = new List<string>();
+        var lineNo = 0;
+        foreach (var raw in text.Split('\n'))
+        {
+            lineNo++;
+            var uid = raw.TrimEnd('\r').Trim();
+            if (uid.Length == 0) continue;
+            // RFC 1939: a unique-id is 1 to 70 characters in the range 0x21 to 0x7E.
+            if (uid.Length > 70 || uid.Any(c => c < 0x21 || c > 0x7E))
+                throw new Validation.ValidationException("uids", $"line {lineNo}: '{(uid.Length > 40 ? uid[..40] + "..." : uid)}' is not a POP3 UID");
+            uids.Add(uid);
+        }
+        return uids;
+    }
+}
