@@ -38,6 +38,8 @@ internal sealed class FakeLmtpServer : IAsyncDisposable
     public EndPoint EndPoint { get; }
 
     public string Greeting { get; set; } = "220 fake.test LMTP ready";
+    /// <summary>Speak SMTP: EHLO instead of LHLO, one reply per message after the final dot.</summary>
+    public bool Smtp { get; set; }
     public List<string> Extensions { get; set; } = ["PIPELINING", "ENHANCEDSTATUSCODES", "8BITMIME"];
     public Func<string, string> RcptReply { get; set; } = _ => "250 2.1.5 OK";
     /// <summary>The reply after the final dot for each accepted recipient, given its address and the message number (1-based).</summary>
@@ -102,7 +104,8 @@ internal sealed class FakeLmtpServer : IAsyncDisposable
             var verb = line.Split(' ', ':')[0].ToUpperInvariant();
             switch (verb)
             {
-                case "LHLO":
+                case "LHLO" or "EHLO":
+                    if ((verb == "EHLO") != Smtp) { await c.WriteAsync("500 5.5.1 Wrong greeting command", ct); break; }
                     if (RawLhloReply is not null) { await c.WriteAsync(RawLhloReply, ct); break; }
                     var lines = new[] { "fake.test" }.Concat(Extensions).ToArray();
                     for (var i = 0; i < lines.Length; i++)
@@ -127,13 +130,16 @@ internal sealed class FakeLmtpServer : IAsyncDisposable
                     if (CloseAtMessage == messageNumber) return;
                     NextCommandBeforeFinalReply.Enqueue(await c.WaitForInputAsync(PipelineProbe, ct));
                     if (FinalReplyDelay > TimeSpan.Zero) await Task.Delay(FinalReplyDelay, ct);
-                    foreach (var a in accepted) await c.WriteAsync(FinalReply(a, messageNumber), ct);
+                    foreach (var a in Smtp ? accepted.Take(1) : accepted) await c.WriteAsync(FinalReply(a, messageNumber), ct);
                     mailOk = false;
                     accepted.Clear();
                     break;
                 case "RSET":
                     mailOk = false;
                     accepted.Clear();
+                    await c.WriteAsync("250 2.0.0 OK", ct);
+                    break;
+                case "NOOP":
                     await c.WriteAsync("250 2.0.0 OK", ct);
                     break;
                 case "QUIT":
