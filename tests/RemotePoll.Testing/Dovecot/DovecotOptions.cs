@@ -1,0 +1,29 @@
+namespace RemotePoll.Testing.Dovecot;
+
+/// <summary>How a private Dovecot instance is set up; the defaults offer everything.</summary>
+public sealed record DovecotOptions
+{
+    /// <summary>Offer APOP: the POP3 greeting carries the <c>&lt;...@...&gt;</c> timestamp.</summary>
+    public bool Apop { get; init; } = true;
+
+    /// <summary>Offer the CRAM-MD5 SASL mechanism (POP3 CAPA SASL, IMAP AUTH=).</summary>
+    public bool CramMd5 { get; init; } = true;
+
+    /// <summary>
+    /// Dovecot's <c>pop3_lock_session</c>: a second POP3 session on a mailbox is refused with
+    /// <c>-ERR [IN-USE]</c>, for "mailbox locked" tests.
+    /// </summary>
+    public bool Pop3LockSession { get; init; }
+
+    /// <summary>Log authentication details (<c>auth_debug</c>): mechanisms, lookups.</summary>
+    public bool AuthDebug { get; init; }
+
+    /// <summary>Users created at start, name to password.</summary>
+    public IReadOnlyDictionary<string, string> Users { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra lines appended to the generated dovecot.conf (multi-line blocks only).</summary>
+    public string? ExtraConfig { get; init; }
+
+    /// <summary>How long to wait for the listeners to accept connections.</summary>
+    public TimeSpan StartTimeout { get; init; } = TimeSpan.FromSeconds(20);
+}

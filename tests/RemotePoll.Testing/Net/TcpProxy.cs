@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace RemotePoll.Testing.Net;
+
+/// <summary>
+/// A loopback TCP proxy in front of a real server. It counts connections (now, peak, total) for
+/// connection-cap tests, and can break them on purpose: drop every connection once the server has sent
+/// N more bytes ("connection lost mid-drain"), or stall them (the server "stops answering").
+/// </summary>
+public sealed class TcpProxy : IAsyncDisposable
+{
+    private readonly TcpListener _listener;
+    private readonly IPEndPoint _target;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly ConcurrentDictionary<int, Link> _links = new();
+    private readonly Lock _budgetGate = new();
+    private readonly Task _acceptLoop;
+    private int _nextId;
+    private int _active;
+    private int _peak;
+    private int _total;
+    private long _bytesFromServer;
+    private long _bytesFromClient;
+    private long? _budget;
+    private bool _stallWhenSpent;
+    private bool _stalled;
+
+    private TcpProxy(IPEndPoint target)
+    {
+        _target = target;
+        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener.Start();
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    /// <summary>Starts a proxy on a free loopback port forwarding to <paramref name="targetHost"/>:<paramref name="targetPort"/>.</summary>
+    public static TcpProxy Start(string targetHost, int targetPort) => new(new IPEndPoint(IPAddress.Parse(targetHost), targetPort));
+
+    public string Host => "127.0.0.1";
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Connections open now.</summary>
+    public int ActiveConnections => Volatile.Read(ref _active);
+
+    /// <summary>The most connections that were open at the same time.</summary>
+    public int PeakConnections => Volatile.Read(ref _peak);
+
+    /// <summary>Connections accepted since start.</summary>
+    public int TotalConnections => Volatile.Read(ref _total);
+
+    public long BytesFromServer => Interlocked.Read(ref _bytesFromServer);
+
+    public long BytesFromClient => Interlocked.Read(ref _bytesFromClient);
+
+    /// <summary>When true, new connections are accepted and closed at once (a server that hangs up).</summary>
+    public bool RejectNewConnections { get; set; }
+
+    /// <summary>Restarts the peak count from the connections open now.</summary>
+    public void ResetPeak() => Volatile.Write(ref _peak, ActiveConnections);
+
+    /// <summary>
+    /// After the server has sent <paramref name="bytes"/> more bytes (across all connections), forward exactly
+    /// that many and then reset every open connection. One shot: later connections pass normally.
+    /// </summary>
+    public void DropAfterServerBytes(long bytes) => Arm(bytes, stall: false);
+
+    /// <summary>
+    /// After the server has sent <paramref name="bytes"/> more bytes, forward nothing more from the server
+    /// (connections stay open, silent) until <see cref="Resume"/> or <see cref="DropAll"/>.
+    /// </summary>
+    public void StallAfterServerBytes(long bytes) => Arm(bytes, stall: true);
+
+    /// <summary>Ends a stall; held-back data is lost for connections that were stalled (they are reset).</summary>
+    public void Resume()
+    {
+        lock (_budgetGate)
+        {
+            var wasStalled = _stalled;
+            _stalled = false;
+            _budget = null;
+            if (wasStalled) DropAll();
+        }
+    }
+
+    /// <summary>Resets every open connection now (RST to both sides).</summary>
+    public void DropAll()
+    {
+        foreach (var link in _links.Values) link.Abort();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop.IsCancellationRequested) return;
+        _stop.Cancel();
+        _listener.Stop();
+        DropAll();
+        try { await _acceptLoop.ConfigureAwait(false); } catch (OperationCanceledException) { }
+        _stop.Dispose();
+    }
+
+    private void Arm(long bytes, bool stall)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(bytes);
+        lock (_budgetGate)
+        {
+            _budget = bytes;
+            _stallWhenSpent = stall;
+            _stalled = false;
+        }
+    }
+
+    /// <summary>How many of <paramref name="available"/> server bytes may pass; triggers the drop or stall when the budget is spent.</summary>
+    private int TakeServerBudget(int available, out bool dropNow, out bool stalled)
+    {
+        lock (_budgetGate)
+        {
+            dropNow = false;
+            stalled = _stalled;
+            if (_stalled) return 0;
+            if (_budget is not { } left) return available;
+            var pass = (int)Math.Min(left, available);
+            left -= pass;
+            _budget = left;
+            if (left == 0)
+            {
+                if (_stallWhenSpent) _stalled = true;
+                else { _budget = null; dropNow = true; }
+            }
+            return pass;
+        }
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            Socket client;
+            try { client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
+            if (RejectNewConnections)
+            {
+                client.Close(0);
+                continue;
+            }
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(Socket client)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        var link = new Link(client, server);
+        try
+        {
+            await server.ConnectAsync(_target, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException)
+        {
+            link.Abort();
+            return;
+        }
+        _links[id] = link;
+        Interlocked.Increment(ref _total);
+        var now = Interlocked.Increment(ref _active);
+        int peak;
+        while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
+        try
+        {
+            var up = PumpAsync(client, server, fromServer: false);
+            var down = PumpAsync(server, client, fromServer: true);
+            await Task.WhenAny(up, down).ConfigureAwait(false);
+            // One side closed: finish the other direction politely, then close both.
+            await Task.WhenAll(up, down).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+        finally
+        {
+            _links.TryRemove(id, out _);
+            Interlocked.Decrement(ref _active);
+            link.Close();
+        }
+    }
+
+    private async Task PumpAsync(Socket from, Socket to, bool fromServer)
+    {
+        var buffer = new byte[16384];
+        try
+        {
+            while (true)
+            {
+                var n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    to.Shutdown(SocketShutdown.Send);
+                    return;
+                }
+                if (!fromServer)
+                {
+                    Interlocked.Add(ref _bytesFromClient, n);
+                    await SendAllAsync(to, buffer.AsMemory(0, n)).ConfigureAwait(false);
+                    continue;
+                }
+                var pass = TakeServerBudget(n, out var dropNow, out var stalled);
+                if (pass > 0)
+                {
+                    Interlocked.Add(ref _bytesFromServer, pass);
+                    await SendAllAsync(to, buffer.AsMemory(0, pass)).ConfigureAwait(false);
+                }
+                if (dropNow)
+                {
+                    DropAll();
+                    return;
+                }
+                if (stalled || pass < n)
+                {
+                    // Stalled: swallow the server's output until the connection is dropped or resumed.
+                    while (true)
+                    {
+                        n = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token).ConfigureAwait(false);
+                        if (n == 0) return;
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The link was dropped or the proxy stopped.
+        }
+    }
+
+    private static async Task SendAllAsync(Socket to, ReadOnlyMemory<byte> data)
+    {
+        while (data.Length > 0)
+        {
+            var sent = await to.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data[sent..];
+        }
+    }
+
+    private sealed class Link(Socket client, Socket server)
+    {
+        private int _closed;
+
+        /// <summary>Resets both sockets (linger 0 sends RST), so each side sees the connection break.</summary>
+        public void Abort()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            foreach (var s in new[] { client, server })
+            {
+                try { s.LingerState = new LingerOption(true, 0); } catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
+                s.Dispose();
+            }
+        }
+
+        public void Close()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) != 0) return;
+            client.Dispose();
+            server.Dispose();
+        }
+    }
+}
