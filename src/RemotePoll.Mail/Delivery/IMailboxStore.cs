@@ -1,0 +1,33 @@
+namespace RemotePoll.Mail.Delivery;
+
+/// <summary>
+/// Direct storage in a local account's mailboxes, no rules applied: the RPOP Mailbox field and RIMAP
+/// mirroring (spec, RPOP "Mailbox"; RIMAP "Name" is the root folder of the mirrored tree). Implementations
+/// are safe to call concurrently. Accounts are <c>user@domain</c>.
+/// </summary>
+public interface IMailboxStore
+{
+    /// <summary>Creates the folder, and every missing ancestor, if it does not exist.</summary>
+    /// <returns>True when the folder already existed.</returns>
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    Task<bool> EnsureFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken);
+
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    Task<bool> FolderExistsAsync(string account, MailboxPath folder, CancellationToken cancellationToken);
+
+    /// <summary>Every folder of the account, INBOX included once the account's store exists.</summary>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a batch in an existing folder and reports one outcome per message, in batch order. A message is
+    /// <see cref="DeliveryStatus.Delivered"/> only once it is durable. A missing folder or an unreachable store
+    /// yields <see cref="DeliveryStatus.TemporaryFailure"/> outcomes, not exceptions.
+    /// </summary>
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
+        string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken);
+}

@@ -1,0 +1,295 @@
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using MimeKit;
+
+namespace RemotePoll.Mail.Delivery;
+
+/// <summary>
+/// Mailbox storage in a local IMAP server, logged in to each account as a master user (<c>user@domain*master</c>
+/// for Dovecot). Folder paths are joined with the server's own delimiter in its personal namespace; a segment that
+/// holds that delimiter cannot be stored and is refused. Missing folders are created (and subscribed) level by
+/// level. A batch is appended with MULTIAPPEND when offered, one atomic command: all or none; when the server
+/// refuses it, the messages are appended one by one so that one bad message does not hold back the rest.
+/// The server's tagged OK is the acknowledgement. Each call is its own session.
+/// </summary>
+public sealed class ImapMailboxStore : IMailboxStore
+{
+    private const MessageFlags StorableFlags =
+        MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;
+
+    private readonly string _host;
+    private readonly int _port;
+    private readonly ImapStoreOptions _options;
+
+    public ImapMailboxStore(string host, int port, ImapStoreOptions options)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        _host = host;
+        _port = port;
+        _options = options;
+    }
+
+    public async Task<bool> EnsureFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (folder.IsInbox) return true;
+            var ns = Namespace(client);
+            var parent = client.GetFolder(ns);
+            var existed = true;
+            foreach (var level in folder.SelfAndAncestors())
+            {
+                var name = level.Segments[^1];
+                CheckSegment(name, ns.DirectorySeparator, folder);
+                IMailFolder? current = level.IsInbox ? client.Inbox : await FindAsync(client, FullName(ns, level), cancellationToken).ConfigureAwait(false);
+                existed = current is not null;
+                if (current is null)
+                {
+                    current = await parent.CreateAsync(name, isMessageFolder: true, cancellationToken).ConfigureAwait(false)
+                        ?? await client.GetFolderAsync(FullName(ns, level), cancellationToken).ConfigureAwait(false);
+                    await current.SubscribeAsync(cancellationToken).ConfigureAwait(false);
+                }
+                parent = current;
+            }
+            return existed;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<bool> FolderExistsAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (folder.IsInbox) return true;
+            var ns = Namespace(client);
+            foreach (var s in folder.Segments) CheckSegment(s, ns.DirectorySeparator, folder);
+            return await FindAsync(client, FullName(ns, folder), cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken)
+    {
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var ns = Namespace(client);
+            var folders = await client.GetFoldersAsync(ns, StatusItems.None, subscribedOnly: false, cancellationToken).ConfigureAwait(false);
+            var prefix = ns.Path.Length == 0 ? "" : ns.Path.TrimEnd(ns.DirectorySeparator) + ns.DirectorySeparator;
+            var paths = new List<MailboxPath> { MailboxPath.Inbox };
+            foreach (var f in folders)
+            {
+                if (f.Attributes.HasFlag(FolderAttributes.NonExistent) || f.Attributes.HasFlag(FolderAttributes.NoSelect)) continue;
+                var name = f.FullName.StartsWith(prefix, StringComparison.Ordinal) ? f.FullName[prefix.Length..] : f.FullName;
+                if (name.Length == 0) continue;
+                var path = f.DirectorySeparator == '\0' ? MailboxPath.FromSegments([name]) : MailboxPath.Parse(name, f.DirectorySeparator);
+                if (!paths.Contains(path)) paths.Add(path);
+            }
+            return paths.OrderBy(p => p.ToString(), StringComparer.Ordinal).ToArray();
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
+        string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 0) return [];
+        var outcomes = new DeliveryOutcome?[messages.Count];
+        ImapClient client;
+        try
+        {
+            client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeliveryUnavailableException e)
+        {
+            return Enumerable.Repeat(DeliveryOutcome.Temporary("4.4.1 " + e.Message), messages.Count).ToArray();
+        }
+        using (client)
+        {
+            try
+            {
+                var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
+                if (target is null)
+                    return Enumerable.Repeat(DeliveryOutcome.Temporary($"4.2.0 mailbox '{folder}' of {account} does not exist"), messages.Count).ToArray();
+
+                var requests = new List<(int Index, IAppendRequest Request)>();
+                for (var i = 0; i < messages.Count; i++)
+                {
+                    if (ToRequest(messages[i], out var request, out var refusal)) requests.Add((i, request));
+                    else outcomes[i] = refusal;
+                }
+                var multiAppended = false;
+                if (requests.Count > 1 && client.Capabilities.HasFlag(ImapCapabilities.MultiAppend))
+                {
+                    try
+                    {
+                        await target.AppendAsync(requests.Select(r => r.Request).ToList(), cancellationToken).ConfigureAwait(false);
+                        multiAppended = true;
+                    }
+                    catch (ImapCommandException)
+                    {
+                        // MULTIAPPEND is atomic (RFC 3502): nothing was stored, so each message can be tried alone.
+                    }
+                }
+                foreach (var (index, request) in requests)
+                {
+                    if (multiAppended) { outcomes[index] = DeliveryOutcome.Delivered; continue; }
+                    try
+                    {
+                        await target.AppendAsync(request, cancellationToken).ConfigureAwait(false);
+                        outcomes[index] = DeliveryOutcome.Delivered;
+                    }
+                    catch (ImapCommandException e)
+                    {
+                        outcomes[index] = OutcomeOf(e);
+                    }
+                }
+            }
+            catch (Exception e) when (IsStoreFailure(e))
+            {
+                var lost = DeliveryOutcome.Temporary($"4.4.2 IMAP {_host}:{_port}: {e.Message}");
+                for (var i = 0; i < outcomes.Length; i++) outcomes[i] ??= lost;
+            }
+            finally
+            {
+                await CloseAsync(client).ConfigureAwait(false);
+            }
+        }
+        return outcomes.Select(o => o!).ToArray();
+    }
+
+    private static bool ToRequest(MessageToStore message, out IAppendRequest request, out DeliveryOutcome refusal)
+    {
+        request = null!;
+        refusal = null!;
+        MimeMessage mime;
+        try
+        {
+            mime = MimeMessage.Load(new MemoryStream(message.Content.ToArray(), writable: false));
+        }
+        catch (FormatException e)
+        {
+            refusal = DeliveryOutcome.Permanent($"5.6.0 the message cannot be parsed for IMAP APPEND: {e.Message}");
+            return false;
+        }
+        var flags = message.Flags & StorableFlags;
+        var keywords = message.Keywords ?? [];
+        request = message.InternalDate is { } date
+            ? new AppendRequest(mime, flags, keywords, date)
+            : new AppendRequest(mime, flags, keywords);
+        return true;
+    }
+
+    // NO is the server declining now (quota, lock, missing folder: [TRYCREATE]); BAD is a message it will never take.
+    private static DeliveryOutcome OutcomeOf(ImapCommandException e) =>
+        e.Response == ImapCommandResponse.Bad
+            ? DeliveryOutcome.Permanent($"5.6.0 APPEND BAD {e.ResponseText}")
+            : DeliveryOutcome.Temporary($"4.2.0 APPEND NO {e.ResponseText}");
+
+    private async Task<ImapClient> OpenAsync(string account, CancellationToken cancellationToken)
+    {
+        AddressParts.Split(account, "account");
+        var client = new ImapClient { Timeout = (int)_options.CommandTimeout.TotalMilliseconds };
+        if (_options.ServerCertificateValidation is { } validate) client.ServerCertificateValidationCallback = validate;
+        try
+        {
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                cts.CancelAfter(_options.ConnectTimeout);
+                await client.ConnectAsync(_host, _port, _options.Security, cts.Token).ConfigureAwait(false);
+            }
+            // One PLAIN exchange: trying every mechanism in turn would collect the server's failure delay for each.
+            var login = account + _options.MasterSeparator + _options.MasterUser;
+            if (client.AuthenticationMechanisms.Contains("PLAIN"))
+                await client.AuthenticateAsync(new SaslMechanismPlain(login, _options.MasterPassword), cancellationToken).ConfigureAwait(false);
+            else
+                await client.AuthenticateAsync(login, _options.MasterPassword, cancellationToken).ConfigureAwait(false);
+            return client;
+        }
+        catch (Exception e) when (IsStoreFailure(e) || e is AuthenticationException or SslHandshakeException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            client.Dispose();
+            throw Unavailable(account, e);
+        }
+    }
+
+    private static async Task<IMailFolder?> OpenTargetAsync(ImapClient client, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        if (folder.IsInbox) return client.Inbox;
+        var ns = Namespace(client);
+        foreach (var s in folder.Segments) CheckSegment(s, ns.DirectorySeparator, folder);
+        return await FindAsync(client, FullName(ns, folder), cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IMailFolder?> FindAsync(ImapClient client, string fullName, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var folder = await client.GetFolderAsync(fullName, cancellationToken).ConfigureAwait(false);
+            return folder.Attributes.HasFlag(FolderAttributes.NonExistent) ? null : folder;
+        }
+        catch (FolderNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    private static FolderNamespace Namespace(ImapClient client) =>
+        client.PersonalNamespaces.Count > 0 ? client.PersonalNamespaces[0] : new FolderNamespace('/', "");
+
+    private static string FullName(FolderNamespace ns, MailboxPath path)
+    {
+        if (path.IsInbox) return MailboxPath.InboxName;
+        var prefix = ns.Path.Length == 0 ? "" : ns.Path.TrimEnd(ns.DirectorySeparator) + ns.DirectorySeparator;
+        return prefix + path.ToString(ns.DirectorySeparator);
+    }
+
+    private static void CheckSegment(string segment, char delimiter, MailboxPath folder)
+    {
+        if (delimiter != '\0' && segment.Contains(delimiter))
+            throw new ArgumentException(
+                $"mailbox '{folder}': the name '{segment}' holds '{delimiter}', the IMAP server's hierarchy delimiter, and cannot be stored there", nameof(folder));
+    }
+
+    private static bool IsStoreFailure(Exception e) =>
+        e is IOException or System.Net.Sockets.SocketException or TimeoutException or ImapProtocolException or ImapCommandException
+            or ServiceNotConnectedException or ServiceNotAuthenticatedException or ObjectDisposedException;
+
+    private DeliveryUnavailableException Unavailable(string account, Exception e) =>
+        new($"IMAP {_host}:{_port} for {account}: {e.Message}", e);
+
+    private static async Task CloseAsync(ImapClient client)
+    {
+        try
+        {
+            using var quick = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            if (client.IsConnected) await client.DisconnectAsync(true, quick.Token).ConfigureAwait(false);
+        }
+        catch (Exception) { /* the session ends either way */ }
+    }
+}

@@ -1,0 +1,282 @@
+using System.Text;
+using MailKit;
+
+namespace RemotePoll.Mail.Delivery;
+
+/// <summary>
+/// The embedded default store: one Maildir++ tree per account under a root folder (layout and names in
+/// <see cref="MaildirNames"/>: <c>ROOT/domain/user/Maildir/</c>, INBOX at the top, subfolders <c>.A.B</c>).
+/// <para>A message is written to tmp/ under a unique name, fsynced, and renamed into new/ (a delivery, or a
+/// stored message without flags) or cur/ with its flags (<c>:2,S</c>) and its internal date as mtime. Readers
+/// only look in new/ and cur/, so they never see a partial file. Once per batch the touched directories are
+/// fsynced, the durability barrier; only then is the batch reported delivered. Folders are built in tmp/ and
+/// renamed into place, so a reader never sees half a folder either.</para>
+/// <para>As <see cref="IQueueDelivery"/> it is the embedded "queue": each recipient's INBOX, no rules, with
+/// <c>Return-Path</c> and <c>Delivered-To</c> added as a delivery agent does. It never sends failure reports, so it
+/// does not advertise DSN.</para>
+/// <para>Calls block on the disk; they run on the thread pool, never on the caller's thread. A batch that has
+/// started is finished even if cancelled, so that no written message goes unreported.</para>
+/// </summary>
+public sealed class MaildirStore : IMailboxStore, IQueueDelivery
+{
+    private static readonly string[] s_subdirectories = ["cur", "new", "tmp"];
+
+    private readonly IDiskFlush _flush;
+    private readonly HashSet<string>? _knownAccounts;
+
+    /// <param name="root">The folder that holds every account's Maildir; created when missing.</param>
+    /// <param name="knownAccounts">
+    /// The accounts that exist (any well-formed address is accepted when null); mail for others is refused with
+    /// 5.1.1.
+    /// </param>
+    public MaildirStore(string root, IEnumerable<string>? knownAccounts = null)
+        : this(root, knownAccounts, PosixDiskFlush.Instance)
+    {
+    }
+
+    internal MaildirStore(string root, IEnumerable<string>? knownAccounts, IDiskFlush flush)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(root);
+        Root = Path.GetFullPath(root);
+        _flush = flush;
+        _knownAccounts = knownAccounts?.Select(a => a.ToLowerInvariant()).ToHashSet(StringComparer.Ordinal);
+    }
+
+    public string Root { get; }
+
+    public bool AdvertisesDsn => false;
+
+    /// <summary>The account's Maildir (its INBOX).</summary>
+    /// <exception cref="ArgumentException">The account is not a well-formed address.</exception>
+    public string AccountDirectory(string account) => MaildirNames.AccountDirectory(Root, account);
+
+    /// <summary>The directory that holds <paramref name="folder"/> of the account.</summary>
+    /// <exception cref="ArgumentException">The account is not well-formed or the name is too long.</exception>
+    public string FolderDirectory(string account, MailboxPath folder) =>
+        Path.Combine(AccountDirectory(account), MaildirNames.FolderDirectoryName(folder));
+
+    public Task<bool> EnsureFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        var accountDir = AccountDirectory(account);
+        MaildirNames.FolderDirectoryName(folder);
+        return Task.Run(() => EnsureFolder(accountDir, folder), cancellationToken);
+    }
+
+    public Task<bool> FolderExistsAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
+        Task.FromResult(IsMaildir(FolderDirectory(account, folder)));
+
+    public Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken)
+    {
+        var accountDir = AccountDirectory(account);
+        return Task.Run<IReadOnlyList<MailboxPath>>(() =>
+        {
+            if (!IsMaildir(accountDir)) return [];
+            var folders = new List<MailboxPath> { MailboxPath.Inbox };
+            foreach (var dir in Directory.EnumerateDirectories(accountDir, ".*"))
+            {
+                var folder = MaildirNames.FolderFromDirectoryName(Path.GetFileName(dir));
+                if (folder is not null && IsMaildir(dir)) folders.Add(folder);
+            }
+            return folders.OrderBy(f => f.ToString(), StringComparer.Ordinal).ToArray();
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
+        string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken)
+    {
+        var folderDir = FolderDirectory(account, folder);
+        return Task.Run<IReadOnlyList<DeliveryOutcome>>(() =>
+        {
+            if (!IsMaildir(folderDir))
+                return Enumerable.Repeat(DeliveryOutcome.Temporary($"4.2.0 mailbox '{folder}' of {account} does not exist"), messages.Count).ToArray();
+            var batch = new Barrier(this);
+            var outcomes = new DeliveryOutcome?[messages.Count];
+            for (var i = 0; i < messages.Count; i++)
+            {
+                var m = messages[i];
+                var toCur = m.Flags != MessageFlags.None || m.InternalDate is not null;
+                outcomes[i] = batch.Write(folderDir, [], m.Content, toCur, m.Flags, m.InternalDate);
+            }
+            var failure = batch.Cross();
+            return outcomes.Select(o => o ?? failure ?? DeliveryOutcome.Delivered).ToArray();
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<MessageDeliveryResult>> DeliverBatchAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken) =>
+        Task.Run<IReadOnlyList<MessageDeliveryResult>>(() =>
+        {
+            var barrier = new Barrier(this);
+            var ensured = new Dictionary<string, DeliveryOutcome?>(StringComparer.Ordinal);
+            var outcomes = batch.Select(m => new DeliveryOutcome?[m.Envelope.Recipients.Count]).ToArray();
+            for (var i = 0; i < batch.Count; i++)
+            {
+                var envelope = batch[i].Envelope;
+                for (var r = 0; r < envelope.Recipients.Count; r++)
+                    outcomes[i][r] = DeliverToInbox(batch[i], envelope.Recipients[r].Address, barrier, ensured);
+            }
+            var failure = barrier.Cross();
+            return batch.Select((m, i) => new MessageDeliveryResult(m, m.Envelope.Recipients
+                .Select((rcpt, r) => new RecipientOutcome(rcpt, outcomes[i][r] ?? failure ?? DeliveryOutcome.Delivered))
+                .ToArray())).ToArray();
+        }, cancellationToken);
+
+    public Task<bool> AcceptsRecipientAsync(string address, CancellationToken cancellationToken) =>
+        Task.FromResult(RefusalOf(address) is null);
+
+    private DeliveryOutcome? RefusalOf(string address)
+    {
+        if (!AddressParts.TrySplit(address, out _, out _, out var reason))
+            return DeliveryOutcome.Permanent($"5.1.3 <{address}> {reason}");
+        if (_knownAccounts is not null && !_knownAccounts.Contains(address.ToLowerInvariant()))
+            return DeliveryOutcome.Permanent($"5.1.1 <{address}> is not a local account");
+        return null;
+    }
+
+    // Null means written and waiting for the barrier.
+    private DeliveryOutcome? DeliverToInbox(MessageToDeliver message, string recipient, Barrier barrier, Dictionary<string, DeliveryOutcome?> ensured)
+    {
+        var refusal = RefusalOf(recipient);
+        if (refusal is not null) return refusal;
+        var accountDir = AccountDirectory(recipient);
+        if (!ensured.TryGetValue(accountDir, out var ensureFailure))
+        {
+            try { EnsureFolder(accountDir, MailboxPath.Inbox); ensureFailure = null; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            { ensureFailure = DeliveryOutcome.Temporary($"4.3.0 cannot create the Maildir of <{recipient}>: {e.Message}"); }
+            ensured[accountDir] = ensureFailure;
+        }
+        if (ensureFailure is not null) return ensureFailure;
+        var prefix = DeliveryHeader(message, recipient);
+        return barrier.Write(accountDir, prefix, message.Content, toCur: false, MessageFlags.None, internalDate: null);
+    }
+
+    // Spec, Unified Domain-Wide Accounts: the envelope sender is added as Return-Path when a message is stored.
+    private static byte[] DeliveryHeader(MessageToDeliver message, string recipient)
+    {
+        var span = message.Content.Span;
+        var lf = span.IndexOf((byte)'\n');
+        var eol = lf > 0 && span[lf - 1] == '\r' ? "\r\n" : lf >= 0 ? "\n" : "\r\n";
+        return Encoding.UTF8.GetBytes($"Return-Path: <{message.Envelope.Sender}>{eol}Delivered-To: <{recipient}>{eol}");
+    }
+
+    private bool EnsureFolder(string accountDir, MailboxPath folder)
+    {
+        var existed = EnsureAccountMaildir(accountDir);
+        if (folder.IsInbox) return existed;
+        var created = false;
+        foreach (var level in folder.SelfAndAncestors())
+        {
+            if (level.IsInbox) continue;
+            var dir = Path.Combine(accountDir, MaildirNames.FolderDirectoryName(level));
+            existed = IsMaildir(dir) || CreateMaildir(dir, Path.Combine(accountDir, "tmp"), subfolder: true);
+            created |= !existed;
+        }
+        if (created) _flush.FlushDirectory(accountDir);
+        return existed;
+    }
+
+    private bool EnsureAccountMaildir(string accountDir)
+    {
+        if (IsMaildir(accountDir)) return true;
+        var userDir = Path.GetDirectoryName(accountDir)!;
+        var missing = new Stack<string>();
+        for (var d = userDir; !Directory.Exists(d); d = Path.GetDirectoryName(d)!) missing.Push(d);
+        foreach (var d in missing)
+        {
+            Directory.CreateDirectory(d);
+            _flush.FlushDirectory(Path.GetDirectoryName(d)!);
+        }
+        var existed = CreateMaildir(accountDir, userDir, subfolder: false);
+        if (!existed) _flush.FlushDirectory(userDir);
+        return existed;
+    }
+
+    /// <summary>Builds cur/new/tmp in a staging directory and renames it into place; true if it already existed.</summary>
+    private bool CreateMaildir(string target, string stagingParent, bool subfolder)
+    {
+        if (Directory.Exists(target))
+        {
+            // Half a Maildir, made by someone else: complete it in place.
+            foreach (var sub in s_subdirectories) Directory.CreateDirectory(Path.Combine(target, sub));
+            _flush.FlushDirectory(target);
+            return true;
+        }
+        var staging = Path.Combine(stagingParent, ".mkdir." + MaildirNames.NewMessageName(0));
+        try
+        {
+            foreach (var sub in s_subdirectories) Directory.CreateDirectory(Path.Combine(staging, sub));
+            // Courier and Dovecot mark Maildir++ subfolders with an empty maildirfolder file.
+            if (subfolder) File.Create(Path.Combine(staging, "maildirfolder")).Dispose();
+            _flush.FlushDirectory(staging);
+            Directory.Move(staging, target);
+            return false;
+        }
+        catch (IOException) when (IsMaildir(target))
+        {
+            return true; // created concurrently
+        }
+        finally
+        {
+            if (Directory.Exists(staging)) TryDeleteDirectory(staging);
+        }
+    }
+
+    private static bool IsMaildir(string dir) => s_subdirectories.All(s => Directory.Exists(Path.Combine(dir, s)));
+
+    private static void TryDeleteDirectory(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+    }
+
+    /// <summary>The messages of one batch: written and renamed one by one, made durable together.</summary>
+    private sealed class Barrier(MaildirStore store)
+    {
+        private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
+
+        /// <summary>Writes one file; null when it waits for <see cref="Cross"/>, else the failure.</summary>
+        public DeliveryOutcome? Write(string folderDir, ReadOnlySpan<byte> prefix, ReadOnlyMemory<byte> content,
+            bool toCur, MessageFlags flags, DateTimeOffset? internalDate)
+        {
+            var size = prefix.Length + content.Length;
+            var name = MaildirNames.NewMessageName(size);
+            var tmp = Path.Combine(folderDir, "tmp", name);
+            try
+            {
+                using (var file = new FileStream(tmp, new FileStreamOptions
+                {
+                    Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
+                    PreallocationSize = size,
+                }))
+                {
+                    file.Write(prefix);
+                    file.Write(content.Span);
+                    if (internalDate is { } date) File.SetLastWriteTimeUtc(file.SafeFileHandle, date.UtcDateTime);
+                    store._flush.FlushFile(file);
+                }
+                var directory = Path.Combine(folderDir, toCur ? "cur" : "new");
+                File.Move(tmp, Path.Combine(directory, toCur ? name + MaildirNames.InfoSuffix(flags) : name));
+                _directories.Add(directory);
+                return null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                try { File.Delete(tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                return DeliveryOutcome.Temporary($"4.3.0 cannot write to {folderDir}: {e.Message}");
+            }
+        }
+
+        /// <summary>fsyncs every directory a file was renamed into; null when all are durable.</summary>
+        public DeliveryOutcome? Cross()
+        {
+            try
+            {
+                foreach (var d in _directories) store._flush.FlushDirectory(d);
+                return null;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return DeliveryOutcome.Temporary($"4.3.0 durability barrier failed: {e.Message}");
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+using Xunit;
+using System.Text;
+using MailKit;
+using RemotePoll.Mail.Delivery;
+
+namespace RemotePoll.Mail.Tests.Delivery;
+
+public sealed class MaildirStoreTests : IDisposable
+{
+    private const string Account = "alice@example.com";
+    private readonly TempDirectory _root = new();
+    private readonly RecordingDiskFlush _flush = new();
+    private readonly MaildirStore _store;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public MaildirStoreTests() => _store = new MaildirStore(_root.Path, null, _flush);
+
+    public void Dispose() => _root.Dispose();
+
+    private static byte[] Message(string subject, string body = "Hello.") =>
+        Encoding.ASCII.GetBytes($"From: bob@remote.example\r\nSubject: {subject}\r\n\r\n{body}\r\n");
+
+    private string Inbox(string account = Account) => _store.AccountDirectory(account);
+
+    [Fact]
+    public async Task Delivery_lands_in_new_of_the_recipients_inbox_with_return_path_and_delivered_to()
+    {
+        var message = MessageToDeliver.ForAccount(Account, "bob@remote.example", Message("one"));
+
+        var results = await _store.DeliverBatchAsync([message], Ct);
+
+        Assert.True(results.Single().AllDelivered);
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(Inbox(), "new")));
+        Assert.Equal(Path.Combine(_root.Path, "example.com", "alice", "Maildir", "new"), Path.GetDirectoryName(file));
+        var text = await File.ReadAllTextAsync(file, Ct);
+        Assert.StartsWith("Return-Path: <bob@remote.example>\r\nDelivered-To: <alice@example.com>\r\nFrom: bob@remote.example\r\n", text);
+        Assert.EndsWith("Hello.\r\n", text);
+        Assert.Empty(Directory.GetFiles(Path.Combine(Inbox(), "tmp")));
+        Assert.Empty(Directory.GetFiles(Path.Combine(Inbox(), "cur")));
+    }
+
+    [Fact]
+    public async Task Message_file_name_is_unique_and_carries_its_size()
+    {
+        var content = Message("size");
+        var batch = Enumerable.Range(0, 20).Select(_ => MessageToDeliver.ForAccount(Account, null, content)).ToArray();
+
+        await _store.DeliverBatchAsync(batch, Ct);
+
+        var files = Directory.GetFiles(Path.Combine(Inbox(), "new"));
+        Assert.Equal(20, files.Length);
+        foreach (var f in files)
+        {
+            var size = new FileInfo(f).Length;
+            Assert.EndsWith($",S={size}", Path.GetFileName(f));
+            Assert.Matches(@"^\d+\.M\d+P\d+Q\d+R[0-9a-f]{8}\.[^/:]+,S=\d+$", Path.GetFileName(f));
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_account_is_refused_with_5_1_1_and_the_rest_of_the_batch_is_delivered()
+    {
+        var store = new MaildirStore(_root.Path, [Account], _flush);
+        var batch = new[]
+        {
+            MessageToDeliver.ForAccount("nobody@example.com", null, Message("lost")),
+            MessageToDeliver.ForAccount(Account, null, Message("kept")),
+        };
+
+        var results = await store.DeliverBatchAsync(batch, Ct);
+
+        var refused = Assert.Single(results[0].Recipients).Outcome;
+        Assert.Equal(DeliveryStatus.PermanentFailure, refused.Status);
+        Assert.Equal("5.1.1", refused.EnhancedStatusCode);
+        Assert.True(results[1].AllDelivered);
+        Assert.Single(Directory.GetFiles(Path.Combine(Inbox(), "new")));
+        Assert.False(Directory.Exists(Path.Combine(_root.Path, "example.com", "nobody")));
+    }
+
+    [Fact]
+    public async Task Every_recipient_gets_its_own_copy_and_outcome()
+    {
+        var envelope = new MessageEnvelope("bob@remote.example",
+            [new("alice@example.com", DsnNotify.Failure), new("carol@example.com", DsnNotify.Failure), new("not an address", DsnNotify.Failure)]);
+
+        var result = (await _store.DeliverBatchAsync([new MessageToDeliver("postmaster@example.com", envelope, Message("x"))], Ct)).Single();
+
+        Assert.Equal([DeliveryStatus.Delivered, DeliveryStatus.Delivered, DeliveryStatus.PermanentFailure],
+            result.Recipients.Select(r => r.Outcome.Status));
+        Assert.Equal("5.1.3", result.Recipients[2].Outcome.EnhancedStatusCode);
+        Assert.Contains("Delivered-To: <carol@example.com>",
+            await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(Inbox("carol@example.com"), "new")).Single(), Ct));
+    }
+
+    [Fact]
+    public async Task Verify_recipient_accepts_well_formed_addresses_or_only_the_known_accounts()
+    {
+        Assert.True(await _store.AcceptsRecipientAsync("anyone@example.com", Ct));
+        Assert.False(await _store.AcceptsRecipientAsync("no-at-sign", Ct));
+        var listed = new MaildirStore(_root.Path, ["Alice@Example.com"]);
+        Assert.True(await listed.AcceptsRecipientAsync("alice@example.com", Ct));
+        Assert.False(await listed.AcceptsRecipientAsync("bob@example.com", Ct));
+    }
+
+    [Fact]
+    public async Task Each_file_is_fsynced_and_the_directory_once_per_batch_after_all_renames()
+    {
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        var newDir = Path.Combine(Inbox(), "new");
+        var filesAtBarrier = -1;
+        _flush.OnDirectoryFlush = d => { if (d == newDir) filesAtBarrier = Directory.GetFiles(newDir).Length; };
+        _flush.Events.Clear();
+        var batch = Enumerable.Range(0, 5).Select(i => MessageToDeliver.ForAccount(Account, null, Message($"m{i}"))).ToArray();
+
+        await _store.DeliverBatchAsync(batch, Ct);
+
+        var events = _flush.Events.ToArray();
+        Assert.Equal(5, events.Count(e => e.StartsWith("file " + Path.Combine(Inbox(), "tmp"), StringComparison.Ordinal)));
+        Assert.Equal(["dir " + newDir], events.Where(e => e.StartsWith("dir ", StringComparison.Ordinal)));
+        Assert.StartsWith("dir ", events[^1]);
+        Assert.Equal(5, filesAtBarrier);
+    }
+
+    [Fact]
+    public async Task A_failed_barrier_reports_the_batch_as_temporary_failure()
+    {
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        _flush.FailDirectories = true;
+
+        var results = await _store.DeliverBatchAsync(
+            [MessageToDeliver.ForAccount(Account, null, Message("a")), MessageToDeliver.ForAccount(Account, null, Message("b"))], Ct);
+        var stored = await _store.AppendBatchAsync(Account, MailboxPath.Inbox, [new MessageToStore(Message("c"), MessageFlags.Seen)], Ct);
+
+        Assert.All(results, r => Assert.True(r.HasTemporaryFailure));
+        Assert.Contains("barrier", results[0].Recipients[0].Outcome.Reason);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, Assert.Single(stored).Status);
+    }
+
+    [Fact]
+    public async Task Stored_message_with_flags_goes_to_cur_with_maildir_info_and_internal_date_as_mtime()
+    {
+        var folder = MailboxPath.Parse("Remote/Work");
+        await _store.EnsureFolderAsync(Account, folder, Ct);
+        var date = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.FromHours(2));
+
+        var outcomes = await _store.AppendBatchAsync(Account, folder,
+        [
+            new MessageToStore(Message("flagged"), MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Answered, date),
+            new MessageToStore(Message("draft"), MessageFlags.Draft | MessageFlags.Deleted | MessageFlags.Recent),
+            new MessageToStore(Message("plain")),
+        ], Ct);
+
+        Assert.All(outcomes, o => Assert.True(o.IsDelivered));
+        var dir = _store.FolderDirectory(Account, folder);
+        var cur = Directory.GetFiles(Path.Combine(dir, "cur")).Select(Path.GetFileName).Order().ToArray();
+        Assert.Equal(2, cur.Length);
+        Assert.Contains(cur, n => n!.EndsWith(":2,FRS", StringComparison.Ordinal));
+        Assert.Contains(cur, n => n!.EndsWith(":2,DT", StringComparison.Ordinal));
+        var flagged = Directory.GetFiles(Path.Combine(dir, "cur"), "*:2,FRS").Single();
+        Assert.Equal(date.UtcDateTime, File.GetLastWriteTimeUtc(flagged));
+        Assert.Equal("flagged", (await File.ReadAllTextAsync(flagged, Ct)).Split("\r\n")[1]["Subject: ".Length..]);
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, "new")));
+    }
+
+    [Fact]
+    public async Task Append_to_a_missing_folder_fails_temporarily_and_creates_nothing()
+    {
+        var outcomes = await _store.AppendBatchAsync(Account, MailboxPath.Parse("Nowhere"), [new MessageToStore(Message("x"))], Ct);
+
+        Assert.Equal(DeliveryStatus.TemporaryFailure, Assert.Single(outcomes).Status);
+        Assert.False(Directory.Exists(_store.FolderDirectory(Account, MailboxPath.Parse("Nowhere"))));
+    }
+
+    [Fact]
+    public async Task Ensure_folder_creates_missing_ancestors_as_maildir_plus_plus_subfolders_and_reports_existence()
+    {
+        var folder = MailboxPath.Parse("Remote/Work/2024");
+
+        Assert.False(await _store.FolderExistsAsync(Account, folder, Ct));
+        Assert.False(await _store.EnsureFolderAsync(Account, folder, Ct));
+        Assert.True(await _store.EnsureFolderAsync(Account, folder, Ct));
+        Assert.True(await _store.EnsureFolderAsync(Account, MailboxPath.Parse("Remote"), Ct));
+
+        Assert.True(await _store.FolderExistsAsync(Account, folder, Ct));
+        foreach (var name in new[] { ".Remote", ".Remote.Work", ".Remote.Work.2024" })
+        {
+            var dir = Path.Combine(Inbox(), name);
+            Assert.True(Directory.Exists(Path.Combine(dir, "cur")) && Directory.Exists(Path.Combine(dir, "new")) && Directory.Exists(Path.Combine(dir, "tmp")));
+            Assert.True(File.Exists(Path.Combine(dir, "maildirfolder")));
+        }
+        Assert.Equal(["INBOX", "Remote", "Remote/Work", "Remote/Work/2024"],
+            (await _store.ListFoldersAsync(Account, Ct)).Select(f => f.ToString()));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(Inbox(), "tmp")));
+    }
+
+    [Fact]
+    public async Task Folder_names_holding_dots_slashes_and_non_ascii_are_encoded_reversibly()
+    {
+        var folders = new[]
+        {
+            MailboxPath.FromSegments(["v1.2", "a/b"]),
+            MailboxPath.FromSegments(["Entwürfe"]),
+            MailboxPath.FromSegments(["back\\slash & co", ".hidden", ".."]),
+        };
+        foreach (var f in folders) await _store.EnsureFolderAsync(Account, f, Ct);
+
+        Assert.True(Directory.Exists(Path.Combine(Inbox(), @".v1\2e2.a\2fb")));
+        Assert.True(Directory.Exists(Path.Combine(Inbox(), ".Entw&APw-rfe")));
+        var listed = await _store.ListFoldersAsync(Account, Ct);
+        foreach (var f in folders) Assert.Contains(f, listed);
+        Assert.All(Directory.GetDirectories(Inbox()), d => Assert.StartsWith(Inbox(), d));
+    }
+
+    [Fact]
+    public async Task Account_names_cannot_step_out_of_their_directory()
+    {
+        var account = "../../etc/x@example.com";
+
+        await _store.DeliverBatchAsync([MessageToDeliver.ForAccount(account, null, Message("x"))], Ct);
+
+        var dir = _store.AccountDirectory(account);
+        Assert.Equal(Path.Combine(_root.Path, "example.com", @"\2e.\2f..\2fetc\2fx", "Maildir"), dir);
+        Assert.Single(Directory.GetFiles(Path.Combine(dir, "new")));
+        Assert.Throws<ArgumentException>(() => _store.AccountDirectory("x@../../etc"));
+    }
+
+    [Fact]
+    public async Task Concurrent_creation_of_one_folder_yields_one_creator()
+    {
+        var folder = MailboxPath.Parse("Race/Deep");
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+
+        var existed = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(() => _store.EnsureFolderAsync(Account, folder, Ct), Ct)));
+
+        Assert.Equal(1, existed.Count(e => !e));
+        Assert.True(await _store.FolderExistsAsync(Account, folder, Ct));
+    }
+
+    [Fact]
+    public async Task A_concurrent_reader_never_sees_a_partial_message()
+    {
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        var body = new string('x', 512 * 1024);
+        var content = Message("big", body + "\r\nEND");
+        var expectedLength = content.Length + Encoding.ASCII.GetByteCount($"Return-Path: <>\r\nDelivered-To: <{Account}>\r\n");
+        var newDir = Path.Combine(Inbox(), "new");
+        using var stop = new CancellationTokenSource();
+        var seen = 0;
+        var partial = new List<string>();
+        var reader = Task.Run(() =>
+        {
+            while (!stop.IsCancellationRequested)
+                foreach (var f in Directory.GetFiles(newDir))
+                {
+                    try
+                    {
+                        var length = File.ReadAllBytes(f).Length;
+                        Interlocked.Increment(ref seen);
+                        if (length != expectedLength) lock (partial) partial.Add($"{f}: {length}");
+                    }
+                    catch (FileNotFoundException) { }
+                }
+        }, Ct);
+
+        for (var i = 0; i < 10; i++)
+            await _store.DeliverBatchAsync(Enumerable.Range(0, 5).Select(_ => MessageToDeliver.ForAccount(Account, null, content)).ToArray(), Ct);
+        await stop.CancelAsync();
+        await reader;
+
+        Assert.Empty(partial);
+        Assert.True(seen > 0);
+        Assert.Equal(50, Directory.GetFiles(newDir).Length);
+    }
+}
