@@ -72,11 +72,15 @@ public sealed class Pop3Session : IAsyncDisposable
     /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked.
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout or the size limit is not positive.</exception>
     public static async Task<Pop3Session> OpenAsync(Pop3SessionOptions options, Pop3Credentials credentials,
         IPop3ProtocolLog? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ConnectTimeout, TimeSpan.Zero, nameof(options.ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CommandTimeout, TimeSpan.Zero, nameof(options.CommandTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MaxMessageSize, 0, nameof(options.MaxMessageSize));
         var session = new Pop3Session(options, credentials, log);
         try
         {
