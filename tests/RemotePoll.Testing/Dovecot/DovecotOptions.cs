@@ -11,7 +11,7 @@ public sealed record DovecotOptions
 
     /// <summary>
     /// Dovecot's <c>pop3_lock_session</c>: a second POP3 session on a mailbox is refused with
-    /// <c>-ERR [IN-USE]</c>, for "mailbox locked" tests.
+    /// <c>-ERR [IN-USE]</c> after a one-second wait (mail_max_lock_timeout), for "mailbox locked" tests.
     /// </summary>
     public bool Pop3LockSession { get; init; }
 

@@ -1,0 +1,518 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using MailKit;
+using MailKit.Net.Pop3;
+using MailKit.Security;
+using RemotePoll.Core.Polling;
+
+namespace RemotePoll.Mail.Pop3;
+
+/// <summary>
+/// One POP3 session with a remote account, built on MailKit's <see cref="Pop3Client"/>: connect (own socket,
+/// optional source address, optional implicit TLS), log in by the method the spec allows, list, retrieve
+/// in pipelined batches, delete, QUIT. Every call is bounded in time and in bytes; every failure is a
+/// <see cref="Pop3PollException"/> with a <see cref="PollErrorKind"/>. Deletions take effect only when
+/// <see cref="QuitAsync"/> succeeds; disposing without QUIT leaves the maildrop as it was.
+/// Not thread-safe: one caller at a time.
+/// </summary>
+public sealed class Pop3Session : IAsyncDisposable
+{
+    private const int StatusLineLimit = 64 * 1024;
+    private static readonly Encoding CredentialEncoding = Encoding.UTF8;
+
+    private readonly Pop3SessionOptions _options;
+    private readonly Pop3Credentials _credentials;
+    private readonly Pop3Transcript _transcript;
+    private readonly CertificateTrust _trust;
+    private Pop3Client? _client;
+    private BoundedStream? _stream;
+    private IReadOnlyList<long>? _sizes;
+    private IReadOnlyList<string>? _uids;
+    private string? _closedReason;
+
+    private Pop3Session(Pop3SessionOptions options, Pop3Credentials credentials, IPop3ProtocolLog? log)
+    {
+        _options = options;
+        _credentials = credentials;
+        _transcript = new Pop3Transcript(log, credentials.Password);
+        _trust = CertificateTrust.Load(options.CaFilePath);
+    }
+
+    private enum Phase
+    {
+        Connect,
+        Login,
+        Transaction,
+        Quit,
+    }
+
+    /// <summary>The method the session logged in with.</summary>
+    public Pop3LoginMethod LoginMethod { get; private set; }
+
+    /// <summary>The server's greeting line.</summary>
+    public string? Greeting => _transcript.Greeting;
+
+    /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
+    public IPEndPoint? RemoteEndPoint { get; private set; }
+
+    /// <summary>The number of messages in the maildrop when the session logged in.</summary>
+    public int Count { get; private set; }
+
+    /// <summary>The server pipelines commands (CAPA PIPELINING): batches go out in one write.</summary>
+    public bool SupportsPipelining => _client is { } c && (c.Capabilities & Pop3Capabilities.Pipelining) != 0;
+
+    /// <summary>The server answers UIDL (advertised in CAPA or found by probing).</summary>
+    public bool SupportsUids => _client is { } c && (c.Capabilities & Pop3Capabilities.UIDL) != 0;
+
+    /// <summary>Connects, reads the greeting and logs in.</summary>
+    /// <exception cref="Pop3PollException">
+    /// ConnectionFailed (resolution, refusal, unreachable, silence, -ERR greeting), TlsFailed, ProtocolError
+    /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A timeout or the size limit is not positive.</exception>
+    public static async Task<Pop3Session> OpenAsync(Pop3SessionOptions options, Pop3Credentials credentials,
+        IPop3ProtocolLog? log = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(credentials);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.ConnectTimeout, TimeSpan.Zero, nameof(options.ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.CommandTimeout, TimeSpan.Zero, nameof(options.CommandTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.MaxMessageSize, 0, nameof(options.MaxMessageSize));
+        var session = new Pop3Session(options, credentials, log);
+        try
+        {
+            await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await session.LoginAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The unique id of every message (UIDL), by 0-based index. Asked once per session.</summary>
+    /// <exception cref="Pop3PollException">ProtocolError when the server has no UIDL (the session stays usable); ConnectionLost.</exception>
+    public async Task<IReadOnlyList<string>> ListUidsAsync(CancellationToken cancellationToken = default)
+    {
+        var client = Live();
+        if (_uids is not null) return _uids;
+        if (Count == 0) return _uids = [];
+        if (!SupportsUids)
+            throw new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: the server does not support UIDL") { SessionUsable = true };
+        var uids = await RunAsync(Phase.Transaction, Scaled(Count, perItem: TimeSpan.FromMilliseconds(5)),
+            t => client.GetMessageUidsAsync(t), cancellationToken).ConfigureAwait(false);
+        if (uids.Count != Count)
+            throw Broken(PollErrorKind.ProtocolError, $"{Where}: UIDL listed {uids.Count} messages, STAT said {Count}");
+        foreach (var uid in uids)
+            if (uid.Length is 0 or > 70 || uid.Any(c => c is < '!' or > '~'))
+                throw Broken(PollErrorKind.ProtocolError, $"{Where}: UIDL sent an invalid unique id '{Truncate(uid)}'");
+        return _uids = [.. uids];
+    }
+
+    /// <summary>The size in octets of every message (LIST), by 0-based index. Asked once per session.</summary>
+    /// <exception cref="Pop3PollException">ProtocolError, ConnectionLost.</exception>
+    public async Task<IReadOnlyList<long>> ListSizesAsync(CancellationToken cancellationToken = default)
+    {
+        var client = Live();
+        if (_sizes is not null) return _sizes;
+        if (Count == 0) return _sizes = [];
+        var sizes = await RunAsync(Phase.Transaction, Scaled(Count, perItem: TimeSpan.FromMilliseconds(5)),
+            t => client.GetMessageSizesAsync(t), cancellationToken).ConfigureAwait(false);
+        if (sizes.Count != Count)
+            throw Broken(PollErrorKind.ProtocolError, $"{Where}: LIST listed {sizes.Count} messages, STAT said {Count}");
+        return _sizes = sizes.Select(s => (long)s).ToArray();
+    }
+
+    /// <summary>
+    /// Retrieves a batch of messages (RETR, pipelined when the server allows), in the order asked.
+    /// A message listed over <see cref="Pop3SessionOptions.MaxMessageSize"/> is refused before anything is
+    /// sent (MessageTooLarge with its index; the session stays usable): filter with <see cref="ListSizesAsync"/>.
+    /// A server that sends more than it listed is cut off (MessageTooLarge; the index is known for a batch of one).
+    /// </summary>
+    /// <exception cref="Pop3PollException">MessageTooLarge, ConnectionLost, ProtocolError.</exception>
+    public async Task<IReadOnlyList<Pop3FetchedMessage>> FetchAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default)
+    {
+        var client = Live();
+        CheckIndexes(indexes);
+        if (indexes.Count == 0) return [];
+        var sizes = await ListSizesAsync(cancellationToken).ConfigureAwait(false);
+        var max = _options.MaxMessageSize;
+        foreach (var i in indexes)
+            if (sizes[i] > max)
+                throw new Pop3PollException(PollErrorKind.MessageTooLarge,
+                    $"{Where}: message {i + 1} is {sizes[i]} bytes, over the {max}-byte limit", i) { SessionUsable = true };
+
+        var stream = _stream!;
+        // Dot-stuffing adds at most one byte per line (a third of the size); status lines are short.
+        var budget = indexes.Sum(i => sizes[i] + sizes[i] / 3 + 1024) + StatusLineLimit;
+        stream.SetBudget(budget);
+        stream.MaxLineLength = Math.Max(StatusLineLimit, max + 1024);
+        IList<Stream> streams;
+        try
+        {
+            streams = await RunAsync(Phase.Transaction, Scaled(indexes.Count, perItem: _options.CommandTimeout),
+                t => client.GetStreamsAsync(indexes.ToList(), false, t), cancellationToken, batchIndex: indexes.Count == 1 ? indexes[0] : null)
+                .ConfigureAwait(false);
+        }
+        finally
+        {
+            stream.SetBudget(null);
+            stream.MaxLineLength = StatusLineLimit;
+        }
+
+        var messages = new Pop3FetchedMessage[indexes.Count];
+        for (var k = 0; k < indexes.Count; k++)
+        {
+            using var s = streams[k];
+            if (s.Length > max)
+            {
+                foreach (var rest in streams.Skip(k + 1)) await rest.DisposeAsync().ConfigureAwait(false);
+                throw new Pop3PollException(PollErrorKind.MessageTooLarge,
+                    $"{Where}: message {indexes[k] + 1} arrived with {s.Length} bytes, over the {max}-byte limit", indexes[k]) { SessionUsable = true };
+            }
+            var data = new byte[s.Length];
+            s.ReadExactly(data);
+            messages[k] = new Pop3FetchedMessage(indexes[k], data);
+        }
+        return messages;
+    }
+
+    /// <summary>
+    /// Marks messages deleted (DELE, pipelined when the server allows). They go only on a successful
+    /// <see cref="QuitAsync"/>. Sizes and UIDs are listed first if they were not yet: a server leaves
+    /// deleted messages out of later LIST and UIDL answers.
+    /// </summary>
+    /// <exception cref="Pop3PollException">ProtocolError (the server refused a DELE), ConnectionLost.</exception>
+    public async Task DeleteAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default)
+    {
+        var client = Live();
+        CheckIndexes(indexes);
+        if (indexes.Count == 0) return;
+        await ListSizesAsync(cancellationToken).ConfigureAwait(false);
+        if (SupportsUids) await ListUidsAsync(cancellationToken).ConfigureAwait(false);
+        await RunAsync(Phase.Transaction, Scaled(indexes.Count, perItem: TimeSpan.FromMilliseconds(5)),
+            async t => { await client.DeleteMessagesAsync(indexes.ToList(), t).ConfigureAwait(false); return true; },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Sends QUIT and closes. Deletions are committed only when the server answers +OK: without that answer
+    /// this throws, and the poller must assume the messages are still there (their UIDs say they were delivered).
+    /// </summary>
+    /// <exception cref="Pop3PollException">ConnectionLost (no answer), ProtocolError (-ERR: some deletions failed).</exception>
+    public async Task QuitAsync(CancellationToken cancellationToken = default)
+    {
+        var client = Live();
+        _transcript.Mark();
+        try
+        {
+            // MailKit swallows a failed or unanswered QUIT; the transcript holds what the server really said.
+            await RunAsync(Phase.Quit, _options.CommandTimeout,
+                async t => { await client.DisconnectAsync(true, t).ConfigureAwait(false); return true; },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            Close("the session has ended (QUIT)");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        var reply = _transcript.FirstLineSinceMark;
+        if (reply is null)
+            throw new Pop3PollException(PollErrorKind.ConnectionLost,
+                $"{Where}: no answer to QUIT, so deletions were not committed");
+        if (!reply.StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
+            throw new Pop3PollException(PollErrorKind.ProtocolError,
+                $"{Where}: QUIT answered '{Truncate(reply)}', so deletions may not have been committed") { ServerResponse = reply };
+    }
+
+    /// <summary>Closes the connection without QUIT: nothing marked deleted is deleted.</summary>
+    public ValueTask DisposeAsync()
+    {
+        Close("the session was disposed");
+        return ValueTask.CompletedTask;
+    }
+
+    private string Where => $"{_options.Host.Host}:{_options.Port}";
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        Stream network = new NetworkStream(socket, ownsSocket: true);
+        if (_options.Tls)
+            network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
+        _stream = new BoundedStream(network) { MaxLineLength = StatusLineLimit };
+        _client = new Pop3Client(_transcript) { Timeout = ToMilliseconds(_options.CommandTimeout) };
+        var client = _client;
+        await RunAsync(Phase.Connect, _options.CommandTimeout,
+            async t => { await client.ConnectAsync(_stream, _options.Host.Host, _options.Port, SecureSocketOptions.None, t).ConfigureAwait(false); return true; },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        var host = _options.Host.Host;
+        var port = _options.Port;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.ConnectTimeout);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(host, out var literal)
+                ? [literal]
+                : await (_options.Resolver ?? ResolveByDnsAsync)(host, deadline.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: cannot resolve the host name: {e.Message}", e);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: resolving the host name took longer than {_options.ConnectTimeout}");
+        }
+        if (_options.SourceAddress is { } source)
+            addresses = addresses.Where(a => a.AddressFamily == source.AddressFamily).ToArray();
+        if (addresses.Length == 0)
+            throw new Pop3PollException(PollErrorKind.ConnectionFailed,
+                $"{Where}: the host has no address" + (_options.SourceAddress is null ? "" : $" reachable from {_options.SourceAddress}"));
+
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (_options.SourceAddress is { } from) socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: no connection within {_options.ConnectTimeout}");
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        var why = last?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+            SocketError.AddressNotAvailable => $"the source address {_options.SourceAddress} is not available",
+            SocketError.TimedOut => "connection timed out",
+            _ => last?.Message ?? "cannot connect",
+        };
+        throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", last!);
+    }
+
+    private static Task<IPAddress[]> ResolveByDnsAsync(string host, CancellationToken cancellationToken) =>
+        Dns.GetHostAddressesAsync(host, cancellationToken);
+
+    private async Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_options.CommandTimeout);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = _options.Host.Host,
+                RemoteCertificateValidationCallback = _trust.Validate,
+            }, deadline.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            var why = _trust.LastFailure
+                ?? (deadline.IsCancellationRequested ? $"no TLS handshake within {_options.CommandTimeout}" : e.Message);
+            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", e);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task LoginAsync(CancellationToken cancellationToken)
+    {
+        var client = _client!;
+        LoginMethod = Pop3LoginPolicy.Choose(_options.Host.Host, _options.UseApop, _options.Apop, _transcript.Greeting);
+        if (LoginMethod == Pop3LoginMethod.Apop && (client.Capabilities & Pop3Capabilities.Apop) == 0)
+            LoginMethod = Pop3LoginMethod.UserPass;
+        var credential = new NetworkCredential(_credentials.User, _credentials.Password);
+        // Whatever the server offers, MailKit may only use the one method chosen above: no SASL
+        // negotiation, no APOP unless chosen, no clear-text retry after a failed APOP.
+        client.AuthenticationMechanisms.Clear();
+        client.Capabilities &= ~Pop3Capabilities.Sasl;
+        if (LoginMethod != Pop3LoginMethod.Apop) client.Capabilities &= ~Pop3Capabilities.Apop;
+        await RunAsync(Phase.Login, _options.CommandTimeout, async t =>
+        {
+            switch (LoginMethod)
+            {
+                case Pop3LoginMethod.AuthMsn:
+                    await client.AuthenticateAsync(new SaslMechanismMsn(credential), t).ConfigureAwait(false);
+                    break;
+                case Pop3LoginMethod.Apop:
+                    await client.AuthenticateAsync(CredentialEncoding, new SingleMethodCredentials(SingleMethodCredentials.Apop, credential), t).ConfigureAwait(false);
+                    break;
+                default:
+                    await client.AuthenticateAsync(CredentialEncoding, new SingleMethodCredentials(SingleMethodCredentials.UserPass, credential), t).ConfigureAwait(false);
+                    break;
+            }
+            return true;
+        }, cancellationToken).ConfigureAwait(false);
+        // Message data need not be split into lines from now on.
+        _transcript.TrackLines = false;
+        Count = client.Count;
+    }
+
+    private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, Func<CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken, int? batchIndex = null)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        try
+        {
+            return await operation(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            Close("the operation was cancelled");
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var error = Classify(e, phase, deadline.IsCancellationRequested, limit, batchIndex);
+            if (!error.SessionUsable) Close(error.Message);
+            throw error;
+        }
+    }
+
+    private Pop3PollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, int? batchIndex)
+    {
+        if (e is Pop3PollException known) return known;
+        var chain = Chain(e).ToList();
+        var beforeLogin = phase is Phase.Connect or Phase.Login;
+        var transport = beforeLogin ? PollErrorKind.ConnectionFailed : PollErrorKind.ConnectionLost;
+
+        if (chain.OfType<StreamBoundExceededException>().FirstOrDefault() is { } bound)
+            return bound.Bound == StreamBound.LineLength
+                ? new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: {bound.Message}", e)
+                : batchIndex is { } index
+                    ? new Pop3PollException(PollErrorKind.MessageTooLarge, $"{Where}: message {index + 1}: {bound.Message}", index, e)
+                    : new Pop3PollException(PollErrorKind.MessageTooLarge, $"{Where}: {bound.Message}", e);
+        if (timedOut || chain.Any(x => x is TimeoutException))
+            return new Pop3PollException(transport, $"{Where}: no answer within {(timedOut ? limit : _options.CommandTimeout)} ({Describe(phase)})", e);
+        if (e is MailKit.Security.AuthenticationException or SaslException)
+        {
+            var answer = _transcript.LastServerLine;
+            var kind = answer is not null && LooksLocked(answer) ? PollErrorKind.MailboxLocked : PollErrorKind.AuthenticationFailed;
+            return new Pop3PollException(kind, $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: {Truncate(answer ?? e.Message)}", e)
+            {
+                ServerResponse = answer,
+            };
+        }
+        if (_stream is { EndOfStreamSeen: true } || _stream is { FailureSeen: true }
+            || chain.Any(x => x is IOException or SocketException or ServiceNotConnectedException or ObjectDisposedException))
+            return new Pop3PollException(transport, $"{Where}: the connection was lost ({Describe(phase)})", e);
+        if (e is Pop3CommandException command)
+        {
+            var answer = _transcript.Redact(command.StatusText ?? command.Message);
+            return new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: the server refused ({Describe(phase)}): {Truncate(answer)}", e)
+            {
+                ServerResponse = answer,
+                SessionUsable = true,
+            };
+        }
+        if (e is NotSupportedException)
+            return new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: {e.Message}", e) { SessionUsable = true };
+        if (e is Pop3ProtocolException && phase == Phase.Connect && _transcript.Greeting is { } greeting
+            && greeting.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
+            return new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: the server refused the session: {Truncate(greeting)}", e)
+            {
+                ServerResponse = greeting,
+            };
+        if (e is Pop3ProtocolException or FormatException)
+            return new Pop3PollException(PollErrorKind.ProtocolError,
+                $"{Where}: not POP3 ({Describe(phase)}): {Truncate(_transcript.Redact(e.Message))}", e);
+        return new Pop3PollException(PollErrorKind.Internal, $"{Where}: {e.GetType().Name}: {Truncate(_transcript.Redact(e.Message))}", e);
+    }
+
+    /// <summary>-ERR texts of a mailbox held by another session: RFC 2449 [IN-USE], and the usual wordings.</summary>
+    private static bool LooksLocked(string answer) =>
+        answer.Contains("[IN-USE]", StringComparison.OrdinalIgnoreCase)
+        || answer.Contains("lock", StringComparison.OrdinalIgnoreCase)
+        || answer.Contains("in use", StringComparison.OrdinalIgnoreCase)
+        || answer.Contains("busy", StringComparison.OrdinalIgnoreCase);
+
+    private static string Name(Pop3LoginMethod method) => method switch
+    {
+        Pop3LoginMethod.Apop => "APOP",
+        Pop3LoginMethod.AuthMsn => "AUTH MSN",
+        _ => "USER/PASS",
+    };
+
+    private static string Describe(Phase phase) => phase switch
+    {
+        Phase.Connect => "waiting for the greeting",
+        Phase.Login => "logging in",
+        Phase.Quit => "QUIT",
+        _ => "retrieving",
+    };
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    private TimeSpan Scaled(int count, TimeSpan perItem) => _options.CommandTimeout + perItem * Math.Max(0, count - 1);
+
+    private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
+
+    private Pop3Client Live() =>
+        _client is { IsConnected: true } c
+            ? c
+            : throw new Pop3PollException(PollErrorKind.ConnectionLost, $"{Where}: {_closedReason ?? "the session is not connected"}");
+
+    private Pop3PollException Broken(PollErrorKind kind, string message)
+    {
+        Close(message);
+        return new Pop3PollException(kind, message);
+    }
+
+    private void CheckIndexes(IReadOnlyList<int> indexes)
+    {
+        ArgumentNullException.ThrowIfNull(indexes);
+        foreach (var i in indexes)
+            if (i < 0 || i >= Count)
+                throw new ArgumentOutOfRangeException(nameof(indexes), i, $"message indexes run from 0 to {Count - 1}");
+    }
+
+    private void Close(string reason)
+    {
+        _closedReason ??= reason;
+        var client = _client;
+        _client = null;
+        client?.Dispose();
+        _stream?.Dispose();
+        _stream = null;
+    }
+}

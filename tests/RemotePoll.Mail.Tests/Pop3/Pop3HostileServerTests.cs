@@ -1,0 +1,285 @@
+using System.Buffers.Binary;
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using RemotePoll.Core.Polling;
+using RemotePoll.Core.Records;
+using RemotePoll.Mail.Pop3;
+using Xunit;
+using static RemotePoll.Mail.Tests.Pop3.HostilePop3Server;
+
+namespace RemotePoll.Mail.Tests.Pop3;
+
+/// <summary>Misbehaviour no real server shows on demand: every case ends in a typed error within the timeout, never a hang.</summary>
+public sealed class Pop3HostileServerTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(6);
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static Pop3SessionOptions Options(HostilePop3Server server) => new()
+    {
+        Host = new HostAndPort("127.0.0.1", server.Port),
+        CommandTimeout = Timeout,
+        ConnectTimeout = Timeout,
+    };
+
+    private static async Task<Pop3PollException> FailsWithin(Func<Task> action)
+    {
+        var watch = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<Pop3PollException>(action);
+        Assert.True(watch.Elapsed < Bound, $"took {watch.Elapsed}");
+        return error;
+    }
+
+    private static Task<Pop3Session> Open(HostilePop3Server server, Pop3SessionOptions? options = null, IPop3ProtocolLog? log = null) =>
+        Pop3Session.OpenAsync(options ?? Options(server), new Pop3Credentials("joe", "secret"), log, Ct);
+
+    [Fact]
+    public async Task A_greeting_that_is_not_POP3_is_ProtocolError()
+    {
+        await using var server = new HostilePop3Server(c => c.SendAsync("220 smtp.example.org ESMTP\r\n"));
+        var error = await FailsWithin(() => Open(server));
+        Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
+    }
+
+    [Fact]
+    public async Task An_error_greeting_is_ConnectionFailed_quoting_the_server()
+    {
+        await using var server = new HostilePop3Server(c => c.SendAsync("-ERR [SYS/TEMP] too many connections\r\n"));
+        var error = await FailsWithin(() => Open(server));
+        Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
+        Assert.Contains("too many connections", error.Message);
+    }
+
+    [Fact]
+    public async Task A_server_that_never_greets_is_ConnectionFailed_within_the_timeout()
+    {
+        await using var server = new HostilePop3Server(c => c.StaySilentAsync());
+        var error = await FailsWithin(() => Open(server));
+        Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
+    }
+
+    [Fact]
+    public async Task An_endless_line_without_CRLF_is_ProtocolError_not_unbounded_memory()
+    {
+        await using var server = new HostilePop3Server(async c =>
+        {
+            var chunk = Encoding.ASCII.GetBytes(new string('A', 64 * 1024));
+            await c.SendAsync("+OK ");
+            while (!c.Stopping.IsCancellationRequested) await c.SendAsync(chunk);
+        });
+        var error = await FailsWithin(() => Open(server));
+        Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
+        Assert.Contains("longer than", error.Message);
+    }
+
+    [Fact]
+    public async Task A_line_trickled_byte_by_byte_still_ends_at_the_command_timeout()
+    {
+        await using var server = new HostilePop3Server(async c =>
+        {
+            await c.SendAsync("+OK ");
+            while (!c.Stopping.IsCancellationRequested)
+            {
+                await c.SendAsync("A");
+                await Task.Delay(100, c.Stopping);
+            }
+        });
+        var error = await FailsWithin(() => Open(server));
+        Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_server_that_stops_answering_after_login_is_ConnectionLost()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (!line.StartsWith("RETR", StringComparison.Ordinal)) return false;
+            await c.StaySilentAsync();
+            return true;
+        }));
+        await using var session = await Open(server);
+        var error = await FailsWithin(() => session.FetchAsync([0], Ct));
+        Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_truncated_multi_line_answer_is_ConnectionLost()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a"), Pop3Message("b")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (!line.StartsWith("RETR", StringComparison.Ordinal)) return false;
+            await c.SendAsync("+OK\r\nSubject: a\r\n\r\nhalf of the bo");
+            c.Abort();
+            return true;
+        }));
+        await using var session = await Open(server);
+        var error = await FailsWithin(() => session.FetchAsync([0, 1], Ct));
+        Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
+    }
+
+    [Fact]
+    public async Task A_server_sending_far_more_than_it_listed_is_cut_off_as_MessageTooLarge()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (!line.StartsWith("RETR", StringComparison.Ordinal)) return false;
+            await c.SendAsync("+OK\r\n");
+            var lines = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("more and more data\r\n", 1000)));
+            while (!c.Stopping.IsCancellationRequested) await c.SendAsync(lines);
+            return true;
+        }));
+        await using var session = await Open(server);
+        var error = await FailsWithin(() => session.FetchAsync([0], Ct));
+        Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
+        Assert.Equal(0, error.MessageIndex);
+    }
+
+    [Fact]
+    public async Task A_server_without_UIDL_is_ProtocolError_for_UIDs_but_still_serves_messages()
+    {
+        var drop = new Maildrop { Uidl = false, Capabilities = ["USER"], Messages = [Pop3Message("a")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop));
+        await using var session = await Open(server);
+
+        var error = await FailsWithin(() => session.ListUidsAsync(Ct));
+
+        Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
+        Assert.Contains("UIDL", error.Message);
+        Assert.Equal(Encoding.ASCII.GetBytes(Pop3Message("a")), (await session.FetchAsync([0], Ct)).Single().Data);
+        await session.QuitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_QUIT_without_answer_is_ConnectionLost_because_deletions_are_not_committed()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, line =>
+        {
+            if (line != "QUIT") return Task.FromResult(false);
+            c.Abort();
+            return Task.FromResult(true);
+        }));
+        await using var session = await Open(server);
+        await session.DeleteAsync([0], Ct);
+        var error = await FailsWithin(() => session.QuitAsync(Ct));
+        Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
+        Assert.Contains("not committed", error.Message);
+    }
+
+    [Fact]
+    public async Task A_greeting_bracket_token_without_an_at_sign_is_not_an_APOP_offer()
+    {
+        var drop = new Maildrop { Greeting = "+OK ready <not-a-timestamp>" };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop));
+        await using var session = await Open(server, Options(server) with { Apop = true });
+        Assert.Equal(Pop3LoginMethod.UserPass, session.LoginMethod);
+        Assert.Contains("PASS secret", server.Received);
+        Assert.DoesNotContain(server.Received, l => l.StartsWith("APOP", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_password_echoed_by_the_server_is_redacted_from_errors_and_the_log()
+    {
+        var drop = new Maildrop();
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (!line.StartsWith("PASS ", StringComparison.Ordinal)) return false;
+            await c.SendAsync($"-ERR password {line[5..]} is wrong\r\n");
+            return true;
+        }));
+        var log = new RecordingProtocolLog();
+        var error = await FailsWithin(() => Pop3Session.OpenAsync(Options(server), new Pop3Credentials("joe", "S3cr3t-Echo"), log, Ct));
+        Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
+        Assert.DoesNotContain("S3cr3t-Echo", error.ToString());
+        Assert.DoesNotContain("S3cr3t-Echo", log.AllText);
+    }
+
+    [Fact]
+    public async Task A_host_under_msn_com_logs_in_with_AUTH_MSN_carrying_an_NTLM_exchange()
+    {
+        byte[]? negotiate = null;
+        byte[]? authenticate = null;
+        var drop = new Maildrop { Messages = [Pop3Message("from-msn")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (line != "AUTH MSN") return false;
+            await c.SendAsync("+ \r\n");
+            negotiate = Convert.FromBase64String(await c.ReadLineAsync() ?? "");
+            await c.SendAsync("+ " + Convert.ToBase64String(NtlmChallenge()) + "\r\n");
+            authenticate = Convert.FromBase64String(await c.ReadLineAsync() ?? "");
+            await c.SendAsync("+OK MSN login\r\n");
+            return true;
+        }));
+        var log = new RecordingProtocolLog();
+        var options = Options(server) with
+        {
+            Host = new HostAndPort("pop3.email.msn.com", server.Port),
+            Resolver = (_, _) => Task.FromResult(new[] { IPAddress.Loopback }),
+        };
+
+        await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials("joe", "msn-Secret"), log, Ct);
+
+        Assert.Equal(Pop3LoginMethod.AuthMsn, session.LoginMethod);
+        Assert.Equal(1, session.Count);
+        Assert.Equal(1, NtlmType(negotiate));
+        Assert.Equal(3, NtlmType(authenticate));
+        Assert.Contains("joe", Encoding.Unicode.GetString(authenticate!));
+        Assert.DoesNotContain(server.Received, l => l.StartsWith("USER", StringComparison.Ordinal) || l.StartsWith("PASS", StringComparison.Ordinal));
+        Assert.DoesNotContain("msn-Secret", log.AllText);
+        Assert.DoesNotContain(Convert.ToBase64String(authenticate!), log.AllText);
+        await session.QuitAsync(Ct);
+    }
+
+    private static string Pop3Message(string subject) => $"Subject: {subject}\r\n\r\nbody of {subject}\r\n";
+
+    private static int NtlmType(byte[]? message)
+    {
+        Assert.NotNull(message);
+        Assert.Equal("NTLMSSP\0", Encoding.ASCII.GetString(message, 0, 8));
+        return BinaryPrimitives.ReadInt32LittleEndian(message.AsSpan(8));
+    }
+
+    /// <summary>A minimal NTLM CHALLENGE (type 2) message: target "MSN", random server challenge, target info.</summary>
+    private static byte[] NtlmChallenge()
+    {
+        var target = Encoding.Unicode.GetBytes("MSN");
+        var info = new List<byte>();
+        void Av(ushort id, byte[] value)
+        {
+            var head = new byte[4];
+            BinaryPrimitives.WriteUInt16LittleEndian(head, id);
+            BinaryPrimitives.WriteUInt16LittleEndian(head.AsSpan(2), (ushort)value.Length);
+            info.AddRange(head);
+            info.AddRange(value);
+        }
+        Av(2, target); // MsvAvNbDomainName
+        Av(1, Encoding.Unicode.GetBytes("POP")); // MsvAvNbComputerName
+        Av(0, []); // MsvAvEOL
+        const int header = 56;
+        var message = new byte[header + target.Length + info.Count];
+        var span = message.AsSpan();
+        Encoding.ASCII.GetBytes("NTLMSSP\0").CopyTo(span);
+        BinaryPrimitives.WriteInt32LittleEndian(span[8..], 2);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[12..], (ushort)target.Length);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[14..], (ushort)target.Length);
+        BinaryPrimitives.WriteInt32LittleEndian(span[16..], header);
+        const uint flags = 0x00000001 | 0x00000004 | 0x00000200 | 0x00008000 | 0x00010000 | 0x00080000 | 0x00800000 | 0x02000000 | 0x20000000 | 0x80000000;
+        BinaryPrimitives.WriteUInt32LittleEndian(span[20..], flags);
+        Random.Shared.NextBytes(span.Slice(24, 8));
+        BinaryPrimitives.WriteUInt16LittleEndian(span[40..], (ushort)info.Count);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[42..], (ushort)info.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(span[44..], header + target.Length);
+        span[48] = 10; // version 10.0 build 19041, NTLM revision 15
+        span[49] = 0;
+        BinaryPrimitives.WriteUInt16LittleEndian(span[50..], 19041);
+        span[55] = 15;
+        target.CopyTo(span[header..]);
+        info.ToArray().CopyTo(span[(header + target.Length)..]);
+        return message;
+    }
+}
