@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using RemotePoll.Cluster.Serialization;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Records;
-using RemotePoll.Core.Rpop;
+using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Settings;
 
 namespace RemotePoll.Cluster.Accounts;

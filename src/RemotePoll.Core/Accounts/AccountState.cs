@@ -2,7 +2,7 @@ using System.Collections.Immutable;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Records;
-using RemotePoll.Core.Rpop;
+using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Settings;
 using RemotePoll.Core.Validation;
 

@@ -1,4 +1,4 @@
-using RemotePoll.Core.Rpop;
+using RemotePoll.Core.Ledgers;
 
 namespace RemotePoll.Core.Accounts.Events;
 

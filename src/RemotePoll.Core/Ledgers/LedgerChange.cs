@@ -1,4 +1,4 @@
-namespace RemotePoll.Core.Rpop;
+namespace RemotePoll.Core.Ledgers;
 
 /// <summary>One batch's change to a UID ledger: newly delivered, newly refused, and pruned (gone from the server).</summary>
 public sealed record LedgerChange(IReadOnlyList<string> Delivered, IReadOnlyList<string> Rejected, IReadOnlyList<string> Removed)

@@ -1,6 +1,6 @@
 using System.Collections.Immutable;
 
-namespace RemotePoll.Core.Rpop;
+namespace RemotePoll.Core.Ledgers;
 
 /// <summary>
 /// What an RPOP record remembers of a remote mailbox, by POP3 UID (spec, Leave: "it remembers the UID of the
