@@ -1,0 +1,25 @@
+using RemotePoll.Core.Secrets;
+using RemotePoll.Mail.Delivery;
+
+namespace RemotePoll.Cluster.Polling;
+
+/// <summary>
+/// What every poller on a node shares: the sealer that opens passwords, the local delivery targets, the trust
+/// settings and limits for remote sessions, and the last known module settings.
+/// </summary>
+public sealed class PollEnvironment
+{
+    public required ISecretSealer Sealer { get; init; }
+    /// <summary>No Mailbox: the queue path (Maildir INBOX, LMTP or SMTP).</summary>
+    public required IQueueDelivery Queue { get; init; }
+    /// <summary>Mailbox set, and RIMAP: the mailbox store (Maildir++ or a local IMAP server).</summary>
+    public required IMailboxStore Store { get; init; }
+    /// <summary>A PEM file of extra trusted CA certificates (a private CA, a test server's self-signed one).</summary>
+    public string? CaFile { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
+    /// <summary>The longest a poll may run before it is cancelled and reported.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    public ModuleSettingsCache Settings { get; } = new();
+}

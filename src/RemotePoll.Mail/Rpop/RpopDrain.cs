@@ -1,0 +1,131 @@
+using System.Security.Cryptography;
+using RemotePoll.Core.Ledgers;
+using RemotePoll.Core.Polling;
+using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Pop3;
+
+namespace RemotePoll.Mail.Rpop;
+
+/// <summary>
+/// One RPOP poll over an open session, by the rule that loses nothing: fetch a batch (pipelined), deliver it and
+/// wait for the local side's acknowledgement, commit the batch's UIDs to the ledger (one journal write), and only
+/// then DELE the batch (unless Leave). A UID already in the ledger is never fetched again; when a connection was
+/// lost before QUIT (so the server kept messages already delivered), they are recognised and only deleted.
+/// </summary>
+public static class RpopDrain
+{
+    public const int DefaultBatchSize = 200;
+    public const long DefaultBatchBytes = 32L * 1024 * 1024;
+    /// <summary>The pseudo-UID prefix of a server without UIDL: the SHA-256 of the message.</summary>
+    public const string ContentUidPrefix = "sha256:";
+
+    /// <param name="commit">Persists a ledger change; the drain waits for it before deleting anything.</param>
+    public static async Task<RpopDrainResult> RunAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
+        bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
+        int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes)
+    {
+        IReadOnlyList<string>? uids = null;
+        if (session.Count > 0 && session.SupportsUids) uids = await session.ListUidsAsync(cancellationToken).ConfigureAwait(false);
+        else if (session.Count > 0 && leave)
+            throw new Pop3PollException(PollErrorKind.ProtocolError, "the server does not support UIDL, which Leave needs to remember retrieved messages");
+        var sizes = await session.ListSizesAsync(cancellationToken).ConfigureAwait(false);
+        var maxSize = maxMessageSize;
+
+        var known = ledger;
+        var toDelete = new List<int>();
+        var candidates = new List<int>();
+        var tooLarge = 0;
+        for (var i = 0; i < session.Count; i++)
+        {
+            var uid = uids?[i];
+            if (uid is not null && known.Delivered.Contains(uid)) { if (!leave) toDelete.Add(i); continue; }
+            if (uid is not null && known.Rejected.Contains(uid)) continue;
+            if (sizes[i] > maxSize) { tooLarge++; continue; }
+            candidates.Add(i);
+        }
+        // Delivered before, but the deletion did not commit (connection lost before QUIT): delete only.
+        if (toDelete.Count > 0) await session.DeleteAsync(toDelete, cancellationToken).ConfigureAwait(false);
+
+        var delivered = 0;
+        long bytes = 0;
+        var rejected = new List<string>();
+        string? temporary = null;
+        var deletedUids = toDelete.Where(_ => uids is not null).Select(i => uids![i]).ToList();
+        var next = 0;
+        while (next < candidates.Count && temporary is null)
+        {
+            var batch = new List<int>();
+            long size = 0;
+            while (next < candidates.Count && batch.Count < batchSize && (batch.Count == 0 || size + sizes[candidates[next]] <= batchBytes))
+            {
+                size += sizes[candidates[next]];
+                batch.Add(candidates[next++]);
+            }
+            var fetched = await session.FetchAsync(batch, cancellationToken).ConfigureAwait(false);
+            var batchUids = fetched.Select(m => uids?[m.Index] ?? ContentUid(m.Data)).ToList();
+            var uidOf = fetched.Select((m, k) => (m.Index, Uid: batchUids[k])).ToDictionary(x => x.Index, x => x.Uid);
+
+            // Without UIDL, a message delivered before is only recognised by its content.
+            var fresh = new List<int>();
+            var deleteNow = new List<int>();
+            for (var k = 0; k < fetched.Count; k++)
+                if (uids is null && known.Delivered.Contains(batchUids[k])) deleteNow.Add(fetched[k].Index);
+                else fresh.Add(k);
+
+            var outcomes = fresh.Count == 0 ? []
+                : await destination.DeliverAsync(fresh.Select(k => fetched[k].Data).ToList(), cancellationToken).ConfigureAwait(false);
+            var okUids = new List<string>();
+            var badUids = new List<string>();
+            for (var j = 0; j < fresh.Count; j++)
+            {
+                var k = fresh[j];
+                switch (outcomes[j].Status)
+                {
+                    case DeliveryStatus.Delivered:
+                        okUids.Add(batchUids[k]);
+                        deleteNow.Add(fetched[k].Index);
+                        delivered++;
+                        bytes += fetched[k].Data.Length;
+                        break;
+                    case DeliveryStatus.PermanentFailure:
+                        badUids.Add(batchUids[k]);
+                        rejected.Add(outcomes[j].Reason ?? "refused");
+                        break;
+                    default:
+                        temporary ??= outcomes[j].Reason ?? "temporary failure";
+                        break;
+                }
+            }
+            var change = new LedgerChange(okUids, badUids, []);
+            if (!change.IsEmpty)
+            {
+                await commit(change, cancellationToken).ConfigureAwait(false);
+                known = known.Apply(change);
+            }
+            if (!leave && deleteNow.Count > 0)
+            {
+                await session.DeleteAsync(deleteNow, cancellationToken).ConfigureAwait(false);
+                deletedUids.AddRange(deleteNow.Select(i => uidOf[i]));
+            }
+        }
+
+        await session.QuitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Prune what is gone: UIDs no longer listed, and what this session deleted (QUIT committed the deletions).
+        var gone = uids is null ? deletedUids.Where(known.Knows).ToList()
+            : known.Delivered.Concat(known.Rejected).Except(uids).Concat(deletedUids).Distinct().ToList();
+        if (gone.Count > 0) await commit(new LedgerChange([], [], gone), cancellationToken).ConfigureAwait(false);
+
+        var left = tooLarge + rejected.Count + (candidates.Count - delivered - rejected.Count);
+        var (kind, problem) = temporary is not null
+            ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
+            : rejected.Count > 0
+                ? (PollErrorKind.LocalDeliveryFailed, $"{rejected.Count} messages refused by the local side ({rejected[0]}); left on the server")
+                : tooLarge > 0
+                    ? (PollErrorKind.MessageTooLarge, $"{tooLarge} messages over the {maxSize}-byte limit left on the server")
+                    : ((PollErrorKind?)null, (string?)null);
+        return new RpopDrainResult(delivered, bytes, left, kind, problem);
+    }
+
+    private static string ContentUid(byte[] data) => ContentUidPrefix + Convert.ToHexStringLower(SHA256.HashData(data));
+}

@@ -1,0 +1,36 @@
+using RemotePoll.Core.Ledgers;
+using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Pop3;
+
+namespace RemotePoll.Mail.Rpop;
+
+/// <summary>One RPOP poll: open the session (TLS, login per the spec's APOP rule), drain it into the destination.</summary>
+public static class RpopPoll
+{
+    /// <exception cref="Pop3PollException">The remote side failed; its Kind says how.</exception>
+    /// <exception cref="DeliveryUnavailableException">The local side could not be reached.</exception>
+    public static async Task<RpopDrainResult> RunAsync(RpopPollRequest request, IQueueDelivery queue, IMailboxStore store,
+        Func<LedgerChange, CancellationToken, Task> commit, IPop3ProtocolLog? log, CancellationToken cancellationToken)
+    {
+        var r = request.Record;
+        var options = new Pop3SessionOptions
+        {
+            Host = r.Host,
+            Tls = r.Tls,
+            CaFilePath = request.CaFile,
+            SourceAddress = request.SourceAddress,
+            UseApop = request.UseApop,
+            Apop = r.Apop,
+            ConnectTimeout = request.ConnectTimeout,
+            CommandTimeout = request.CommandTimeout,
+            MaxMessageSize = request.MaxMessageSize,
+        };
+        await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials(r.AuthName, request.Password), log, cancellationToken)
+            .ConfigureAwait(false);
+        IMessageDestination destination = r.Mailbox is null
+            ? new QueueDestination(queue, request.Account)
+            : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
+        return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken)
+            .ConfigureAwait(false);
+    }
+}

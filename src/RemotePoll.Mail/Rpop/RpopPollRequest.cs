@@ -1,0 +1,23 @@
+using System.Net;
+using RemotePoll.Core.Ledgers;
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Mail.Rpop;
+
+/// <summary>Everything one RPOP poll needs, resolved by the caller: the record, its clear password, the ledger, the rules.</summary>
+public sealed record RpopPollRequest
+{
+    public required string Account { get; init; }
+    public required RpopRecord Record { get; init; }
+    public required string Password { get; init; }
+    public required UidLedger Ledger { get; init; }
+    /// <summary>The module's Use APOP (spec: APOP needs it, the record's APOP and the server's greeting).</summary>
+    public bool UseApop { get; init; } = true;
+    public IPAddress? SourceAddress { get; init; }
+    public string? CaFile { get; init; }
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
+
+    public override string ToString() => $"RPOP {Account}/{Record.Name} at {Record.Host}";
+}
