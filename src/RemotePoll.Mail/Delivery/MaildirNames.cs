@@ -23,6 +23,10 @@ internal static class MaildirNames
     public const char Escape = '\\';
     public const int MaxFileNameBytes = 255;
 
+    /// <summary>The flags Maildir info can hold (Recent is the reader's business, not the file's).</summary>
+    public const MessageFlags StorableFlags =
+        MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;
+
     private static long s_counter;
     private static readonly string s_host = EscapeHost(Environment.MachineName);
     private static readonly int s_pid = Environment.ProcessId;
