@@ -99,25 +99,6 @@ internal static class MaildirNames
         return sb.ToString();
     }
 
-    /// <summary>The flags of a cur/ file name (the inverse of <see cref="InfoSuffix"/>).</summary>
-    public static MessageFlags FlagsOf(string fileName)
-    {
-        var i = fileName.LastIndexOf(":2,", StringComparison.Ordinal);
-        if (i < 0) return MessageFlags.None;
-        var flags = MessageFlags.None;
-        foreach (var c in fileName.AsSpan(i + 3))
-            flags |= c switch
-            {
-                'D' => MessageFlags.Draft,
-                'F' => MessageFlags.Flagged,
-                'R' => MessageFlags.Answered,
-                'S' => MessageFlags.Seen,
-                'T' => MessageFlags.Deleted,
-                _ => MessageFlags.None,
-            };
-        return flags;
-    }
-
     private static string EscapeUser(string local)
     {
         var sb = new StringBuilder(local.Length);
