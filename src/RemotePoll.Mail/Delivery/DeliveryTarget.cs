@@ -58,6 +58,29 @@ public sealed record DeliveryTarget
     public static DeliveryTarget ParseStore(string optionName, string? text) =>
         Parse(optionName, text, [DeliveryTargetKind.Maildir, DeliveryTargetKind.Imap], "maildir or imap://HOST:PORT");
 
+    /// <summary>The queue delivery this target names.</summary>
+    /// <param name="maildirRoot">The node's Maildir root, used by <c>maildir</c>.</param>
+    /// <exception cref="InvalidOperationException">This is a store-only target (imap).</exception>
+    public IQueueDelivery CreateQueue(string maildirRoot, LmtpClientOptions? lmtp = null, SmtpQueueOptions? smtp = null) => Kind switch
+    {
+        DeliveryTargetKind.Maildir => new MaildirStore(maildirRoot),
+        DeliveryTargetKind.Lmtp => new LmtpQueueDelivery(EndPoint!, lmtp),
+        DeliveryTargetKind.Smtp => new SmtpQueueDelivery(Host!, Port!.Value, smtp),
+        _ => throw new InvalidOperationException($"{this} is a mailbox store, not a queue"),
+    };
+
+    /// <summary>The mailbox store this target names.</summary>
+    /// <param name="maildirRoot">The node's Maildir root, used by <c>maildir</c>.</param>
+    /// <param name="imap">The master user for <c>imap://</c>; required there.</param>
+    /// <exception cref="InvalidOperationException">This is a queue-only target, or imap lacks its master user.</exception>
+    public IMailboxStore CreateStore(string maildirRoot, ImapStoreOptions? imap = null) => Kind switch
+    {
+        DeliveryTargetKind.Maildir => new MaildirStore(maildirRoot),
+        DeliveryTargetKind.Imap => new ImapMailboxStore(Host!, Port!.Value,
+            imap ?? throw new InvalidOperationException($"{this} needs a master user and password")),
+        _ => throw new InvalidOperationException($"{this} is a queue, not a mailbox store"),
+    };
+
     public override string ToString() => Kind switch
     {
         DeliveryTargetKind.Maildir => "maildir",

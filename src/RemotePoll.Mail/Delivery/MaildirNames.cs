@@ -23,6 +23,10 @@ internal static class MaildirNames
     public const char Escape = '\\';
     public const int MaxFileNameBytes = 255;
 
+    /// <summary>The flags Maildir info can hold (Recent is the reader's business, not the file's).</summary>
+    public const MessageFlags StorableFlags =
+        MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;
+
     private static long s_counter;
     private static readonly string s_host = EscapeHost(Environment.MachineName);
     private static readonly int s_pid = Environment.ProcessId;
@@ -93,25 +97,6 @@ internal static class MaildirNames
         if (flags.HasFlag(MessageFlags.Seen)) sb.Append('S');
         if (flags.HasFlag(MessageFlags.Deleted)) sb.Append('T');
         return sb.ToString();
-    }
-
-    /// <summary>The flags of a cur/ file name (the inverse of <see cref="InfoSuffix"/>).</summary>
-    public static MessageFlags FlagsOf(string fileName)
-    {
-        var i = fileName.LastIndexOf(":2,", StringComparison.Ordinal);
-        if (i < 0) return MessageFlags.None;
-        var flags = MessageFlags.None;
-        foreach (var c in fileName.AsSpan(i + 3))
-            flags |= c switch
-            {
-                'D' => MessageFlags.Draft,
-                'F' => MessageFlags.Flagged,
-                'R' => MessageFlags.Answered,
-                'S' => MessageFlags.Seen,
-                'T' => MessageFlags.Deleted,
-                _ => MessageFlags.None,
-            };
-        return flags;
     }
 
     private static string EscapeUser(string local)

@@ -14,6 +14,8 @@ namespace RemotePoll.Mail.Delivery;
 /// <para>As <see cref="IQueueDelivery"/> it is the embedded "queue": each recipient's INBOX, no rules, with
 /// <c>Return-Path</c> and <c>Delivered-To</c> added as a delivery agent does. It never sends failure reports, so it
 /// does not advertise DSN.</para>
+/// <para>Keywords are not stored: Maildir++ has no portable place for them (Dovecot keeps its own
+/// dovecot-keywords file, which another writer must not touch).</para>
 /// <para>Calls block on the disk; they run on the thread pool, never on the caller's thread. A batch that has
 /// started is finished even if cancelled, so that no written message goes unreported.</para>
 /// </summary>
@@ -94,8 +96,9 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
             for (var i = 0; i < messages.Count; i++)
             {
                 var m = messages[i];
-                var toCur = m.Flags != MessageFlags.None || m.InternalDate is not null;
-                outcomes[i] = batch.Write(folderDir, [], m.Content, toCur, m.Flags, m.InternalDate);
+                var flags = m.Flags & MaildirNames.StorableFlags;
+                var toCur = flags != MessageFlags.None || m.InternalDate is not null;
+                outcomes[i] = batch.Write(folderDir, [], m.Content, toCur, flags, m.InternalDate);
             }
             var failure = batch.Cross();
             return outcomes.Select(o => o ?? failure ?? DeliveryOutcome.Delivered).ToArray();

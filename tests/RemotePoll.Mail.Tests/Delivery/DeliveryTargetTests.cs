@@ -89,4 +89,16 @@ public sealed class DeliveryTargetTests
 
         Assert.Contains("more than a Unix socket address holds", e.Message);
     }
+
+    [Fact]
+    public void Each_target_creates_its_delivery()
+    {
+        Assert.IsType<MaildirStore>(DeliveryTarget.ParseQueue("queue", "maildir").CreateQueue("/tmp/rpoll-unused"));
+        Assert.IsType<LmtpQueueDelivery>(DeliveryTarget.ParseQueue("queue", "lmtp:/run/lmtp").CreateQueue("/tmp/rpoll-unused"));
+        Assert.IsType<SmtpQueueDelivery>(DeliveryTarget.ParseQueue("queue", "smtp://127.0.0.1").CreateQueue("/tmp/rpoll-unused"));
+        Assert.IsType<MaildirStore>(DeliveryTarget.ParseStore("store", "maildir").CreateStore("/tmp/rpoll-unused"));
+        var imap = DeliveryTarget.ParseStore("store", "imap://127.0.0.1");
+        Assert.IsType<ImapMailboxStore>(imap.CreateStore("/tmp/rpoll-unused", new ImapStoreOptions { MasterUser = "m", MasterPassword = "p" }));
+        Assert.Contains("needs a master user", Assert.Throws<InvalidOperationException>(() => imap.CreateStore("/tmp/rpoll-unused")).Message);
+    }
 }

@@ -121,4 +121,36 @@ public sealed class LmtpDovecotTests(DovecotFixture fixture) : IClassFixture<Dov
         Assert.All(all.SelectMany(r => r), r => Assert.True(r.AllDelivered));
         foreach (var u in users) Assert.Equal(25, await Server.CountAsync(u, cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task Delivery_goes_through_dovecots_unix_socket_too()
+    {
+        var user = await NewUserAsync();
+        var socket = Path.Combine(Server.RootDirectory, "run", "lmtp");
+        Assert.True(File.Exists(socket), $"no LMTP socket at {socket}");
+        var target = DeliveryTarget.ParseQueue("queue", "lmtp:" + socket);
+        await using var delivery = new LmtpQueueDelivery(target.EndPoint!);
+
+        var results = await delivery.DeliverBatchAsync([MessageToDeliver.ForAccount($"{user}@example.com", null, Message("unix"))], Ct);
+
+        Assert.True(results.Single().AllDelivered, string.Join("; ", results.Single().Recipients));
+        Assert.Equal("unix", (await Server.ListAsync(user, cancellationToken: Ct)).Single().Subject);
+    }
+
+    [Fact]
+    public async Task Large_messages_stream_through_in_one_batch()
+    {
+        var user = await NewUserAsync();
+        await using var delivery = new LmtpQueueDelivery(Lmtp);
+        var line = new string('x', 76) + "\r\n";
+        var big = Message("big", string.Concat(Enumerable.Repeat(line, 6 * 1024 * 1024 / 78)) + "END\r\n");
+        var batch = new[] { big, Message("small"), big }.Select(b => MessageToDeliver.ForAccount($"{user}@example.com", null, b)).ToArray();
+
+        var results = await delivery.DeliverBatchAsync(batch, Ct);
+
+        Assert.All(results, r => Assert.True(r.AllDelivered, string.Join("; ", r.Recipients)));
+        var stored = await Server.ListAsync(user, cancellationToken: Ct);
+        Assert.Equal(["big", "small", "big"], stored.Select(m => m.Subject));
+        Assert.EndsWith("END\n", stored[2].Text.Replace("\r\n", "\n"));
+    }
 }

@@ -148,6 +148,7 @@ public sealed class MaildirStoreTests : IDisposable
             new MessageToStore(Message("flagged"), MessageFlags.Seen | MessageFlags.Flagged | MessageFlags.Answered, date),
             new MessageToStore(Message("draft"), MessageFlags.Draft | MessageFlags.Deleted | MessageFlags.Recent),
             new MessageToStore(Message("plain")),
+            new MessageToStore(Message("recent only"), MessageFlags.Recent),
         ], Ct);
 
         Assert.All(outcomes, o => Assert.True(o.IsDelivered));
@@ -159,7 +160,7 @@ public sealed class MaildirStoreTests : IDisposable
         var flagged = Directory.GetFiles(Path.Combine(dir, "cur"), "*:2,FRS").Single();
         Assert.Equal(date.UtcDateTime, File.GetLastWriteTimeUtc(flagged));
         Assert.Equal("flagged", (await File.ReadAllTextAsync(flagged, Ct)).Split("\r\n")[1]["Subject: ".Length..]);
-        Assert.Single(Directory.GetFiles(Path.Combine(dir, "new")));
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(dir, "new")).Length);
     }
 
     [Fact]
