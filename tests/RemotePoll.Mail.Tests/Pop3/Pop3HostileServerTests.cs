@@ -182,6 +182,26 @@ public sealed class Pop3HostileServerTests
         Assert.DoesNotContain(server.Received, l => l.StartsWith("APOP", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("-ERR maildrop already locked", PollErrorKind.MailboxLocked)]
+    [InlineData("-ERR [IN-USE] Mailbox busy", PollErrorKind.MailboxLocked)]
+    [InlineData("-ERR unable to lock maildrop", PollErrorKind.MailboxLocked)]
+    [InlineData("-ERR invalid password", PollErrorKind.AuthenticationFailed)]
+    [InlineData("-ERR [AUTH] Authentication failed.", PollErrorKind.AuthenticationFailed)]
+    public async Task A_refused_PASS_is_MailboxLocked_only_when_the_server_says_the_mailbox_is_in_use(string answer, PollErrorKind expected)
+    {
+        var drop = new Maildrop();
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (!line.StartsWith("PASS ", StringComparison.Ordinal)) return false;
+            await c.SendAsync(answer + "\r\n");
+            return true;
+        }));
+        var error = await FailsWithin(() => Open(server));
+        Assert.Equal(expected, error.Kind);
+        Assert.Equal(answer, error.ServerResponse);
+    }
+
     [Fact]
     public async Task A_password_echoed_by_the_server_is_redacted_from_errors_and_the_log()
     {

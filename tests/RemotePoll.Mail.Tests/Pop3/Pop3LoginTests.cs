@@ -113,8 +113,9 @@ public sealed class Pop3LoginTests : IAsyncLifetime
         await server.AddUserAsync(user, "pw-lock", Ct);
         await using var first = await Pop3Session.OpenAsync(Options(server), new Pop3Credentials(user, "pw-lock"), cancellationToken: Ct);
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
-            Pop3Session.OpenAsync(Options(server), new Pop3Credentials(user, "pw-lock"), cancellationToken: Ct));
+        // Dovecot waits about 12 s for the lock before it answers -ERR [IN-USE].
+        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(
+            Options(server) with { CommandTimeout = TimeSpan.FromSeconds(30) }, new Pop3Credentials(user, "pw-lock"), cancellationToken: Ct));
 
         Assert.Equal(PollErrorKind.MailboxLocked, error.Kind);
         Assert.Contains("IN-USE", error.ServerResponse);

@@ -11,7 +11,8 @@ public sealed record DovecotOptions
 
     /// <summary>
     /// Dovecot's <c>pop3_lock_session</c>: a second POP3 session on a mailbox is refused with
-    /// <c>-ERR [IN-USE]</c> after a one-second wait (mail_max_lock_timeout), for "mailbox locked" tests.
+    /// <c>-ERR [IN-USE]</c>, for "mailbox locked" tests. Dovecot 2.3 first waits about 12 seconds for the
+    /// lock (a fixed wait, not mail_max_lock_timeout): give the client a longer timeout than that.
     /// </summary>
     public bool Pop3LockSession { get; init; }
 

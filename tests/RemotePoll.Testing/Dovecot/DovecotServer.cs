@@ -366,8 +366,6 @@ public sealed class DovecotServer : IAsyncDisposable
             mail_max_userip_connections = 1000
             default_process_limit = 300
             pop3_lock_session = {{(Options.Pop3LockSession ? "yes" : "no")}}
-            # A locked POP3 session is refused after this wait, not after Dovecot's default of many seconds.
-            mail_max_lock_timeout = {{(Options.Pop3LockSession ? "1s" : "0")}}
             lda_mailbox_autocreate = yes
             lda_mailbox_autosubscribe = yes
             passdb {
