@@ -1,6 +1,8 @@
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
+using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cli;
 
@@ -23,6 +25,7 @@ public static class CommandTable
           rpop set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                    [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*]
           rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
+          rpop import-uids ACCOUNT NAME FILE       (a CommuniGate private/rpopids/NAME file: one UID per line)
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                     [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN]
@@ -57,6 +60,7 @@ public static class CommandTable
             ("rpop", "list") => new(new GetAccount(a.Positional("ACCOUNT")), CliView.RpopRecords),
             ("rpop", "set") => new(RpopSet(a, readSecret)),
             ("rpop", "remove") => new(new RemoveRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"))),
+            ("rpop", "import-uids") => new(ImportUidsFrom(a)),
             ("rpop", "poll") => new(new PollRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"), a.Flag("--wait"))),
             ("rimap", "list") => new(new GetAccount(a.Positional("ACCOUNT")), CliView.RimapRecords),
             ("rimap", "set") => new(RimapSet(a, readSecret)),
@@ -104,6 +108,18 @@ public static class CommandTable
             Password = a.Flag("--password-stdin") ? readSecret() : null,
         };
         return new SetRimapRecord(account, change);
+    }
+
+    private static ImportUids ImportUidsFrom(ArgumentReader a)
+    {
+        var account = a.Positional("ACCOUNT");
+        var name = a.Positional("NAME");
+        var file = a.Positional("FILE");
+        string text;
+        try { text = File.ReadAllText(file); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new UsageException($"rpop import-uids: FILE '{file}': {ex.Message}"); }
+        try { return new ImportUids(account, name, UidLedger.ParseUidFile(text)); }
+        catch (ValidationException ex) { throw new UsageException($"rpop import-uids: FILE '{file}': {ex.Message}"); }
     }
 
     private static string Dictionary(ArgumentReader a, Func<string> readStdin)

@@ -29,6 +29,7 @@ public static class Output
             ClusterView c => $"self: {c.SelfAddress}\nleader: {c.Leader ?? "-"}\n" +
                 Table(["ADDRESS", "STATUS", "REACHABLE", "ROLES"], c.Members.Select(m => new[] { m.Address, m.Status, m.Reachable ? "yes" : "no", string.Join(",", m.Roles) })),
             RegionStatsView r => Table(["NODE", "SHARD", "ACCOUNTS"], r.Rows.Select(x => new[] { x.Node, x.Shard, x.Accounts.ToString(CultureInfo.InvariantCulture) })),
+            PollReport p => Poll(p),
             IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
             IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
             AccountView a => $"account: {a.Address}\nCanModifyRPOP: {(a.CanModifyRpop ? "yes" : "no")}\n\nRPOP records:\n{RpopTable(a.Rpop)}\n\nRIMAP records:\n{RimapTable(a.Rimap)}",
@@ -38,6 +39,17 @@ public static class Output
 
     public static string RenderError(AdminReply reply, bool json) =>
         json ? JsonSerializer.Serialize(new { error = reply.Error, fields = reply.FieldErrors }, Json) : reply.Error ?? "error";
+
+    private static string Poll(PollReport p)
+    {
+        var head = p.Ok
+            ? $"{p.Kind} {p.Account}/{p.Name}: {p.Messages} messages, {p.Bytes} bytes in {(p.Ended - p.Started).TotalSeconds:0.0} s"
+            : $"{p.Kind} {p.Account}/{p.Name}: failed after {p.Messages} messages, {p.Bytes} bytes: {p.ErrorKind}: {p.Error}";
+        if (p.Ok && p.LeftOnServer > 0) head += $"; {p.LeftOnServer} left on the server";
+        return p.Folders.Count == 0 ? head
+            : head + "\n" + Table(["FOLDER", "MESSAGES", "BYTES", "NOTE"], p.Folders.Select(f => new[]
+                { f.Folder, f.Messages.ToString(CultureInfo.InvariantCulture), f.Bytes.ToString(CultureInfo.InvariantCulture), f.Note ?? "" }));
+    }
 
     private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
         Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST"],

@@ -87,7 +87,7 @@ public static class Rpoll
             return Refused;
         }
         await stdout.WriteLineAsync(Output.Render(reply.Result!, command.View, json));
-        return Ok;
+        return reply.Result is PollReport { Ok: false } ? Refused : Ok;
     }
 
     private static string ReadSecret(TextReader stdin, TextWriter stdout, bool interactive)

@@ -13,12 +13,16 @@ public static class NodeCommandLine
 {
     public const string Usage = """
         usage: remotepoll [--data DIR] [--hostname HOST] [--port PORT] [--seed HOST:PORT]... [--config FILE]... [--db CONNECTION]
+                  [--deliver TARGET] [--store TARGET] [--ca-file FILE]
           --data DIR          data folder (SQLite journal, keys, Maildir); default ./data        env RPOLL_DATA
           --hostname HOST     address to bind and be reached at; default 127.0.0.1              env RPOLL_HOSTNAME
           --port PORT         remoting port; default 4053                                       env RPOLL_PORT
           --seed HOST:PORT    a seed node to join (repeatable); none: a one-node cluster        env RPOLL_SEEDS
           --config FILE       extra HOCON over the defaults in hocon/ (repeatable)              env RPOLL_CONFIG
           --db CONNECTION     PostgreSQL connection string; none: SQLite in the data folder     env RPOLL_DB
+          --deliver TARGET    queue path: maildir | lmtp://HOST:PORT | lmtp:/socket | smtp://HOST:PORT  env RPOLL_DELIVER
+          --store TARGET      mailbox store: maildir | imap://HOST:PORT (master user from HOCON/env)    env RPOLL_STORE
+          --ca-file FILE      extra trusted CA certificates (PEM) for remote servers            env RPOLL_CA_FILE
         """;
 
     /// <summary>Parses the options; throws <see cref="ArgumentException"/> naming the option and the reason.</summary>
@@ -32,6 +36,9 @@ public static class NodeCommandLine
         if (Env("RPOLL_SEEDS") is { } s) o = o with { Seeds = List(s).Select(x => Seed("RPOLL_SEEDS", x)).ToList() };
         if (Env("RPOLL_CONFIG") is { } c) o = o with { ConfigFiles = List(c) };
         if (Env("RPOLL_DB") is { } db) o = o with { Database = db };
+        if (Env("RPOLL_DELIVER") is { } dl) o = o with { Deliver = dl };
+        if (Env("RPOLL_STORE") is { } st) o = o with { Store = st };
+        if (Env("RPOLL_CA_FILE") is { } ca) o = o with { CaFile = ca };
 
         var seeds = new List<string>();
         var configs = new List<string>();
@@ -47,6 +54,9 @@ public static class NodeCommandLine
                 case "--seed": seeds.Add(Seed(name, Value())); break;
                 case "--config": configs.Add(Value()); break;
                 case "--db": o = o with { Database = Value() }; break;
+                case "--deliver": o = o with { Deliver = Value() }; break;
+                case "--store": o = o with { Store = Value() }; break;
+                case "--ca-file": o = o with { CaFile = Value() }; break;
                 default: throw new ArgumentException($"{name}: unknown option");
             }
         }

@@ -3,24 +3,28 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Secrets;
+using RemotePoll.Mail.Delivery;
 using RemotePoll.Host;
 
 NodeOptions options;
+PollEnvironment environment;
 try
 {
     if (args is ["--help"] or ["-h"]) { Console.WriteLine(NodeCommandLine.Usage); return 0; }
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
+    Directory.CreateDirectory(options.DataDir);
+    var sealer = KeyRing.LoadOrCreate(options.KeyFile);
+    environment = PollEnvironmentFactory.Create(options, PollEnvironmentFactory.LoadHocon(options), sealer,
+        name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null);
 }
-catch (ArgumentException ex)
+catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or InvalidDataException or Akka.Configuration.ConfigurationException)
 {
     Console.Error.WriteLine($"remotepoll: {ex.Message}");
     Console.Error.WriteLine(NodeCommandLine.Usage);
     return 2;
 }
-
-Directory.CreateDirectory(options.DataDir);
-var sealer = KeyRing.LoadOrCreate(options.KeyFile);
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
@@ -37,12 +41,13 @@ builder.Services.AddAkka(NodeOptions.SystemName, (akka, _) =>
         l.ClearLoggers();
         l.AddLoggerFactory();
     });
-    akka.AddRemotePoll(options, sealer);
+    akka.AddRemotePoll(options, environment);
 });
 
 using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemotePoll");
 log.LogInformation("RemotePoll node {Host}:{Port}, data in {Data}, {Db}", options.Hostname, options.Port,
     Path.GetFullPath(options.DataDir), options.Database is null ? "SQLite" : "PostgreSQL");
+log.LogInformation("Delivery: queue {Queue}, mailbox store {Store}", environment.Queue.GetType().Name, environment.Store.GetType().Name);
 await host.RunAsync();
 return 0;

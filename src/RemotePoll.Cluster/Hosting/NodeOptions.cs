@@ -17,6 +17,12 @@ public sealed record NodeOptions
     public string? Database { get; init; }
     /// <summary>The folder of the HOCON defaults (node.conf, sqlite.conf, postgres.conf).</summary>
     public string HoconDir { get; init; } = Path.Combine(AppContext.BaseDirectory, "hocon");
+    /// <summary>Queue delivery target (overrides remotepoll.deliver): maildir | lmtp://HOST:PORT | lmtp:/path | smtp://HOST:PORT.</summary>
+    public string? Deliver { get; init; }
+    /// <summary>Mailbox store (overrides remotepoll.store): maildir | imap://HOST:PORT.</summary>
+    public string? Store { get; init; }
+    /// <summary>Extra trusted CA certificates for remote servers (overrides remotepoll.ca-file).</summary>
+    public string? CaFile { get; init; }
     /// <summary>Extra HOCON files, applied over the defaults in order.</summary>
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];
 

@@ -6,6 +6,7 @@ using Akka.Hosting;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Admin;
 using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Secrets;
 
@@ -17,10 +18,10 @@ public static class RemotePollActors
     /// <summary>Shards are fixed for the life of a cluster: never change this number on a running deployment.</summary>
     public const int ShardCount = 100;
 
-    public static AkkaConfigurationBuilder AddAccountSharding(this AkkaConfigurationBuilder builder, ISecretSealer sealer) =>
+    public static AkkaConfigurationBuilder AddAccountSharding(this AkkaConfigurationBuilder builder, PollEnvironment env) =>
         builder.WithShardRegion<AccountRegion>(
             "accounts",
-            address => AccountEntity.Props(address, sealer),
+            address => AccountEntity.Props(address, env),
             new AccountMessageExtractor(ShardCount),
             new ShardOptions
             {
@@ -30,8 +31,12 @@ public static class RemotePollActors
                 ShouldPassivateIdleEntities = false,
             });
 
-    public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder) =>
-        builder.WithSingleton<ModuleSettingsActor>("module-settings", Props.Create(() => new ModuleSettingsActor()));
+    /// <summary>The module-settings singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
+    public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache cache) =>
+        builder
+            .WithSingleton<ModuleSettingsActor>("module-settings", Props.Create(() => new ModuleSettingsActor()))
+            .WithActors((system, registry) =>
+                system.ActorOf(Props.Create(() => new ModuleSettingsWatcher(registry.Get<ModuleSettingsActor>(), cache)), "module-settings-watcher"));
 
     public static AkkaConfigurationBuilder AddDirectory(this AkkaConfigurationBuilder builder) =>
         builder.WithSingleton<DirectoryActor>("directory", Props.Create(() => new DirectoryActor()));

@@ -4,14 +4,14 @@ using Akka.Configuration;
 using Akka.Hosting;
 using Akka.Remote.Hosting;
 using RemotePoll.Cluster.Serialization;
-using RemotePoll.Core.Secrets;
+using RemotePoll.Cluster.Polling;
 
 namespace RemotePoll.Cluster.Hosting;
 
 /// <summary>The whole node on one screen: HOCON, serialization, remoting, clustering, persistence and the actors.</summary>
 public static class RemotePollNode
 {
-    public static AkkaConfigurationBuilder AddRemotePoll(this AkkaConfigurationBuilder builder, NodeOptions options, ISecretSealer sealer)
+    public static AkkaConfigurationBuilder AddRemotePoll(this AkkaConfigurationBuilder builder, NodeOptions options, PollEnvironment env)
     {
         foreach (var file in options.HoconFiles) // each prepended over the ones before
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(file)), HoconAddMode.Prepend);
@@ -24,9 +24,9 @@ public static class RemotePollNode
                 SplitBrainResolver = new KeepMajorityOption(),
             })
             .AddRemotePollPersistence(options)
-            .AddModuleSettings()
+            .AddModuleSettings(env.Settings)
             .AddDirectory()
-            .AddAccountSharding(sealer)
-            .AddAdminApi(sealer);
+            .AddAccountSharding(env)
+            .AddAdminApi(env.Sealer);
     }
 }

@@ -4,6 +4,7 @@ using Akka.Hosting.TestKit;
 using Microsoft.Data.Sqlite;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Cluster.Serialization;
 using RemotePoll.Core.Accounts.Commands;
@@ -19,25 +20,28 @@ public sealed class AccountEntityTests : TestKit
     private const string Account = "john@example.com";
     private readonly string _data = Directory.CreateTempSubdirectory("rpoll-entity-").FullName;
     private readonly AesGcmSecretSealer _sealer;
+    private readonly PollEnvironment _env;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public AccountEntityTests()
     {
         _sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName));
+        var maildir = new RemotePoll.Mail.Delivery.MaildirStore(Path.Combine(_data, "mail"));
+        _env = new PollEnvironment { Sealer = _sealer, Queue = maildir, Store = maildir };
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
             .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
 
-    private IActorRef Entity() => Sys.ActorOf(AccountEntity.Props(Account, _sealer));
+    private IActorRef Entity() => Sys.ActorOf(AccountEntity.Props(Account, _env));
 
     private async Task<AdminReply> Send(IActorRef entity, IAccountCommand command, string? mainDomain = null) =>
         await entity.Ask<AdminReply>(new AccountEnvelope(command, mainDomain), TimeSpan.FromSeconds(10), Ct);
 
     private static SetRpopRecord Home(string? password = "s3cret-Pass") => new(Account, new RpopRecordChange("home")
     {
-        Host = "pop.example.com:1110", AuthName = "john", Password = password, Leave = true, Every = "5m",
+        Host = "pop.example.com:1110", AuthName = "john", Password = password, Leave = true, Every = "disabled",
     });
 
     private async Task<AccountView> View(IActorRef entity) => (AccountView)(await Send(entity, new GetAccount(Account))).Result!;
@@ -61,7 +65,7 @@ public sealed class AccountEntityTests : TestKit
         entity = await Restart(entity);
         var view = await View(entity);
         var r = Assert.Single(view.Rpop);
-        Assert.Equal(("home", "5m", "john", "pop.example.com:1110", true), (r.Name, r.Every, r.AuthName, r.Host, r.Leave));
+        Assert.Equal(("home", "Disabled", "john", "pop.example.com:1110", true), (r.Name, r.Every, r.AuthName, r.Host, r.Leave));
         Assert.True(r.HasPassword);
         Assert.DoesNotContain("s3cret-Pass", System.Text.Json.JsonSerializer.Serialize(view, RemotePollSerializer.Options));
     }
@@ -115,7 +119,7 @@ public sealed class AccountEntityTests : TestKit
         Assert.False(refused.Ok);
         Assert.Contains(refused.FieldErrors!, e => e.Field == "Special");
 
-        var postmaster = Sys.ActorOf(AccountEntity.Props("postmaster@example.com", _sealer));
+        var postmaster = Sys.ActorOf(AccountEntity.Props("postmaster@example.com", _env));
         var ok = await postmaster.Ask<AdminReply>(new AccountEnvelope(change with { Account = "postmaster@example.com" }, "example.com"), TimeSpan.FromSeconds(10), Ct);
         Assert.True(ok.Ok, ok.Error);
     }

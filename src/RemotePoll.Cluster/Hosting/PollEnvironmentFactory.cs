@@ -1,0 +1,48 @@
+using Akka.Configuration;
+using RemotePoll.Cluster.Polling;
+using RemotePoll.Core.Secrets;
+using RemotePoll.Mail.Delivery;
+
+namespace RemotePoll.Cluster.Hosting;
+
+/// <summary>Builds a node's <see cref="PollEnvironment"/> from its options and the <c>remotepoll</c> HOCON section.</summary>
+public static class PollEnvironmentFactory
+{
+    /// <summary>The merged HOCON of the node's files, highest precedence first.</summary>
+    public static Config LoadHocon(NodeOptions options) =>
+        options.HoconFiles.Reverse().Select(f => ConfigurationFactory.ParseString(File.ReadAllText(f)))
+            .Aggregate(Config.Empty, (acc, c) => acc.WithFallback(c));
+
+    /// <exception cref="DeliveryTargetException">A delivery option is malformed.</exception>
+    /// <exception cref="ArgumentException">Another setting is wrong; the message names it.</exception>
+    public static PollEnvironment Create(NodeOptions options, Config hocon, ISecretSealer sealer, Func<string, string?> environment)
+    {
+        var c = hocon.GetConfig("remotepoll") ?? Config.Empty;
+        var queue = DeliveryTarget.ParseQueue(options.Deliver is null ? "remotepoll.deliver" : "--deliver", options.Deliver ?? c.GetString("deliver", "maildir"));
+        var store = DeliveryTarget.ParseStore(options.Store is null ? "remotepoll.store" : "--store", options.Store ?? c.GetString("store", "maildir"));
+        var caFile = options.CaFile ?? NullIfEmpty(c.GetString("ca-file", ""));
+        if (caFile is not null && !File.Exists(caFile)) throw new ArgumentException($"ca-file: '{caFile}' does not exist");
+        ImapStoreOptions? imap = null;
+        if (store.Kind == DeliveryTargetKind.Imap)
+        {
+            var user = environment("RPOLL_STORE_USER") ?? NullIfEmpty(c.GetString("store-master-user", ""))
+                ?? throw new ArgumentException("remotepoll.store-master-user: required for an imap:// store (or RPOLL_STORE_USER)");
+            var password = environment("RPOLL_STORE_PASSWORD") ?? NullIfEmpty(c.GetString("store-master-password", ""))
+                ?? throw new ArgumentException("RPOLL_STORE_PASSWORD: required for an imap:// store (or remotepoll.store-master-password)");
+            imap = new ImapStoreOptions { MasterUser = user, MasterPassword = password };
+        }
+        return new PollEnvironment
+        {
+            Sealer = sealer,
+            Queue = queue.CreateQueue(options.MaildirRoot),
+            Store = store.CreateStore(options.MaildirRoot, imap),
+            CaFile = caFile,
+            ConnectTimeout = c.GetTimeSpan("connect-timeout", TimeSpan.FromSeconds(30)),
+            CommandTimeout = c.GetTimeSpan("command-timeout", TimeSpan.FromSeconds(60)),
+            PollTimeout = c.GetTimeSpan("poll-timeout", TimeSpan.FromMinutes(30)),
+            MaxMessageSize = c.GetByteSize("max-message-size") ?? 64L * 1024 * 1024,
+        };
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
+}

@@ -1,0 +1,165 @@
+using System.Text;
+using RemotePoll.Testing.Dovecot;
+using RemotePoll.Testing.Net;
+using RemotePoll.Testing.Nodes;
+
+namespace RemotePoll.System.Tests.Rpop;
+
+/// <summary>
+/// RPOP as an operator uses it: a real node polls the test Dovecot over POP3 (TLS trusted through --ca-file) and
+/// delivers into the embedded Maildir; the CLI sets records, polls now and lists Last/Error.
+/// </summary>
+public sealed class RpopPollingTests : IAsyncLifetime
+{
+    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-rpop-").FullName;
+    private readonly int _port = FreePorts.Take(1)[0];
+    private DovecotServer _dovecot = null!;
+    private NodeProcess _node = null!;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public async ValueTask InitializeAsync()
+    {
+        _dovecot = await DovecotServer.StartAsync(cancellationToken: Ct);
+        _node = await NodeProcess.StartAsync(_data, _port, ["--ca-file", _dovecot.CaCertificatePath]);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        await _dovecot.DisposeAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    private Task<Testing.Processes.CommandResult> Rpoll(string? stdin, params string[] args) => RpollCli.RunAsync(_port, stdin, args);
+
+    private static byte[] Message(int n, string to = "remote@example.net") => Encoding.ASCII.GetBytes(
+        $"Return-Path: <sender{n}@example.org>\r\nFrom: sender{n}@example.org\r\nTo: {to}\r\nSubject: message {n}\r\nMessage-ID: <m{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody of message {n}.\r\n");
+
+    private string[] Delivered(string account, string folder = "")
+    {
+        var (user, domain) = (account.Split('@')[0], account.Split('@')[1]);
+        var dir = Path.Combine(_data, "mail", domain, user, "Maildir", folder, "new");
+        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
+    }
+
+    private async Task SetRecord(string account, string name, string user, params string[] options)
+    {
+        var r = await Rpoll("secret-" + user + "\n", ["rpop", "set", account, name, "--user", user, "--password-stdin", .. options]);
+        Assert.True(r.ExitCode == 0, r.StandardError);
+    }
+
+    [Fact]
+    public async Task Poll_now_drains_a_TLS_mailbox_into_the_inbox_and_Last_shows_the_time()
+    {
+        await _dovecot.AddUserAsync("alice", "secret-alice", Ct);
+        for (var i = 0; i < 5; i++) await _dovecot.InjectAsync("alice", Message(i), cancellationToken: Ct);
+        await SetRecord("local@example.com", "home", "alice", "--host", $"127.0.0.1:{_dovecot.Pop3sPort}", "--tls", "yes", "--every", "1h");
+
+        var poll = await Rpoll(null, "rpop", "poll", "local@example.com", "home", "--wait");
+        Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
+        Assert.Contains("5 messages", poll.StandardOutput);
+        Assert.Equal(0, await _dovecot.CountAsync("alice", cancellationToken: Ct));
+        var files = Delivered("local@example.com");
+        Assert.Equal(5, files.Length);
+        var texts = files.Select(File.ReadAllText).ToList();
+        Assert.All(texts, t => Assert.Matches(@"^Return-Path: <sender\d@example\.org>\r\nDelivered-To: <?local@example\.com>?\r\n", t));
+        Assert.Equal(5, texts.Select(t => t[t.IndexOf("Subject:", StringComparison.Ordinal)..]).Distinct().Count());
+
+        var list = await Rpoll(null, "rpop", "list", "local@example.com");
+        Assert.Matches(@"home\s+1h\s+alice\s+127\.0\.0\.1:\d+\s+no\s+no\s+yes\s+-\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", list.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Leave_keeps_messages_and_scheduled_polls_fetch_each_uid_once()
+    {
+        await _dovecot.AddUserAsync("bob", "secret-bob", Ct);
+        for (var i = 0; i < 3; i++) await _dovecot.InjectAsync("bob", Message(i), cancellationToken: Ct);
+        await SetRecord("keeper@example.com", "leave", "bob", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--leave", "yes", "--every", "2s");
+
+        await WaitUntil(() => Delivered("keeper@example.com").Length == 3, "the first 3 messages");
+        for (var i = 3; i < 5; i++) await _dovecot.InjectAsync("bob", Message(i), cancellationToken: Ct);
+        await WaitUntil(() => Delivered("keeper@example.com").Length == 5, "the 2 new messages");
+        await Task.Delay(TimeSpan.FromSeconds(5), Ct); // two more scheduled polls
+        Assert.Equal(5, Delivered("keeper@example.com").Length);
+        Assert.Equal(5, await _dovecot.CountAsync("bob", cancellationToken: Ct));
+        var poll = await Rpoll(null, "rpop", "poll", "keeper@example.com", "leave", "--wait");
+        Assert.Contains(": 0 messages", poll.StandardOutput);
+    }
+
+    [Fact]
+    public async Task Wrong_password_is_reported_in_Last_and_nothing_is_touched()
+    {
+        await _dovecot.AddUserAsync("carol", "the-right-one", Ct);
+        await _dovecot.InjectAsync("carol", Message(1), cancellationToken: Ct);
+        await SetRecord("wrong@example.com", "home", "carol", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--every", "1h");
+
+        var poll = await Rpoll(null, "rpop", "poll", "wrong@example.com", "home", "--wait");
+        Assert.Equal(1, poll.ExitCode);
+        Assert.Contains("AuthenticationFailed", poll.StandardOutput);
+        Assert.DoesNotContain("secret-carol", poll.StandardOutput + _node.Log);
+        Assert.Contains("AuthenticationFailed", (await Rpoll(null, "rpop", "list", "wrong@example.com")).StandardOutput);
+        Assert.Equal(1, await _dovecot.CountAsync("carol", cancellationToken: Ct));
+        Assert.Empty(Delivered("wrong@example.com"));
+    }
+
+    [Fact]
+    public async Task Mailbox_stores_directly_in_the_named_folder()
+    {
+        await _dovecot.AddUserAsync("dave", "secret-dave", Ct);
+        for (var i = 0; i < 2; i++) await _dovecot.InjectAsync("dave", Message(i), cancellationToken: Ct);
+        await SetRecord("filer@example.com", "home", "dave", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--mailbox", "Remote/Home", "--every", "1h");
+
+        var poll = await Rpoll(null, "rpop", "poll", "filer@example.com", "home", "--wait");
+        Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
+        Assert.Equal(2, Delivered("filer@example.com", ".Remote.Home").Length);
+        Assert.Empty(Delivered("filer@example.com"));
+    }
+
+    [Fact]
+    public async Task Imported_uids_are_not_fetched_again()
+    {
+        await _dovecot.AddUserAsync("erin", "secret-erin", Ct);
+        for (var i = 0; i < 3; i++) await _dovecot.InjectAsync("erin", Message(i), cancellationToken: Ct);
+        var uids = (await _dovecot.ListAsync("erin", cancellationToken: Ct)).Select(m => m.Uid).ToList();
+        await SetRecord("migrated@example.com", "old", "erin", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--leave", "yes", "--every", "disabled");
+
+        // Dovecot's POP3 UIDL is the IMAP UID and UIDVALIDITY (%08Xu%08Xv): ask it rather than guess.
+        var seen = await UidlOf("erin", "secret-erin");
+        var file = Path.Combine(_data, "rpopids-old");
+        await File.WriteAllTextAsync(file, string.Join("\n", seen.Take(2)) + "\n", Ct);
+        var import = await Rpoll(null, "rpop", "import-uids", "migrated@example.com", "old", file);
+        Assert.True(import.ExitCode == 0, import.StandardError);
+
+        var poll = await Rpoll(null, "rpop", "poll", "migrated@example.com", "old", "--wait");
+        Assert.Contains(": 1 messages", poll.StandardOutput);
+        Assert.Single(Delivered("migrated@example.com"));
+        Assert.Equal(3, uids.Count);
+    }
+
+    private async Task<List<string>> UidlOf(string user, string password)
+    {
+        using var client = new global::System.Net.Sockets.TcpClient();
+        await client.ConnectAsync("127.0.0.1", _dovecot.Pop3Port, Ct);
+        using var stream = client.GetStream();
+        using var reader = new StreamReader(stream, Encoding.ASCII, false);
+        await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
+        await reader.ReadLineAsync(Ct);
+        foreach (var c in new[] { $"USER {user}", $"PASS {password}" }) { await writer.WriteLineAsync(c); await reader.ReadLineAsync(Ct); }
+        await writer.WriteLineAsync("UIDL");
+        var uids = new List<string>();
+        for (var line = await reader.ReadLineAsync(Ct); line is not null && line != "."; line = await reader.ReadLineAsync(Ct))
+            if (!line.StartsWith('+')) uids.Add(line.Split(' ')[1]);
+        await writer.WriteLineAsync("QUIT");
+        return uids;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 60 s for {what}");
+            await Task.Delay(200, Ct);
+        }
+    }
+}
