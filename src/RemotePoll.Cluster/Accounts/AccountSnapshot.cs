@@ -3,6 +3,7 @@ using RemotePoll.Cluster.Serialization;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Ledgers;
+using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Settings;
 
 namespace RemotePoll.Cluster.Accounts;
@@ -17,11 +18,13 @@ public sealed record AccountSnapshot(
     IReadOnlyList<RpopRecord> Rpop,
     IReadOnlyList<RimapRecord> Rimap,
     IReadOnlyList<AccountSnapshot.StatusEntry> Status,
-    IReadOnlyList<AccountSnapshot.LedgerEntry> Ledgers) : IClusterMessage
+    IReadOnlyList<AccountSnapshot.LedgerEntry> Ledgers,
+    IReadOnlyList<AccountSnapshot.MarkEntry> Marks) : IClusterMessage
 {
     public static AccountSnapshot From(AccountState s) =>
         new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.Select(x => new StatusEntry(x.Key, x.Value)).ToList(),
-            s.Ledgers.Select(x => new LedgerEntry(x.Key, x.Value.Delivered.ToList(), x.Value.Rejected.ToList())).ToList());
+            s.Ledgers.Select(x => new LedgerEntry(x.Key, x.Value.Delivered.ToList(), x.Value.Rejected.ToList())).ToList(),
+            s.Marks.SelectMany(r => r.Value.Select(f => new MarkEntry(r.Key, f.Key, f.Value))).ToList());
 
     public AccountState ToState()
     {
@@ -34,6 +37,8 @@ public sealed record AccountSnapshot(
             Status = empty.Status.AddRange(Status.Select(x => KeyValuePair.Create(x.Key, x.Status))),
             Ledgers = empty.Ledgers.AddRange(Ledgers.Select(x => KeyValuePair.Create(x.Name,
                 UidLedger.Empty.Apply(new LedgerChange(x.Delivered, x.Rejected, []))))),
+            Marks = empty.Marks.AddRange((Marks ?? []).GroupBy(m => m.Name, AccountState.NameComparer).Select(g => KeyValuePair.Create(g.Key,
+                ImmutableDictionary.CreateRange(StringComparer.Ordinal, g.Select(m => KeyValuePair.Create(m.Folder, m.Mark)))))),
         };
     }
 
@@ -42,4 +47,7 @@ public sealed record AccountSnapshot(
 
     /// <summary>One RPOP record's UID ledger.</summary>
     public sealed record LedgerEntry(string Name, IReadOnlyList<string> Delivered, IReadOnlyList<string> Rejected);
+
+    /// <summary>How far one remote folder of one RIMAP record is mirrored.</summary>
+    public sealed record MarkEntry(string Name, string Folder, FolderMark Mark);
 }

@@ -23,6 +23,9 @@ public static class MessageManifests
         (typeof(PollSucceeded), "ev.poll-succeeded"),
         (typeof(PollFailed), "ev.poll-failed"),
         (typeof(LedgerChanged), "ev.ledger-changed"),
+        (typeof(RimapFolderMarked), "ev.rimap-folder-marked"),
+        (typeof(RimapOrderPlaced), "ev.rimap-order-placed"),
+        (typeof(RimapOrderCleared), "ev.rimap-order-cleared"),
         // cluster messages, events and snapshots
         (typeof(AccountEnvelope), "msg.account-envelope"),
         (typeof(FetchAccountState), "msg.fetch-account"),

@@ -3,6 +3,7 @@ using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Ledgers;
+using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Settings;
 using RemotePoll.Core.Validation;
 
@@ -34,6 +35,13 @@ public sealed record AccountState(
 
     public bool HasRecords => !Rpop.IsEmpty || !Rimap.IsEmpty;
 
+    /// <summary>How far each remote folder of each RIMAP record is mirrored, by record name then remote folder name.</summary>
+    public ImmutableDictionary<string, ImmutableDictionary<string, FolderMark>> Marks { get; init; } =
+        ImmutableDictionary.Create<string, ImmutableDictionary<string, FolderMark>>(NameComparer);
+
+    public ImmutableDictionary<string, FolderMark> MarksOf(string rimapName) =>
+        Marks.TryGetValue(rimapName, out var m) ? m : ImmutableDictionary.Create<string, FolderMark>(StringComparer.Ordinal);
+
     public UidLedger LedgerOf(string rpopName) => Ledgers.TryGetValue(rpopName, out var l) ? l : UidLedger.Empty;
 
     public RecordStatus StatusOf(RecordKind kind, string name) =>
@@ -60,7 +68,11 @@ public sealed record AccountState(
         ImportUids c => !Rpop.ContainsKey(c.Name)
             ? throw new ValidationException("Name", $"there is no RPOP record '{c.Name}'")
             : [new LedgerChanged(CanonicalName(RecordKind.Rpop, c.Name), new LedgerChange(c.Uids.Distinct().ToList(), [], []))],
-        GetAccount or PollRecord => [],
+        PollRecord { Kind: RecordKind.Rimap } p => Rimap.ContainsKey(p.Name)
+            ? [new RimapOrderPlaced(CanonicalName(RecordKind.Rimap, p.Name), ctx.Now)]
+            : throw new ValidationException("Name", $"there is no RIMAP record '{p.Name}'"),
+        PollRecord p => Rpop.ContainsKey(p.Name) ? [] : throw new ValidationException("Name", $"there is no RPOP record '{p.Name}'"),
+        GetAccount => [],
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an account command"),
     };
 
@@ -71,14 +83,27 @@ public sealed record AccountState(
         RecordRemoved r => (r.Kind == RecordKind.Rpop
                 ? this with { Rpop = Rpop.Remove(r.Name) }
                 : this with { Rimap = Rimap.Remove(r.Name) })
-            with { Status = Status.Remove(StatusKey(r.Kind, r.Name)), Ledgers = r.Kind == RecordKind.Rpop ? Ledgers.Remove(r.Name) : Ledgers },
+            with
+            {
+                Status = Status.Remove(StatusKey(r.Kind, r.Name)),
+                Ledgers = r.Kind == RecordKind.Rpop ? Ledgers.Remove(r.Name) : Ledgers,
+                Marks = r.Kind == RecordKind.Rimap ? Marks.Remove(r.Name) : Marks,
+            },
         AccountSettingsChanged s => this with { Settings = s.Settings },
         PollSucceeded p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
             StatusOf(p.Kind, p.Name) with { Last = p.At, Error = null, ErrorAt = null, ErrorKind = null, LastMessages = p.Messages, LastBytes = p.Bytes }),
         PollFailed p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
             StatusOf(p.Kind, p.Name) with { ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error }),
         LedgerChanged l when Rpop.ContainsKey(l.Name) => this with { Ledgers = Ledgers.SetItem(l.Name, LedgerOf(l.Name).Apply(l.Change)) },
-        PollSucceeded or PollFailed or LedgerChanged => this, // the record was removed while it was being polled
+        RimapFolderMarked m when Rimap.ContainsKey(m.Name) => this with
+        {
+            Marks = Marks.SetItem(m.Name, m.Mark is null ? MarksOf(m.Name).Remove(m.Folder) : MarksOf(m.Name).SetItem(m.Folder, m.Mark)),
+        },
+        RimapOrderPlaced o when Rimap.TryGetValue(o.Name, out var r) => this with { Rimap = Rimap.SetItem(r.Name, r with { ExtOrder = o.Order }) },
+        RimapOrderCleared o when Rimap.TryGetValue(o.Name, out var r) => r.ExtOrder is { } pending && pending <= o.Order
+            ? this with { Rimap = Rimap.SetItem(r.Name, r with { ExtOrder = null }) }
+            : this,
+        PollSucceeded or PollFailed or LedgerChanged or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
 
