@@ -44,7 +44,7 @@ public sealed class RpopDeliveryTargetTests : IAsyncLifetime
         await _dovecot.AddUserAsync("local1", "unused", Ct);
         for (var i = 0; i < 4; i++) await _dovecot.InjectAsync("remote1", Message(i), cancellationToken: Ct);
         Assert.Equal(0, (await Rpoll("pw1\n", "rpop", "set", "local1@example.com", "r", "--host", $"127.0.0.1:{_dovecot.Pop3Port}",
-            "--user", "remote1", "--password-stdin", "--every", "1h")).ExitCode);
+            "--user", "remote1", "--password-stdin", "--every", "disabled")).ExitCode);
 
         var poll = await Rpoll(null, "rpop", "poll", "local1@example.com", "r", "--wait");
         Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
@@ -61,7 +61,7 @@ public sealed class RpopDeliveryTargetTests : IAsyncLifetime
         await _dovecot.AddUserAsync("remote2", "pw2", Ct);
         await _dovecot.InjectAsync("remote2", Message(1), cancellationToken: Ct);
         Assert.Equal(0, (await Rpoll("pw2\n", "rpop", "set", "nobody-here@example.com", "r", "--host", $"127.0.0.1:{_dovecot.Pop3Port}",
-            "--user", "remote2", "--password-stdin", "--every", "1h")).ExitCode);
+            "--user", "remote2", "--password-stdin", "--every", "disabled")).ExitCode);
 
         var poll = await Rpoll(null, "rpop", "poll", "nobody-here@example.com", "r", "--wait");
         Assert.Equal(1, poll.ExitCode);
@@ -77,7 +77,7 @@ public sealed class RpopDeliveryTargetTests : IAsyncLifetime
         await _dovecot.AddUserAsync("local3", "unused", Ct);
         for (var i = 0; i < 3; i++) await _dovecot.InjectAsync("remote3", Message(i), cancellationToken: Ct);
         Assert.Equal(0, (await Rpoll("pw3\n", "rpop", "set", "local3@example.com", "r", "--host", $"127.0.0.1:{_dovecot.Pop3Port}",
-            "--user", "remote3", "--password-stdin", "--mailbox", "Fetched", "--every", "1h")).ExitCode);
+            "--user", "remote3", "--password-stdin", "--mailbox", "Fetched", "--every", "disabled")).ExitCode);
 
         var poll = await Rpoll(null, "rpop", "poll", "local3@example.com", "r", "--wait");
         Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);

@@ -53,7 +53,7 @@ public sealed class RpopPollingTests : IAsyncLifetime
     {
         await _dovecot.AddUserAsync("alice", "secret-alice", Ct);
         for (var i = 0; i < 5; i++) await _dovecot.InjectAsync("alice", Message(i), cancellationToken: Ct);
-        await SetRecord("local@example.com", "home", "alice", "--host", $"127.0.0.1:{_dovecot.Pop3sPort}", "--tls", "yes", "--every", "1h");
+        await SetRecord("local@example.com", "home", "alice", "--host", $"127.0.0.1:{_dovecot.Pop3sPort}", "--tls", "yes", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "local@example.com", "home", "--wait");
         Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
@@ -66,7 +66,7 @@ public sealed class RpopPollingTests : IAsyncLifetime
         Assert.Equal(5, texts.Select(t => t[t.IndexOf("Subject:", StringComparison.Ordinal)..]).Distinct().Count());
 
         var list = await Rpoll(null, "rpop", "list", "local@example.com");
-        Assert.Matches(@"home\s+1h\s+alice\s+127\.0\.0\.1:\d+\s+no\s+no\s+yes\s+-\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", list.StandardOutput);
+        Assert.Matches(@"home\s+Disabled\s+alice\s+127\.0\.0\.1:\d+\s+no\s+no\s+yes\s+-\s+-\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", list.StandardOutput);
     }
 
     [Fact]
@@ -91,7 +91,7 @@ public sealed class RpopPollingTests : IAsyncLifetime
     {
         await _dovecot.AddUserAsync("carol", "the-right-one", Ct);
         await _dovecot.InjectAsync("carol", Message(1), cancellationToken: Ct);
-        await SetRecord("wrong@example.com", "home", "carol", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--every", "1h");
+        await SetRecord("wrong@example.com", "home", "carol", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "wrong@example.com", "home", "--wait");
         Assert.Equal(1, poll.ExitCode);
@@ -107,7 +107,7 @@ public sealed class RpopPollingTests : IAsyncLifetime
     {
         await _dovecot.AddUserAsync("dave", "secret-dave", Ct);
         for (var i = 0; i < 2; i++) await _dovecot.InjectAsync("dave", Message(i), cancellationToken: Ct);
-        await SetRecord("filer@example.com", "home", "dave", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--mailbox", "Remote/Home", "--every", "1h");
+        await SetRecord("filer@example.com", "home", "dave", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--mailbox", "Remote/Home", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "filer@example.com", "home", "--wait");
         Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);

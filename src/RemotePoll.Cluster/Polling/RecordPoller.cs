@@ -1,0 +1,134 @@
+using Akka.Actor;
+using Akka.Event;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Polling;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Settings;
+
+namespace RemotePoll.Cluster.Polling;
+
+/// <summary>
+/// What every record poller does whatever the protocol: owns its schedule (Poll Every; Disabled keeps no timer),
+/// runs one session at a time, serves out-of-schedule orders, and reports each outcome to its account entity, which
+/// persists it. The protocol work is in RemotePoll.Mail; subclasses only say how to run one poll.
+/// </summary>
+public abstract class RecordPoller : ReceiveActor, IWithTimers
+{
+    private const string TimerKey = "poll";
+    protected static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly List<IActorRef> _waiters = [];
+    private DateTimeOffset? _lastAttempt;
+    private bool _running;
+    private bool _pollAgain;
+    private CancellationTokenSource? _cancel;
+
+    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env)
+    {
+        Account = account;
+        _lastAttempt = lastAttempt;
+        Env = env;
+        Entity = Context.Parent;
+        Receive<Tick>(_ => Start());
+        Receive<PollNow>(p =>
+        {
+            if (p.ReplyTo is not null) _waiters.Add(p.ReplyTo);
+            if (_running) _pollAgain = true; else Start();
+        });
+        Receive<PollReport>(Finished);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+    protected string Account { get; }
+    protected PollEnvironment Env { get; }
+    protected IActorRef Entity { get; }
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+    protected bool Running => _running;
+
+    protected abstract RecordKind Kind { get; }
+    protected abstract string Name { get; }
+    protected abstract PollPeriod Period { get; }
+    protected abstract HostAndPort Host { get; }
+    /// <summary>A pending out-of-schedule order that must be served even when Disabled (RIMAP extOrder).</summary>
+    protected virtual DateTimeOffset? PendingOrder => null;
+
+    /// <summary>Runs one poll to its end; must not throw: every failure becomes a report with a typed error.</summary>
+    protected abstract Task<PollReport> RunAsync(ModuleSettings settings, DateTimeOffset started, CancellationToken cancellationToken);
+
+    protected override void PreStart() => Schedule();
+
+    protected override void PostStop() => _cancel?.Cancel();
+
+    /// <summary>The next poll is a period after the last attempt; a fresh record starts within a few seconds.</summary>
+    protected void Schedule()
+    {
+        Timers.Cancel(TimerKey);
+        if (_running) return;
+        var now = DateTimeOffset.UtcNow;
+        DateTimeOffset? due = PendingOrder is not null ? now
+            : Period.Interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
+        if (due is null) return;
+        // Spread polls that are due now, so that thousands of records do not connect at the same instant.
+        var spread = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min((Period.Interval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds, 5_000));
+        Timers.StartSingleTimer(TimerKey, Tick.Instance, due > now ? due.Value - now : spread);
+    }
+
+    private void Start()
+    {
+        Timers.Cancel(TimerKey);
+        var started = DateTimeOffset.UtcNow;
+        // A node that may not poll skips the turn without recording an error on the record: nothing was tried.
+        if (Refusal(started) is { } refusal)
+        {
+            foreach (var w in _waiters) w.Tell(AdminReply.Success(refusal));
+            _waiters.Clear();
+            _lastAttempt = started;
+            Schedule();
+            return;
+        }
+        _running = true;
+        _cancel = new CancellationTokenSource(Env.PollTimeout);
+        RunAsync(Env.Settings.Current!, started, _cancel.Token).PipeTo(Self);
+    }
+
+    private void Finished(PollReport report)
+    {
+        _running = false;
+        _lastAttempt = report.Ended;
+        Entity.Tell(new PollCompleted(Kind, report));
+        foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
+        _waiters.Clear();
+        if (report.Ok) Log.Info("RPOLL {0}/{1}: {2} messages, {3} bytes from {4}", Account, Name, report.Messages, report.Bytes, Host);
+        else Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
+        if (_pollAgain) { _pollAgain = false; Start(); }
+        else Schedule();
+    }
+
+    /// <summary>A report of a poll that failed before or while it ran.</summary>
+    protected PollReport Failure(DateTimeOffset started, PollErrorKind kind, string error, int messages = 0, long bytes = 0,
+        IReadOnlyList<FolderReport>? folders = null) =>
+        new(Account, Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", Name, false, messages, bytes, 0, kind.ToString(), error,
+            started, DateTimeOffset.UtcNow, folders ?? []);
+
+    /// <summary>Failures every poller maps the same way; null for ones the subclass must map itself.</summary>
+    protected PollReport? CommonFailure(Exception ex, DateTimeOffset started, CancellationToken ct) => ex switch
+    {
+        Mail.Delivery.DeliveryUnavailableException d => Failure(started, PollErrorKind.LocalDeliveryFailed, d.Message),
+        OperationCanceledException when ct.IsCancellationRequested =>
+            Failure(started, PollErrorKind.ConnectionLost, $"the poll was stopped after {Env.PollTimeout}"),
+        _ => null,
+    };
+
+    /// <summary>Why this node may not poll now, or null.</summary>
+    private PollReport? Refusal(DateTimeOffset started) => Env.Settings.Current switch
+    {
+        null => Failure(started, PollErrorKind.Internal, "the module settings are not known on this node yet"),
+        { Processes: 0 } => Failure(started, PollErrorKind.Refused, "the module does not poll: Processes is 0"),
+        _ => null,
+    };
+
+    private sealed class Tick
+    {
+        public static readonly Tick Instance = new();
+    }
+}
