@@ -22,6 +22,18 @@ public interface IMailboxStore
     Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Removes every message from the folder, durably; the folder and its subfolders stay. RIMAP uses it to
+    /// refill a mirrored folder from scratch (UIDVALIDITY changed, state lost) without leaving duplicates.
+    /// A missing folder has nothing to remove.
+    /// </summary>
+    /// <returns>How many messages were removed.</returns>
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    /// <exception cref="NotSupportedException">The store cannot remove messages (the default, for stores written before this method).</exception>
+    Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot remove messages from a folder");
+
+    /// <summary>
     /// Stores a batch in an existing folder and reports one outcome per message, in batch order. A message is
     /// <see cref="DeliveryStatus.Delivered"/> only once it is durable. A missing folder or an unreachable store
     /// yields <see cref="DeliveryStatus.TemporaryFailure"/> outcomes, not exceptions.

@@ -114,6 +114,31 @@ public sealed class ImapMailboxStore : IMailboxStore
         }
     }
 
+    /// <summary>Marks every message \Deleted and expunges the folder (SELECT, UID STORE 1:* +FLAGS.SILENT, EXPUNGE).</summary>
+    public async Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
+            if (target is null) return 0;
+            await target.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+            var before = target.Count;
+            if (before == 0) return 0;
+            await target.AddFlagsAsync(UniqueIdRange.All, MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
+            await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+            return before - target.Count;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
+        }
+    }
+
     public async Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
         string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken)
     {

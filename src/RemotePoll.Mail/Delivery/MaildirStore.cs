@@ -83,6 +83,41 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         }, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes the message files of new/ and cur/ (tmp/ holds other writers' messages in flight), then fsyncs
+    /// both directories. new/ goes first, and passes repeat while files remain, so a message a reader moves
+    /// from new/ to cur/ meanwhile is not missed.
+    /// </summary>
+    public Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        var folderDir = FolderDirectory(account, folder);
+        return Task.Run(() =>
+        {
+            if (!IsMaildir(folderDir)) return 0;
+            var removed = 0;
+            for (var pass = 0; pass < 3; pass++)
+            {
+                var found = 0;
+                foreach (var sub in new[] { "new", "cur" })
+                {
+                    var dir = Path.Combine(folderDir, sub);
+                    var here = 0;
+                    foreach (var file in Directory.EnumerateFiles(dir))
+                    {
+                        if (!File.Exists(file)) continue;
+                        File.Delete(file);
+                        here++;
+                    }
+                    if (here > 0) _flush.FlushDirectory(dir);
+                    found += here;
+                }
+                removed += found;
+                if (found == 0) break;
+            }
+            return removed;
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
         string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken)
     {

@@ -1,0 +1,295 @@
+using RemotePoll.Core.Polling;
+using RemotePoll.Core.Records;
+using RemotePoll.Mail.Delivery;
+
+namespace RemotePoll.Mail.Rimap;
+
+/// <summary>
+/// One RIMAP poll: mirrors the remote folders that match the record's Filter under the local folder named after
+/// the record (spec, RIMAP "Name", "Filter"). Remote <c>A/B</c> becomes local <c>RECORD/A/B</c>.
+/// <para>Incremental: per folder, only UIDs above the saved <see cref="RimapFolderState.HighestUid"/> are
+/// fetched, in batches (one <c>UID FETCH</c> per batch, BODY.PEEK), each appended to the local folder with one
+/// durability barrier and then reported through <c>commit</c>; the mirror waits for the caller to persist it
+/// before going on. The remote account is only read (EXAMINE): no flag, no message changes there.</para>
+/// <para>A folder is refilled from UID 1 when its UIDVALIDITY changed, when it has no saved state, or when the
+/// local folder or the local root folder is missing (spec: "you can delete the local folder; the folder will be
+/// recreated and its contents will be filled on next polling"). Refilling first empties the local folder
+/// (<see cref="IMailboxStore.ClearFolderAsync"/>) and saves <c>HighestUid = 0</c> with the new UIDVALIDITY, so
+/// that nothing is left twice and a crash mid-refill resumes it. The window that remains is the usual one: a
+/// crash after a batch is stored but before its commit is persisted leaves that batch twice (at least once).</para>
+/// <para>Folders the server no longer lists keep their local copy and are reported in
+/// <see cref="RimapMirrorResult.GoneFolders"/>.</para>
+/// </summary>
+public static class RimapMirror
+{
+    /// <summary>Polls the remote account once.</summary>
+    /// <param name="known">The saved state of each remote folder, by remote name.</param>
+    /// <param name="commit">Persists a folder's new state; awaited before the mirror goes on.</param>
+    /// <param name="log">Receives the protocol exchange, redacted; null for none.</param>
+    /// <returns>What was copied, per folder. A folder the server refused to open is reported with an error; the rest go on.</returns>
+    /// <exception cref="ImapPollException">
+    /// ConnectionFailed, TlsFailed, AuthenticationFailed, MailboxLocked, ProtocolError, ConnectionLost,
+    /// MessageTooLarge (the server sent more than it announced), LocalDeliveryFailed (the local store refused
+    /// or could not be reached). Everything committed until then stays committed.
+    /// </exception>
+    /// <exception cref="ArgumentException">The request is not usable (record name, bounds).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<RimapMirrorResult> RunAsync(
+        RimapMirrorRequest request,
+        IMailboxStore store,
+        IReadOnlyDictionary<string, RimapFolderState> known,
+        Func<RimapFolderProgress, CancellationToken, Task> commit,
+        IImapProtocolLog? log = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(known);
+        ArgumentNullException.ThrowIfNull(commit);
+        Check(request);
+
+        await using var session = await RimapSession.OpenAsync(request, log, cancellationToken).ConfigureAwait(false);
+        var remote = await session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false);
+
+        var root = MailboxPath.FromSegments([request.RecordName]);
+        var local = new HashSet<MailboxPath>(await LocalAsync(request, root,
+            () => store.ListFoldersAsync(request.Account, cancellationToken)).ConfigureAwait(false));
+        var rootMissing = !local.Contains(root);
+        if (rootMissing)
+        {
+            await LocalAsync(request, root, () => store.EnsureFolderAsync(request.Account, root, cancellationToken)).ConfigureAwait(false);
+            local.Add(root);
+        }
+
+        var run = new FolderRun(request, store, session, known, commit, local, root, rootRecreated: rootMissing && known.Count > 0);
+        var results = new List<RimapFolderResult>(remote.Count);
+        foreach (var folder in remote)
+            results.Add(await run.MirrorAsync(folder, cancellationToken).ConfigureAwait(false));
+
+        var listed = remote.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        var gone = known.Keys.Where(k => !listed.Contains(k)).Order(StringComparer.Ordinal).ToArray();
+        await session.LogoutAsync(cancellationToken).ConfigureAwait(false);
+        return new RimapMirrorResult(results, gone, session.RemoteEndPoint);
+    }
+
+    private static void Check(RimapMirrorRequest request)
+    {
+        if (RecordName.Check(request.RecordName) is { } why)
+            throw new ArgumentException($"record name '{request.RecordName}' {why}", nameof(request));
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Account, nameof(request.Account));
+        ArgumentException.ThrowIfNullOrEmpty(request.User, nameof(request.User));
+        ArgumentNullException.ThrowIfNull(request.Password, nameof(request.Password));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.ConnectTimeout, TimeSpan.Zero, nameof(request.ConnectTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.CommandTimeout, TimeSpan.Zero, nameof(request.CommandTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.MaxMessageSize, 0, nameof(request.MaxMessageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.BatchSize, 0, nameof(request.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.BatchBytes, 0, nameof(request.BatchBytes));
+    }
+
+    /// <summary>Runs a call on the local store; its failures become LocalDeliveryFailed.</summary>
+    private static async Task<T> LocalAsync<T>(RimapMirrorRequest request, MailboxPath folder, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is DeliveryUnavailableException or IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                $"local folder '{folder}' of {request.Account}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The work on each folder of one poll, with what the poll has learnt so far.</summary>
+    private sealed class FolderRun(
+        RimapMirrorRequest request,
+        IMailboxStore store,
+        RimapSession session,
+        IReadOnlyDictionary<string, RimapFolderState> known,
+        Func<RimapFolderProgress, CancellationToken, Task> commit,
+        HashSet<MailboxPath> local,
+        MailboxPath root,
+        bool rootRecreated)
+    {
+        // Which remote folder each local folder mirrors in this poll, so that two never share one.
+        private readonly Dictionary<MailboxPath, string> _claimed = [];
+
+        public async Task<RimapFolderResult> MirrorAsync(RimapRemoteFolder folder, CancellationToken cancellationToken)
+        {
+            var notes = new List<string>();
+            var (path, refusal) = await ResolveLocalAsync(folder, notes, cancellationToken).ConfigureAwait(false);
+            if (path is null) return new RimapFolderResult(folder.Name, null, 0, 0, 0, notes, refusal);
+            var exists = local.Contains(path);
+            known.TryGetValue(folder.Name, out var state);
+
+            // LIST-STATUS already says nothing is new: no EXAMINE.
+            if (state is not null && exists && !rootRecreated && folder.UidValidity == state.UidValidity
+                && folder.UidNext is { } listedNext && listedNext - 1 <= state.HighestUid)
+                return new RimapFolderResult(folder.Name, path, 0, 0, 0, notes);
+
+            try
+            {
+                return await CopyAsync(folder, path, exists, state, notes, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ImapPollException e) when (e.SessionUsable)
+            {
+                // The server refused this folder (gone since LIST, no rights…); the others go on.
+                return new RimapFolderResult(folder.Name, path, 0, 0, 0, notes, e.Message);
+            }
+        }
+
+        private async Task<RimapFolderResult> CopyAsync(RimapRemoteFolder folder, MailboxPath path, bool exists,
+            RimapFolderState? state, List<string> notes, CancellationToken cancellationToken)
+        {
+            var examined = await session.ExamineAsync(folder, cancellationToken).ConfigureAwait(false);
+            var validity = examined.UidValidity;
+            var restart = state is null ? null
+                : rootRecreated ? "the local root folder was missing: recreated and refilled"
+                : !exists ? "the local folder was missing: recreated and refilled"
+                : state.UidValidity != validity ? $"UIDVALIDITY changed ({state.UidValidity} to {validity}): recopied"
+                : null;
+            var fresh = state is null || state.HighestUid == 0 || restart is not null;
+            var saved = state;
+            if (fresh && exists && (restart is not null || examined.Count > 0))
+            {
+                // Whatever is there was never committed as copied (or belongs to an older UIDVALIDITY).
+                var removed = await LocalAsync(request, path, () => store.ClearFolderAsync(request.Account, path, cancellationToken)).ConfigureAwait(false);
+                if (removed > 0 && restart is null) notes.Add($"no saved state: {removed} local messages replaced");
+            }
+            if (restart is not null)
+            {
+                notes.Add(restart);
+                saved = new RimapFolderState(folder.Name, validity, 0);
+                await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
+            }
+
+            var after = fresh ? 0u : state!.HighestUid;
+            var pending = await session.ListNewAsync(folder, examined, after, cancellationToken).ConfigureAwait(false);
+            var highest = after;
+            var (copied, bytes, tooLarge, refused, vanished) = (0, 0L, 0, 0, 0);
+            foreach (var batch in Batches(pending))
+            {
+                var wanted = batch.Where(m => (m.Size ?? 0) <= request.MaxMessageSize).ToArray();
+                tooLarge += batch.Count - wanted.Length;
+                var content = await session.FetchAsync(folder, examined, wanted, cancellationToken).ConfigureAwait(false);
+                var stored = wanted.Where(m => content.ContainsKey(m.Uid)).ToArray();
+                vanished += wanted.Length - stored.Length;
+                var outcomes = stored.Length == 0 ? [] : await LocalAsync(request, path, () => store.AppendBatchAsync(request.Account, path,
+                    stored.Select(m => new MessageToStore(content[m.Uid], m.Flags, m.InternalDate, m.Keywords)).ToArray(),
+                    cancellationToken)).ConfigureAwait(false);
+                if (outcomes.Count != stored.Length)
+                    throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                        $"local folder '{path}' of {request.Account}: the store answered {outcomes.Count} outcomes for {stored.Length} messages")
+                    { RemoteFolder = folder.Name };
+                var outcomeOf = stored.Select((m, i) => (m.Uid, Outcome: outcomes[i])).ToDictionary(x => x.Uid, x => x.Outcome);
+
+                // Walk the batch in UID order: a UID is done when stored, or passed over for good; the first
+                // temporary failure stops the walk, and the folder resumes there next poll.
+                var (n, b) = (0, 0L);
+                DeliveryOutcome? failure = null;
+                foreach (var m in batch)
+                {
+                    if (outcomeOf.TryGetValue(m.Uid, out var outcome))
+                    {
+                        if (outcome.Status == DeliveryStatus.TemporaryFailure) { failure = outcome; break; }
+                        if (outcome.IsDelivered) { n++; b += content[m.Uid].Length; }
+                        else
+                        {
+                            refused++;
+                            notes.Add($"UID {m.Uid} refused by the local store: {outcome.Reason}");
+                        }
+                    }
+                    highest = m.Uid;
+                }
+                copied += n;
+                bytes += b;
+                if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+                {
+                    saved = new RimapFolderState(folder.Name, validity, highest);
+                    await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
+                }
+                if (failure is not null)
+                    throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                        $"local folder '{path}' of {request.Account}: {failure.Reason}") { RemoteFolder = folder.Name };
+            }
+
+            // Every UID below UIDNEXT has been seen (or expunged): later polls start there.
+            if (examined.UidNext is { } next && next > 0 && next - 1 > highest) highest = next - 1;
+            if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+            {
+                saved = new RimapFolderState(folder.Name, validity, highest);
+                await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
+            }
+            if (tooLarge > 0) notes.Add($"{tooLarge} messages over the {request.MaxMessageSize}-byte limit skipped");
+            if (vanished > 0) notes.Add($"{vanished} messages were expunged before they could be fetched");
+            return new RimapFolderResult(folder.Name, path, copied, bytes, tooLarge + refused + vanished, notes);
+        }
+
+        /// <summary>Consecutive runs of at most BatchSize messages and BatchBytes bytes (a larger message alone).</summary>
+        private IEnumerable<IReadOnlyList<RimapRemoteMessage>> Batches(IReadOnlyList<RimapRemoteMessage> messages)
+        {
+            var batch = new List<RimapRemoteMessage>();
+            long size = 0;
+            foreach (var m in messages)
+            {
+                // Messages over the limit are not fetched: they cost nothing in a batch.
+                var s = m.Size is { } known && known <= request.MaxMessageSize ? known : 0;
+                if (batch.Count > 0 && (batch.Count >= request.BatchSize || size + s > request.BatchBytes))
+                {
+                    yield return batch;
+                    batch = [];
+                    size = 0;
+                }
+                batch.Add(m);
+                size += s;
+            }
+            if (batch.Count > 0) yield return batch;
+        }
+
+        /// <summary>
+        /// The local folder for a remote one, created if missing: as named remotely when the store can hold it,
+        /// else mapped (<see cref="RimapFolderNames"/>) and noted; null and the reason when neither can be held.
+        /// </summary>
+        private async Task<(MailboxPath? Path, string? Refusal)> ResolveLocalAsync(RimapRemoteFolder folder, List<string> notes,
+            CancellationToken cancellationToken)
+        {
+            var natural = RimapFolderNames.Natural(root, folder.Name, folder.Delimiter);
+            string? why = null;
+            if (natural is not null)
+            {
+                why = await TryHoldAsync(natural, cancellationToken).ConfigureAwait(false);
+                if (why is null) return Claim(natural, folder, notes);
+            }
+            var mapped = RimapFolderNames.Mapped(root, folder.Name, folder.Delimiter);
+            var mappedWhy = await TryHoldAsync(mapped, cancellationToken).ConfigureAwait(false);
+            if (mappedWhy is not null)
+                return (null, $"cannot be stored locally: {why ?? mappedWhy}");
+            notes.Add($"name mapped: the local store cannot hold it as named, stored as '{mapped}'");
+            return Claim(mapped, folder, notes);
+        }
+
+        private (MailboxPath? Path, string? Refusal) Claim(MailboxPath path, RimapRemoteFolder folder, List<string> notes)
+        {
+            if (_claimed.TryGetValue(path, out var other))
+                return (null, $"would be stored in '{path}', which already mirrors '{other}'");
+            _claimed[path] = folder.Name;
+            return (path, null);
+        }
+
+        /// <summary>Null when the folder exists or has been created; else why the store cannot hold it.</summary>
+        private async Task<string?> TryHoldAsync(MailboxPath path, CancellationToken cancellationToken)
+        {
+            if (local.Contains(path)) return null;
+            try
+            {
+                // A folder missing here is created now; `local` keeps saying it was missing for this poll.
+                await LocalAsync(request, path, () => store.EnsureFolderAsync(request.Account, path, cancellationToken)).ConfigureAwait(false);
+                return null;
+            }
+            catch (ArgumentException e)
+            {
+                return e.Message;
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using RemotePoll.Core.Records;
+
+namespace RemotePoll.Mail.Rimap;
+
+/// <summary>
+/// One RIMAP poll: whose local account, which record, how to reach and log in to the remote IMAP account, and
+/// the bounds of the session. Its text form never shows the password.
+/// </summary>
+public sealed record RimapMirrorRequest
+{
+    /// <summary>The local account the mirror belongs to, <c>user@domain</c>.</summary>
+    public required string Account { get; init; }
+
+    /// <summary>The record name: the local root folder of the mirrored tree (spec, RIMAP "Name").</summary>
+    public required string RecordName { get; init; }
+
+    /// <summary>The record's "at Host": host name or address and an optional non-standard port.</summary>
+    public required HostAndPort Host { get; init; }
+
+    /// <summary>The remote account name (spec, RIMAP "Account").</summary>
+    public required string User { get; init; }
+
+    /// <summary>The remote password, in clear.</summary>
+    public required string Password { get; init; }
+
+    public ConnectionSecurity Security { get; init; } = ConnectionSecurity.None;
+
+    public ImapAuthMethod AuthMethod { get; init; } = ImapAuthMethod.Normal;
+
+    /// <summary>The parameter of the IMAP LIST command (spec, RIMAP "Filter"); null or empty means every folder (<c>*</c>).</summary>
+    public string? ListFilter { get; init; }
+
+    /// <summary>
+    /// A PEM file of extra trusted CA certificates. Server certificates are validated against the system store
+    /// and, failing that, against these; nothing else is ever accepted.
+    /// </summary>
+    public string? CaFilePath { get; init; }
+
+    /// <summary>The source address to connect from (module "Source IP Address" / "Use Domain IP Addresses"); null lets the OS choose.</summary>
+    public IPAddress? SourceAddress { get; init; }
+
+    /// <summary>Limit for name resolution plus the TCP connect.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Limit for one command and its answer (greeting, TLS, login, LIST, EXAMINE…), and the longest silence
+    /// tolerated while data flows. A batch fetch of N messages may take N times this.
+    /// </summary>
+    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest message that is copied, in bytes; larger ones are skipped and reported.</summary>
+    public long MaxMessageSize { get; init; } = 100L * 1024 * 1024;
+
+    /// <summary>The most messages fetched with one UID FETCH and stored with one durability barrier.</summary>
+    public int BatchSize { get; init; } = 200;
+
+    /// <summary>The most bytes (by RFC822.SIZE) in one batch; a single larger message makes a batch of its own.</summary>
+    public long BatchBytes { get; init; } = 16L * 1024 * 1024;
+
+    /// <summary>Name resolution; null means DNS. Tests substitute their own to reach a loopback server by name.</summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }
+
+    /// <summary>The port to connect to: the explicit one, else 993 for SSL/TLS and 143 otherwise (spec, Connection Security).</summary>
+    public int Port => Host.PortOr(Security == ConnectionSecurity.SslTls ? RimapRecord.DefaultTlsPort : RimapRecord.DefaultPort);
+
+    /// <summary>The request for <paramref name="record"/> of <paramref name="account"/>, with its password unsealed by the caller.</summary>
+    public static RimapMirrorRequest For(string account, RimapRecord record, string password)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return new RimapMirrorRequest
+        {
+            Account = account,
+            RecordName = record.Name,
+            Host = record.Host,
+            User = record.AuthName,
+            Password = password,
+            Security = record.Security,
+            AuthMethod = record.AuthMethod,
+            ListFilter = record.ListFilter,
+        };
+    }
+
+    public override string ToString() =>
+        $"RIMAP {RecordName} of {Account}: {User}@{Host} ({Security}, {AuthMethod}, filter '{ListFilter ?? "*"}', password hidden)";
+}

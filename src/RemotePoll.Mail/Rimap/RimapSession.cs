@@ -1,0 +1,512 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using MailKit;
+using MailKit.Net.Imap;
+using MailKit.Security;
+using RemotePoll.Core.Polling;
+using RemotePoll.Core.Records;
+using RemotePoll.Mail.Pop3;
+
+namespace RemotePoll.Mail.Rimap;
+
+/// <summary>
+/// One read-only IMAP session with a remote account, on MailKit's <see cref="ImapClient"/>: own socket (optional
+/// source address), implicit TLS or a required STARTTLS validated by <see cref="CertificateTrust"/>, login by
+/// the record's method only (Normal: AUTHENTICATE PLAIN or LOGIN; Encrypted: CRAM-MD5, never clear text),
+/// LIST, EXAMINE and UID FETCH with BODY.PEEK: nothing on the server is ever changed. Every call is bounded in
+/// time and in bytes; every failure is an <see cref="ImapPollException"/>. Not thread-safe.
+/// </summary>
+internal sealed class RimapSession : IAsyncDisposable
+{
+    private const long ControlBudget = 1024 * 1024;
+    private const long ListBudget = 32L * 1024 * 1024;
+    private const long PerMessageOverhead = 2048;
+    // The slowest transfer tolerated once data flows, beyond the command timeout (silence is bounded separately).
+    private const long MinimumBytesPerSecond = 64 * 1024;
+
+    private readonly RimapMirrorRequest _request;
+    private readonly RimapTranscript _transcript;
+    private readonly CertificateTrust _trust;
+    private ImapClient? _client;
+    private BoundedStream? _stream;
+    private string? _closedReason;
+
+    private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IImapProtocolLog? log)
+    {
+        _request = request;
+        _trust = trust;
+        _transcript = new RimapTranscript(log, request.Password);
+    }
+
+    private enum Phase
+    {
+        Connect,
+        Login,
+        Session,
+        Logout,
+    }
+
+    /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
+    public IPEndPoint? RemoteEndPoint { get; private set; }
+
+    /// <summary>The SASL mechanism or command the session logged in with: PLAIN, LOGIN or CRAM-MD5.</summary>
+    public string? LoginMethod { get; private set; }
+
+    public string Where => $"{_request.Host.Host}:{_request.Port}";
+
+    /// <summary>Connects, secures the connection as the record says and logs in.</summary>
+    /// <exception cref="ImapPollException">
+    /// ConnectionFailed (resolution, refusal, silence, BYE greeting), TlsFailed (handshake, certificate, CA file,
+    /// STARTTLS not offered or refused), ProtocolError (not IMAP; CRAM-MD5 or clear-text login not offered),
+    /// AuthenticationFailed, MailboxLocked.
+    /// </exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IImapProtocolLog? log, CancellationToken cancellationToken)
+    {
+        CertificateTrust trust;
+        try
+        {
+            trust = CertificateTrust.Load(request.CaFilePath);
+        }
+        catch (Pop3PollException e)
+        {
+            throw new ImapPollException(e.Kind, e.Message, e);
+        }
+        var session = new RimapSession(request, trust, log);
+        try
+        {
+            await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await session.LoginAsync(cancellationToken).ConfigureAwait(false);
+            return session;
+        }
+        catch
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The selectable folders whose names match <paramref name="pattern"/> (LIST semantics), in name order.
+    /// The personal namespaces are listed with <c>*</c> (MailKit sends no other pattern) and the pattern is
+    /// applied to the decoded names; \Noselect and \NonExistent entries are left out, their children are not.
+    /// </summary>
+    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    public async Task<IReadOnlyList<RimapRemoteFolder>> ListFoldersAsync(string pattern, CancellationToken cancellationToken)
+    {
+        var client = Live();
+        var items = client.Capabilities.HasFlag(ImapCapabilities.ListStatus)
+            ? StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count
+            : StatusItems.None;
+        var listed = await RunAsync(Phase.Session, _request.CommandTimeout, ListBudget, async t =>
+        {
+            var all = new List<IMailFolder>();
+            foreach (var ns in client.PersonalNamespaces)
+                all.AddRange(await client.GetFoldersAsync(ns, items, subscribedOnly: false, t).ConfigureAwait(false));
+            return all;
+        }, cancellationToken).ConfigureAwait(false);
+        if (client.Inbox is { } inbox && !listed.Any(f => f.FullName.Equals(inbox.FullName, StringComparison.OrdinalIgnoreCase)))
+            listed.Add(inbox);
+
+        var folders = new List<RimapRemoteFolder>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in listed)
+        {
+            if ((f.Attributes & (FolderAttributes.NoSelect | FolderAttributes.NonExistent)) != 0) continue;
+            if (f.FullName.Length == 0 || !seen.Add(f.FullName)) continue;
+            if (!ImapListPattern.Matches(pattern, f.FullName, f.DirectorySeparator)) continue;
+            if (f is not ImapFolder imap) continue;
+            folders.Add(new RimapRemoteFolder(f.FullName, f.DirectorySeparator,
+                f.UidValidity == 0 ? null : f.UidValidity, f.UidNext?.Id, imap));
+        }
+        return folders.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>Opens the folder read-only (EXAMINE): nothing in it can change through this session.</summary>
+    /// <exception cref="ImapPollException">ProtocolError (refused: the session stays usable), ConnectionLost.</exception>
+    public async Task<RimapExamined> ExamineAsync(RimapRemoteFolder folder, CancellationToken cancellationToken)
+    {
+        Live();
+        var f = folder.Folder;
+        await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
+            async t => await f.OpenAsync(FolderAccess.ReadOnly, t).ConfigureAwait(false), cancellationToken, folder.Name).ConfigureAwait(false);
+        if (f.UidValidity == 0)
+            throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: EXAMINE '{folder.Name}' sent no UIDVALIDITY")
+            { RemoteFolder = folder.Name, SessionUsable = true };
+        return new RimapExamined(f.UidValidity, f.UidNext?.Id, f.Count);
+    }
+
+    /// <summary>UID, size, flags, keywords and internal date of every message above <paramref name="afterUid"/>, by UID.</summary>
+    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    public async Task<IReadOnlyList<RimapRemoteMessage>> ListNewAsync(RimapRemoteFolder folder, RimapExamined examined, uint afterUid,
+        CancellationToken cancellationToken)
+    {
+        Live();
+        if (examined.Count == 0 || afterUid == uint.MaxValue) return [];
+        var range = new UniqueIdRange(new UniqueId(examined.UidValidity, afterUid + 1), UniqueId.MaxValue);
+        var summaries = await RunAsync(Phase.Session, Scaled(examined.Count * 256L), examined.Count * PerMessageOverhead + ControlBudget,
+            t => folder.Folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags
+                | MessageSummaryItems.InternalDate | MessageSummaryItems.Size, t),
+            cancellationToken, folder.Name).ConfigureAwait(false);
+        // "n:*" also answers the last message when n is above every UID: keep only what is really new.
+        return summaries
+            .Where(s => s.UniqueId.IsValid && s.UniqueId.Id > afterUid)
+            .DistinctBy(s => s.UniqueId.Id)
+            .OrderBy(s => s.UniqueId.Id)
+            .Select(s => new RimapRemoteMessage(s.UniqueId.Id, s.Size, (s.Flags ?? MessageFlags.None) & ~MessageFlags.Recent,
+                s.Keywords?.ToArray() ?? [], s.InternalDate))
+            .ToArray();
+    }
+
+    /// <summary>
+    /// The content of a batch of messages with one <c>UID FETCH set (BODY.PEEK[])</c>: \Seen is not set.
+    /// Messages the server no longer has are missing from the answer.
+    /// </summary>
+    /// <exception cref="ImapPollException">MessageTooLarge (the server sent more than it listed), ProtocolError, ConnectionLost.</exception>
+    public async Task<IReadOnlyDictionary<uint, byte[]>> FetchAsync(RimapRemoteFolder folder, RimapExamined examined,
+        IReadOnlyList<RimapRemoteMessage> messages, CancellationToken cancellationToken)
+    {
+        Live();
+        var content = new Dictionary<uint, byte[]>();
+        if (messages.Count == 0) return content;
+        var uids = messages.Select(m => new UniqueId(examined.UidValidity, m.Uid)).ToList();
+        var expected = messages.Sum(m => m.Size ?? _request.MaxMessageSize);
+        var max = _request.MaxMessageSize;
+        await RunAsync(Phase.Session, Scaled(expected), expected + messages.Count * PerMessageOverhead + ControlBudget, async t =>
+        {
+            await folder.Folder.GetStreamsAsync(uids, async (_, _, uid, stream, ct) =>
+            {
+                if (stream.Length > max)
+                    throw new ImapPollException(PollErrorKind.MessageTooLarge,
+                        $"{Where}: message UID {uid.Id} of '{folder.Name}' arrived with {stream.Length} bytes, over the {max}-byte limit")
+                    { RemoteFolder = folder.Name };
+                var data = new byte[stream.Length];
+                await stream.ReadExactlyAsync(data, ct).ConfigureAwait(false);
+                content[uid.Id] = data;
+            }, t).ConfigureAwait(false);
+        }, cancellationToken, folder.Name, fetchingContent: true).ConfigureAwait(false);
+        return content;
+    }
+
+    /// <summary>Sends LOGOUT and closes. Nothing depends on its answer, so a failure is not reported.</summary>
+    public async Task LogoutAsync(CancellationToken cancellationToken)
+    {
+        if (_client is not { IsConnected: true } client) return;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_request.CommandTimeout);
+            _stream?.SetBudget(ControlBudget);
+            await client.DisconnectAsync(true, deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // The mirror is complete and committed; a server that does not answer LOGOUT changes nothing.
+        }
+        finally
+        {
+            Close("the session has ended (LOGOUT)");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        Close("the session was disposed");
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
+        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
+        Stream network = new NetworkStream(socket, ownsSocket: true);
+        if (_request.Security == ConnectionSecurity.SslTls)
+            network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
+        // With STARTTLS MailKit puts TLS above this stream, so budgets count TLS records too (see Budget).
+        _stream = new BoundedStream(network) { MaxLineLength = long.MaxValue };
+        _client = new ImapClient(_transcript)
+        {
+            Timeout = ToMilliseconds(_request.CommandTimeout),
+            ServerCertificateValidationCallback = _trust.Validate,
+            CheckCertificateRevocation = false,
+        };
+        var client = _client;
+        var stream = _stream;
+        var options = _request.Security == ConnectionSecurity.StartTls ? SecureSocketOptions.StartTls : SecureSocketOptions.None;
+        await RunAsync(Phase.Connect, _request.CommandTimeout * 2, ControlBudget,
+            async t => await client.ConnectAsync(stream, _request.Host.Host, _request.Port, options, t).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
+    {
+        var host = _request.Host.Host;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_request.ConnectTimeout);
+        IPAddress[] addresses;
+        try
+        {
+            addresses = IPAddress.TryParse(host, out var literal)
+                ? [literal]
+                : await (_request.Resolver ?? Dns.GetHostAddressesAsync)(host, deadline.Token).ConfigureAwait(false);
+        }
+        catch (SocketException e)
+        {
+            throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: cannot resolve the host name: {e.Message}", e);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: resolving the host name took longer than {_request.ConnectTimeout}");
+        }
+        if (_request.SourceAddress is { } source)
+            addresses = addresses.Where(a => a.AddressFamily == source.AddressFamily).ToArray();
+        if (addresses.Length == 0)
+            throw new ImapPollException(PollErrorKind.ConnectionFailed,
+                $"{Where}: the host has no address" + (_request.SourceAddress is null ? "" : $" reachable from {_request.SourceAddress}"));
+
+        SocketException? last = null;
+        foreach (var address in addresses)
+        {
+            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                if (_request.SourceAddress is { } from) socket.Bind(new IPEndPoint(from, 0));
+                await socket.ConnectAsync(new IPEndPoint(address, _request.Port), deadline.Token).ConfigureAwait(false);
+                return socket;
+            }
+            catch (SocketException e)
+            {
+                socket.Dispose();
+                last = e;
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                socket.Dispose();
+                throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: no connection within {_request.ConnectTimeout}");
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        }
+        var why = last?.SocketErrorCode switch
+        {
+            SocketError.ConnectionRefused => "connection refused",
+            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
+            SocketError.AddressNotAvailable => $"the source address {_request.SourceAddress} is not available",
+            SocketError.TimedOut => "connection timed out",
+            _ => last?.Message ?? "cannot connect",
+        };
+        throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", last);
+    }
+
+    private async Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken)
+    {
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(_request.CommandTimeout);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = _request.Host.Host,
+                RemoteCertificateValidationCallback = _trust.Validate,
+            }, deadline.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            var why = _trust.LastFailure
+                ?? (deadline.IsCancellationRequested ? $"no TLS handshake within {_request.CommandTimeout}" : e.Message);
+            throw new ImapPollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", e);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task LoginAsync(CancellationToken cancellationToken)
+    {
+        var client = _client!;
+        var credential = new NetworkCredential(_request.User, _request.Password);
+        var offered = client.AuthenticationMechanisms;
+        Func<CancellationToken, Task> login;
+        if (_request.AuthMethod == ImapAuthMethod.Encrypted)
+        {
+            // Spec, Authentication Method: Encrypted is CRAM-MD5. Without it the password is not sent at all.
+            if (!offered.Contains("CRAM-MD5"))
+                throw new ImapPollException(PollErrorKind.ProtocolError,
+                    $"{Where}: Authentication Method Encrypted needs CRAM-MD5, which the server does not offer ({Offered(offered)}); " +
+                    "the password was not sent in clear text");
+            LoginMethod = "CRAM-MD5";
+            login = t => client.AuthenticateAsync(new SaslMechanismCramMd5(credential), t);
+        }
+        else if (offered.Contains("PLAIN"))
+        {
+            LoginMethod = "PLAIN";
+            login = t => client.AuthenticateAsync(new SaslMechanismPlain(credential), t);
+        }
+        else if (client.Capabilities.HasFlag(ImapCapabilities.LoginDisabled))
+        {
+            throw new ImapPollException(PollErrorKind.ProtocolError,
+                $"{Where}: the server refuses a clear-text password on this connection (LOGINDISABLED, no AUTH=PLAIN); " +
+                "use Connection Security STARTTLS or SSL/TLS, or Authentication Method Encrypted");
+        }
+        else
+        {
+            LoginMethod = "LOGIN";
+            // Only the LOGIN command: MailKit would otherwise try each SASL mechanism the server offers first.
+            login = t => client.AuthenticateAsync(Encoding.UTF8, new SingleMethodCredentials(SingleMethodCredentials.UserPass, credential), t);
+        }
+        await RunAsync(Phase.Login, _request.CommandTimeout * 2, ControlBudget, login, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static string Offered(HashSet<string> mechanisms) =>
+        mechanisms.Count == 0 ? "it offers no SASL mechanism" : "it offers " + string.Join(' ', mechanisms.Order(StringComparer.Ordinal));
+
+    private Task RunAsync(Phase phase, TimeSpan limit, long budget, Func<CancellationToken, Task> operation,
+        CancellationToken cancellationToken, string? folder = null, bool fetchingContent = false) =>
+        RunAsync(phase, limit, budget, async t => { await operation(t).ConfigureAwait(false); return true; },
+            cancellationToken, folder, fetchingContent);
+
+    private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, long budget, Func<CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken, string? folder = null, bool fetchingContent = false)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        _stream?.SetBudget(Budget(budget));
+        try
+        {
+            return await operation(deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
+        {
+            Close("the operation was cancelled");
+            throw new OperationCanceledException(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            var error = Classify(e, phase, deadline.IsCancellationRequested, limit, folder, fetchingContent);
+            if (!error.SessionUsable) Close(error.Message);
+            throw error;
+        }
+        finally
+        {
+            _stream?.SetBudget(null);
+        }
+    }
+
+    // TLS records add a few bytes per 16 KB; with STARTTLS they pass through the bounded stream.
+    private static long Budget(long bytes) => bytes + bytes / 10 + 64 * 1024;
+
+    private ImapPollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, string? folder, bool fetchingContent)
+    {
+        if (e is ImapPollException known) return known;
+        var chain = Chain(e).ToList();
+        var beforeLogin = phase is Phase.Connect or Phase.Login;
+        var transport = beforeLogin ? PollErrorKind.ConnectionFailed : PollErrorKind.ConnectionLost;
+        var at = folder is null ? Where : $"{Where} '{folder}'";
+
+        if (chain.OfType<ImapPollException>().FirstOrDefault() is { } inner) return inner;
+        if (chain.OfType<StreamBoundExceededException>().FirstOrDefault() is { } bound)
+            return new ImapPollException(fetchingContent ? PollErrorKind.MessageTooLarge : PollErrorKind.ProtocolError,
+                $"{at}: {bound.Message}", e) { RemoteFolder = folder };
+        if (phase == Phase.Connect && (e is SslHandshakeException || chain.Any(x => x is System.Security.Authentication.AuthenticationException)))
+            return new ImapPollException(PollErrorKind.TlsFailed,
+                $"{Where}: TLS failed: {_trust.LastFailure ?? Chain(e).Last().Message}", e);
+        if (timedOut || chain.Any(x => x is TimeoutException))
+            return new ImapPollException(transport,
+                $"{at}: no answer within {(timedOut ? limit : _request.CommandTimeout)} ({Describe(phase)})", e) { RemoteFolder = folder };
+        if (phase == Phase.Connect && _request.Security == ConnectionSecurity.StartTls)
+        {
+            if (e is NotSupportedException)
+                return new ImapPollException(PollErrorKind.TlsFailed,
+                    $"{Where}: the server does not offer STARTTLS, which Connection Security STARTTLS requires", e);
+            if (e is ImapCommandException refused)
+                return new ImapPollException(PollErrorKind.TlsFailed,
+                    $"{Where}: the server refused STARTTLS: {Truncate(refused.ResponseText ?? refused.Message)}", e)
+                { ServerResponse = refused.ResponseText };
+        }
+        if (e is MailKit.Security.AuthenticationException)
+        {
+            var answer = _transcript.Redact(e.Message);
+            var kind = answer.Contains("[INUSE]", StringComparison.OrdinalIgnoreCase) ? PollErrorKind.MailboxLocked : PollErrorKind.AuthenticationFailed;
+            return new ImapPollException(kind, $"{Where}: {LoginMethod} login as '{_request.User}' failed: {Truncate(answer)}", e)
+            {
+                ServerResponse = answer,
+            };
+        }
+        if (_stream is { EndOfStreamSeen: true } or { FailureSeen: true }
+            || chain.Any(x => x is IOException or SocketException or ServiceNotConnectedException or ObjectDisposedException))
+            return new ImapPollException(transport, $"{at}: the connection was lost ({Describe(phase)})", e) { RemoteFolder = folder };
+        if (e is ImapCommandException command)
+        {
+            var answer = _transcript.Redact(command.ResponseText ?? command.Message);
+            return new ImapPollException(PollErrorKind.ProtocolError, $"{at}: the server refused ({Describe(phase)}): {Truncate(answer)}", e)
+            {
+                ServerResponse = answer,
+                RemoteFolder = folder,
+                SessionUsable = _client is { IsConnected: true },
+            };
+        }
+        if (e is FolderNotFoundException)
+            return new ImapPollException(PollErrorKind.ProtocolError, $"{at}: the folder does not exist", e)
+            {
+                RemoteFolder = folder,
+                SessionUsable = _client is { IsConnected: true },
+            };
+        if (phase == Phase.Connect && _transcript.Greeting is { } greeting && greeting.StartsWith("* BYE", StringComparison.OrdinalIgnoreCase))
+            return new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: the server refused the session: {Truncate(greeting)}", e)
+            {
+                ServerResponse = greeting,
+            };
+        if (e is ImapProtocolException or FormatException or NotSupportedException)
+            return new ImapPollException(PollErrorKind.ProtocolError,
+                $"{at}: not IMAP ({Describe(phase)}): {Truncate(_transcript.Redact(e.Message))}", e) { RemoteFolder = folder };
+        return new ImapPollException(PollErrorKind.Internal, $"{at}: {e.GetType().Name}: {Truncate(_transcript.Redact(e.Message))}", e)
+        {
+            RemoteFolder = folder,
+        };
+    }
+
+    private static string Describe(Phase phase) => phase switch
+    {
+        Phase.Connect => "connecting",
+        Phase.Login => "logging in",
+        Phase.Logout => "LOGOUT",
+        _ => "mirroring",
+    };
+
+    private static IEnumerable<Exception> Chain(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
+    }
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
+
+    private TimeSpan Scaled(long bytes) => _request.CommandTimeout + TimeSpan.FromSeconds((double)bytes / MinimumBytesPerSecond);
+
+    private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
+
+    private ImapClient Live() =>
+        _client is { IsConnected: true } c
+            ? c
+            : throw new ImapPollException(PollErrorKind.ConnectionLost, $"{Where}: {_closedReason ?? "the session is not connected"}");
+
+    private void Close(string reason)
+    {
+        _closedReason ??= reason;
+        var client = _client;
+        _client = null;
+        client?.Dispose();
+        _stream?.Dispose();
+        _stream = null;
+    }
+}
