@@ -20,11 +20,13 @@ public static class RpopDrain
     public const string ContentUidPrefix = "sha256:";
 
     /// <param name="commit">Persists a ledger change; the drain waits for it before deleting anything.</param>
+    /// <exception cref="Pop3PollException">The remote side failed (ProtocolError: Leave without UIDL); nothing unacknowledged was deleted.</exception>
     public static async Task<RpopDrainResult> RunAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
         bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
         int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes)
     {
-        IReadOnlyList<string>? uids = null;
+        // An empty maildrop lists no UIDs: everything the ledger holds is gone from the server.
+        IReadOnlyList<string>? uids = session.Count == 0 ? [] : null;
         if (session.Count > 0 && session.SupportsUids) uids = await session.ListUidsAsync(cancellationToken).ConfigureAwait(false);
         else if (session.Count > 0 && leave)
             throw new Pop3PollException(PollErrorKind.ProtocolError, "the server does not support UIDL, which Leave needs to remember retrieved messages");
@@ -47,10 +49,13 @@ public static class RpopDrain
         if (toDelete.Count > 0) await session.DeleteAsync(toDelete, cancellationToken).ConfigureAwait(false);
 
         var delivered = 0;
+        var recognised = 0;
+        var oversized = 0;
         long bytes = 0;
         var rejected = new List<string>();
         string? temporary = null;
         var deletedUids = toDelete.Where(_ => uids is not null).Select(i => uids![i]).ToList();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var next = 0;
         while (next < candidates.Count && temporary is null)
         {
@@ -61,19 +66,30 @@ public static class RpopDrain
                 size += sizes[candidates[next]];
                 batch.Add(candidates[next++]);
             }
-            var fetched = await session.FetchAsync(batch, cancellationToken).ConfigureAwait(false);
+            var asked = batch.Count;
+            var fetched = await FetchAsync(session, batch, cancellationToken).ConfigureAwait(false);
+            oversized += asked - batch.Count;
             var batchUids = fetched.Select(m => uids?[m.Index] ?? ContentUid(m.Data)).ToList();
-            var uidOf = fetched.Select((m, k) => (m.Index, Uid: batchUids[k])).ToDictionary(x => x.Index, x => x.Uid);
+            seen.UnionWith(batchUids);
 
-            // Without UIDL, a message delivered before is only recognised by its content.
+            // Without UIDL, a message delivered (or refused) before is only recognised by its content.
             var fresh = new List<int>();
             var deleteNow = new List<int>();
+            var deleteUids = new List<string>();
             for (var k = 0; k < fetched.Count; k++)
-                if (uids is null && known.Delivered.Contains(batchUids[k])) deleteNow.Add(fetched[k].Index);
+            {
+                if (uids is null && known.Delivered.Contains(batchUids[k]))
+                {
+                    deleteNow.Add(fetched[k].Index);
+                    deleteUids.Add(batchUids[k]);
+                    recognised++;
+                }
+                else if (uids is null && known.Rejected.Contains(batchUids[k])) recognised++;
                 else fresh.Add(k);
+            }
 
             var outcomes = fresh.Count == 0 ? []
-                : await destination.DeliverAsync(fresh.Select(k => fetched[k].Data).ToList(), cancellationToken).ConfigureAwait(false);
+                : await DeliverAsync(destination, fresh.Select(k => fetched[k].Data).ToList(), cancellationToken).ConfigureAwait(false);
             var okUids = new List<string>();
             var badUids = new List<string>();
             for (var j = 0; j < fresh.Count; j++)
@@ -84,6 +100,7 @@ public static class RpopDrain
                     case DeliveryStatus.Delivered:
                         okUids.Add(batchUids[k]);
                         deleteNow.Add(fetched[k].Index);
+                        deleteUids.Add(batchUids[k]);
                         delivered++;
                         bytes += fetched[k].Data.Length;
                         break;
@@ -96,6 +113,7 @@ public static class RpopDrain
                         break;
                 }
             }
+            // The rule that loses nothing: the batch is durable locally and its UIDs are journalled before any DELE.
             var change = new LedgerChange(okUids, badUids, []);
             if (!change.IsEmpty)
             {
@@ -105,18 +123,23 @@ public static class RpopDrain
             if (!leave && deleteNow.Count > 0)
             {
                 await session.DeleteAsync(deleteNow, cancellationToken).ConfigureAwait(false);
-                deletedUids.AddRange(deleteNow.Select(i => uidOf[i]));
+                deletedUids.AddRange(deleteUids);
             }
         }
 
         await session.QuitAsync(cancellationToken).ConfigureAwait(false);
 
         // Prune what is gone: UIDs no longer listed, and what this session deleted (QUIT committed the deletions).
-        var gone = uids is null ? deletedUids.Where(known.Knows).ToList()
-            : known.Delivered.Concat(known.Rejected).Except(uids).Concat(deletedUids).Distinct().ToList();
+        // Without UIDL the ledger holds content hashes; one not seen is gone only if every message was read.
+        tooLarge += oversized;
+        var readAll = temporary is null && tooLarge == 0;
+        var gone = uids is not null ? known.Delivered.Concat(known.Rejected).Except(uids).Concat(deletedUids).Distinct().ToList()
+            : readAll ? known.Delivered.Concat(known.Rejected).Where(u => !seen.Contains(u)).Concat(deletedUids).Distinct().ToList()
+            : deletedUids.Where(known.Knows).Distinct().ToList();
         if (gone.Count > 0) await commit(new LedgerChange([], [], gone), cancellationToken).ConfigureAwait(false);
 
-        var left = tooLarge + rejected.Count + (candidates.Count - delivered - rejected.Count);
+        // Left for later: over the limit, refused, and what was not tried (a temporary failure stopped the drain).
+        var left = tooLarge + (candidates.Count - oversized - delivered - recognised);
         var (kind, problem) = temporary is not null
             ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
             : rejected.Count > 0
@@ -125,6 +148,47 @@ public static class RpopDrain
                     ? (PollErrorKind.MessageTooLarge, $"{tooLarge} messages over the {maxSize}-byte limit left on the server")
                     : ((PollErrorKind?)null, (string?)null);
         return new RpopDrainResult(delivered, bytes, left, kind, problem);
+    }
+
+    /// <summary>
+    /// Retrieves a batch. A message the session refuses as too large (over its own limit, or bigger than listed) is
+    /// taken out of <paramref name="batch"/> and left on the server; the rest is retrieved.
+    /// </summary>
+    private static async Task<IReadOnlyList<Pop3FetchedMessage>> FetchAsync(Pop3Session session, List<int> batch, CancellationToken cancellationToken)
+    {
+        while (batch.Count > 0)
+        {
+            try
+            {
+                return await session.FetchAsync(batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Pop3PollException e) when (e is { Kind: PollErrorKind.MessageTooLarge, SessionUsable: true, MessageIndex: { } index }
+                && batch.Remove(index))
+            {
+            }
+        }
+        return [];
+    }
+
+    /// <summary>
+    /// Hands a batch to the destination. A local side that cannot be reached at all fails the batch temporarily, so the
+    /// poll still ends with QUIT and the deletions of earlier batches commit.
+    /// </summary>
+    private static async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IMessageDestination destination, IReadOnlyList<byte[]> messages,
+        CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DeliveryOutcome> outcomes;
+        try
+        {
+            outcomes = await destination.DeliverAsync(messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DeliveryUnavailableException e)
+        {
+            return Enumerable.Repeat(DeliveryOutcome.Temporary(e.Message), messages.Count).ToArray();
+        }
+        if (outcomes.Count != messages.Count)
+            throw new InvalidOperationException($"the destination reported {outcomes.Count} outcomes for {messages.Count} messages");
+        return outcomes;
     }
 
     private static string ContentUid(byte[] data) => ContentUidPrefix + Convert.ToHexStringLower(SHA256.HashData(data));

@@ -7,12 +7,20 @@ namespace RemotePoll.Mail.Rpop;
 /// <summary>One RPOP poll: open the session (TLS, login per the spec's APOP rule), drain it into the destination.</summary>
 public static class RpopPoll
 {
+    /// <summary>
+    /// Runs one poll. A local side that cannot be reached is not an exception: the result says LocalDeliveryFailed, and
+    /// the deletions of batches delivered before it still commit.
+    /// </summary>
     /// <exception cref="Pop3PollException">The remote side failed; its Kind says how.</exception>
-    /// <exception cref="DeliveryUnavailableException">The local side could not be reached.</exception>
+    /// <exception cref="ArgumentException">The record's Mailbox is not a valid mailbox name.</exception>
     public static async Task<RpopDrainResult> RunAsync(RpopPollRequest request, IQueueDelivery queue, IMailboxStore store,
         Func<LedgerChange, CancellationToken, Task> commit, IPop3ProtocolLog? log, CancellationToken cancellationToken)
     {
         var r = request.Record;
+        // Before connecting: a Mailbox name that cannot be parsed fails the poll without touching the remote side.
+        IMessageDestination destination = r.Mailbox is null
+            ? new QueueDestination(queue, request.Account)
+            : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
         var options = new Pop3SessionOptions
         {
             Host = r.Host,
@@ -27,9 +35,6 @@ public static class RpopPoll
         };
         await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials(r.AuthName, request.Password), log, cancellationToken)
             .ConfigureAwait(false);
-        IMessageDestination destination = r.Mailbox is null
-            ? new QueueDestination(queue, request.Account)
-            : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
         return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken)
             .ConfigureAwait(false);
     }
