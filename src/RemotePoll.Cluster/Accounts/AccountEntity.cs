@@ -24,6 +24,7 @@ public sealed class AccountEntity : SnapshottingActor
     private readonly PollEnvironment _env;
     private readonly ISecretSealer _sealer;
     private readonly Dictionary<string, IActorRef> _rpopPollers = new(AccountState.NameComparer);
+    private readonly Dictionary<string, IActorRef> _rimapPollers = new(AccountState.NameComparer);
     private AccountState _state;
 
     public AccountEntity(string address, PollEnvironment env)
@@ -49,16 +50,33 @@ public sealed class AccountEntity : SnapshottingActor
                 sender.Tell(new LedgerCommitted());
             });
         });
+        Command<GetMarks>(g => Sender.Tell(_state.MarksOf(g.Name)));
+        Command<CommitMark>(c =>
+        {
+            var sender = Sender;
+            Persist(new RimapFolderMarked(c.Name, c.Folder, c.Mark), e =>
+            {
+                _state = _state.Apply(e);
+                MaybeSnapshot(() => AccountSnapshot.From(_state));
+                sender.Tell(new LedgerCommitted());
+            });
+        });
         Command<PollCompleted>(c =>
         {
             var r = c.Report;
-            IAccountEvent e = r.Ok
-                ? new PollSucceeded(c.Kind, r.Name, r.Ended, r.Messages, r.Bytes)
-                : new PollFailed(c.Kind, r.Name, r.Ended, Enum.TryParse<PollErrorKind>(r.ErrorKind, out var k) ? k : PollErrorKind.Internal, r.Error ?? "failed");
-            Persist(e, ev =>
+            var events = new List<IAccountEvent>
+            {
+                r.Ok
+                    ? new PollSucceeded(c.Kind, r.Name, r.Ended, r.Messages, r.Bytes)
+                    : new PollFailed(c.Kind, r.Name, r.Ended, Enum.TryParse<PollErrorKind>(r.ErrorKind, out var k) ? k : PollErrorKind.Internal, r.Error ?? "failed"),
+            };
+            // Try Now is served when its poll ends, whatever the outcome (spec, RIMAP Try Now).
+            if (c.ServedOrder is { } order) events.Add(new RimapOrderCleared(r.Name, order));
+            PersistAll(events, ev =>
             {
                 _state = _state.Apply(ev);
                 MaybeSnapshot(() => AccountSnapshot.From(_state));
+                if (ev is RimapOrderCleared) SyncPollers();
             });
         });
     }
@@ -67,20 +85,29 @@ public sealed class AccountEntity : SnapshottingActor
 
     public static Props Props(string address, PollEnvironment env) => Akka.Actor.Props.Create(() => new AccountEntity(address, env));
 
-    /// <summary>One poller per RPOP record: started, told of changes, stopped when the record goes.</summary>
+    /// <summary>One poller per record: started, told of changes, stopped when the record goes.</summary>
     private void SyncPollers()
     {
-        foreach (var (name, record) in _state.Rpop)
+        Sync(_rpopPollers, _state.Rpop, RecordKind.Rpop,
+            (r, last) => RpopPoller.Props(_state.Address, r, last, _env), (r, last) => new RpopRecordUpdated(r, last));
+        Sync(_rimapPollers, _state.Rimap, RecordKind.Rimap,
+            (r, last) => RimapPoller.Props(_state.Address, r, last, _env), (r, _) => new RimapRecordUpdated(r));
+    }
+
+    private void Sync<TRecord>(Dictionary<string, IActorRef> pollers, IReadOnlyDictionary<string, TRecord> records, RecordKind kind,
+        Func<TRecord, DateTimeOffset?, Props> props, Func<TRecord, DateTimeOffset?, object> updated)
+    {
+        foreach (var (name, record) in records)
         {
-            var status = _state.StatusOf(RecordKind.Rpop, name);
+            var status = _state.StatusOf(kind, name);
             var lastAttempt = Max(status.Last, status.ErrorAt);
-            if (_rpopPollers.TryGetValue(name, out var poller)) poller.Tell(new RpopRecordUpdated(record, lastAttempt));
-            else _rpopPollers[name] = Context.ActorOf(RpopPoller.Props(_state.Address, record, lastAttempt, _env), "rpop-" + Uri.EscapeDataString(name));
+            if (pollers.TryGetValue(name, out var poller)) poller.Tell(updated(record, lastAttempt));
+            else pollers[name] = Context.ActorOf(props(record, lastAttempt), $"{kind.ToString().ToLowerInvariant()}-{Uri.EscapeDataString(name)}");
         }
-        foreach (var gone in _rpopPollers.Keys.Where(n => !_state.Rpop.ContainsKey(n)).ToList())
+        foreach (var gone in pollers.Keys.Where(n => !records.ContainsKey(n)).ToList())
         {
-            Context.Stop(_rpopPollers[gone]);
-            _rpopPollers.Remove(gone);
+            Context.Stop(pollers[gone]);
+            pollers.Remove(gone);
         }
     }
 
@@ -106,9 +133,8 @@ public sealed class AccountEntity : SnapshottingActor
                 Sender.Tell(AdminReply.Success(AccountViews.Of(_state)));
                 PassivateIfEmpty();
                 return;
-            case PollRecord p:
-                PollNow(p);
-                PassivateIfEmpty();
+            case PollRecord { Kind: RecordKind.Rpop } p:
+                PollNow(_rpopPollers[p.Name], p, Sender);
                 return;
         }
 
@@ -126,26 +152,18 @@ public sealed class AccountEntity : SnapshottingActor
             _state = _state.Apply(e);
             MaybeSnapshot(() => AccountSnapshot.From(_state));
             if (++applied < events.Count) return;
-            sender.Tell(AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));
             SyncPollers();
+            // An RIMAP Try Now is persisted first (extOrder), so it survives a restart, then served.
+            if (envelope.Command is PollRecord p) PollNow(_rimapPollers[p.Name], p, sender);
+            else sender.Tell(AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));
             PassivateIfEmpty();
         });
     }
 
-    private void PollNow(PollRecord p)
+    private static void PollNow(IActorRef poller, PollRecord p, IActorRef sender)
     {
-        if (!_state.Has(p.Kind, p.Name))
-        {
-            Sender.Tell(AdminReply.Failure($"Name: there is no {(p.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{p.Name}'"));
-            return;
-        }
-        if (p.Kind == RecordKind.Rimap)
-        {
-            Sender.Tell(AdminReply.Failure("RIMAP polling is not implemented yet"));
-            return;
-        }
-        _rpopPollers[p.Name].Tell(new PollNow(p.Wait ? Sender : null));
-        if (!p.Wait) Sender.Tell(AdminReply.Success(new Done($"poll of RPOP record '{p.Name}' ordered")));
+        poller.Tell(new PollNow(p.Wait ? sender : null));
+        if (!p.Wait) sender.Tell(AdminReply.Success(new Done($"poll of {(p.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{p.Name}' ordered")));
     }
 
     private void PassivateIfEmpty()
@@ -158,6 +176,7 @@ public sealed class AccountEntity : SnapshottingActor
         RpopRecordSaved s => $"RPOP record '{s.Record.Name}' saved",
         RimapRecordSaved s => $"RIMAP record '{s.Record.Name}' saved",
         RecordRemoved r => $"{(r.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{r.Name}' removed",
+        RimapOrderPlaced o => $"poll of RIMAP record '{o.Name}' ordered",
         AccountSettingsChanged s => $"CanModifyRPOP = {(s.Settings.CanModifyRpop ? "yes" : "no")}",
         LedgerChanged l => $"{l.Change.Delivered.Count} UIDs recorded as retrieved for RPOP record '{l.Name}'",
         _ => e.GetType().Name,

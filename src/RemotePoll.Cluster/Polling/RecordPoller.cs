@@ -22,6 +22,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     private bool _running;
     private bool _pollAgain;
     private CancellationTokenSource? _cancel;
+    private DateTimeOffset? _servedOrder;
+    private DateTimeOffset? _lastServedOrder;
 
     protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env)
     {
@@ -29,7 +31,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _lastAttempt = lastAttempt;
         Env = env;
         Entity = Context.Parent;
-        Receive<Tick>(_ => Start());
+        Receive<Tick>(_ => { if (!_running) Start(); });
         Receive<PollNow>(p =>
         {
             if (p.ReplyTo is not null) _waiters.Add(p.ReplyTo);
@@ -65,7 +67,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         Timers.Cancel(TimerKey);
         if (_running) return;
         var now = DateTimeOffset.UtcNow;
-        DateTimeOffset? due = PendingOrder is not null ? now
+        var order = PendingOrder is { } o && (_lastServedOrder is null || o > _lastServedOrder) ? o : (DateTimeOffset?)null;
+        DateTimeOffset? due = order is not null ? now
             : Period.Interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         if (due is null) return;
         // Spread polls that are due now, so that thousands of records do not connect at the same instant.
@@ -87,6 +90,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
             return;
         }
         _running = true;
+        _servedOrder = PendingOrder;
         _cancel = new CancellationTokenSource(Env.PollTimeout);
         RunAsync(Env.Settings.Current!, started, _cancel.Token).PipeTo(Self);
     }
@@ -95,7 +99,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     {
         _running = false;
         _lastAttempt = report.Ended;
-        Entity.Tell(new PollCompleted(Kind, report));
+        Entity.Tell(new PollCompleted(Kind, report, _servedOrder));
+        if (_servedOrder is not null) _lastServedOrder = _servedOrder;
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
         _waiters.Clear();
         if (report.Ok) Log.Info("RPOLL {0}/{1}: {2} messages, {3} bytes from {4}", Account, Name, report.Messages, report.Bytes, Host);

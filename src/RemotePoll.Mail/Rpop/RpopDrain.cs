@@ -37,11 +37,12 @@ public static class RpopDrain
         var toDelete = new List<int>();
         var candidates = new List<int>();
         var tooLarge = 0;
+        var refusedBefore = 0;
         for (var i = 0; i < session.Count; i++)
         {
             var uid = uids?[i];
             if (uid is not null && known.Delivered.Contains(uid)) { if (!leave) toDelete.Add(i); continue; }
-            if (uid is not null && known.Rejected.Contains(uid)) continue;
+            if (uid is not null && known.Rejected.Contains(uid)) { refusedBefore++; continue; }
             if (sizes[i] > maxSize) { tooLarge++; continue; }
             candidates.Add(i);
         }
@@ -139,14 +140,17 @@ public static class RpopDrain
         if (gone.Count > 0) await commit(new LedgerChange([], [], gone), cancellationToken).ConfigureAwait(false);
 
         // Left for later: over the limit, refused, and what was not tried (a temporary failure stopped the drain).
-        var left = tooLarge + (candidates.Count - oversized - delivered - recognised);
+        var left = tooLarge + refusedBefore + (candidates.Count - oversized - delivered - recognised);
         var (kind, problem) = temporary is not null
             ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
             : rejected.Count > 0
                 ? (PollErrorKind.LocalDeliveryFailed, $"{rejected.Count} messages refused by the local side ({rejected[0]}); left on the server")
                 : tooLarge > 0
                     ? (PollErrorKind.MessageTooLarge, $"{tooLarge} messages over the {maxSize}-byte limit left on the server")
-                    : ((PollErrorKind?)null, (string?)null);
+                    // Still there, still refused: keep saying so rather than let a quiet poll clear the error.
+                    : refusedBefore > 0
+                        ? (PollErrorKind.LocalDeliveryFailed, $"{refusedBefore} messages refused earlier by the local side are still on the server")
+                        : ((PollErrorKind?)null, (string?)null);
         return new RpopDrainResult(delivered, bytes, left, kind, problem);
     }
 

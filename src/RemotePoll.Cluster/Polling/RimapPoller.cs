@@ -1,0 +1,79 @@
+using System.Collections.Immutable;
+using System.Net;
+using Akka.Actor;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Mirrors;
+using RemotePoll.Core.Polling;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Settings;
+using RemotePoll.Mail.Rimap;
+
+namespace RemotePoll.Cluster.Polling;
+
+/// <summary>
+/// Mirrors one RIMAP record's remote folder tree under the local folder named after the record. Each folder's mark
+/// (UIDVALIDITY, highest UID copied) is committed through the entity after the local store acknowledged the batch.
+/// A pending Try Now order (extOrder) is served even when the record is Disabled.
+/// </summary>
+public sealed class RimapPoller : RecordPoller
+{
+    private RimapRecord _record;
+
+    public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env)
+        : base(account, lastAttempt, env)
+    {
+        _record = record;
+        Receive<RimapRecordUpdated>(u =>
+        {
+            var reschedule = u.Record.Period != _record.Period || u.Record.ExtOrder != _record.ExtOrder;
+            _record = u.Record;
+            if (reschedule) Schedule();
+        });
+    }
+
+    public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env) =>
+        Akka.Actor.Props.Create(() => new RimapPoller(account, record, lastAttempt, env));
+
+    protected override RecordKind Kind => RecordKind.Rimap;
+    protected override string Name => _record.Name;
+    protected override PollPeriod Period => _record.Period;
+    protected override HostAndPort Host => _record.Host;
+    protected override DateTimeOffset? PendingOrder => _record.ExtOrder;
+
+    protected override async Task<PollReport> RunAsync(ModuleSettings settings, DateTimeOffset started, CancellationToken ct)
+    {
+        var record = _record;
+        try
+        {
+            var marks = await Entity.Ask<ImmutableDictionary<string, FolderMark>>(new GetMarks(record.Name), AskTimeout, ct).ConfigureAwait(false);
+            var known = marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid));
+            var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
+            {
+                CaFilePath = Env.CaFile,
+                SourceAddress = settings.SourceIp is { } ip ? IPAddress.Parse(ip) : null,
+                ConnectTimeout = Env.ConnectTimeout,
+                CommandTimeout = Env.CommandTimeout,
+                MaxMessageSize = Env.MaxMessageSize,
+            };
+            var result = await RimapMirror.RunAsync(request, Env.Store, known,
+                (p, t) => Entity.Ask<LedgerCommitted>(new CommitMark(record.Name, p.State.RemoteName,
+                    new FolderMark(p.State.UidValidity, p.State.HighestUid)), AskTimeout, t),
+                log: null, ct).ConfigureAwait(false);
+            var folders = result.Folders.Select(f => new FolderReport(
+                f.LocalFolder?.ToString() ?? f.RemoteName, f.Messages, f.Bytes,
+                f.Error ?? (f.Notes.Count == 0 ? null : string.Join("; ", f.Notes)))).ToList();
+            var failed = result.Failed.FirstOrDefault();
+            return new PollReport(Account, "RIMAP", record.Name, failed is null, result.Messages, result.Bytes, result.Failed.Count(),
+                failed is null ? null : PollErrorKind.ProtocolError.ToString(),
+                failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders);
+        }
+        catch (ImapPollException ex)
+        {
+            return Failure(started, ex.Kind, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            return CommonFailure(ex, started, ct) ?? Failure(started, PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}");
+        }
+    }
+}
