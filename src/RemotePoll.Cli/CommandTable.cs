@@ -19,6 +19,7 @@ public static class CommandTable
           cluster-sharding region-stats
           module show | set KEY VALUE
                  keys: log, processes, use-apop, source-ip, use-domain-ips, delay-failed-hosts, delay-failed-account, allow-self-poll
+          hosts list | clear HOST                  (Delay Failed Hosts: hosts not polled until a time)
           domain list | show DOMAIN | set DOMAIN [--ip ADDR]... [--main yes|no]
           account show ACCOUNT | set ACCOUNT [--can-modify-rpop yes|no]
           rpop list ACCOUNT
@@ -52,6 +53,8 @@ public static class CommandTable
             ("cluster-sharding", "region-stats") => new(new ShowRegionStats()),
             ("module", "show") => new(new ModuleShow()),
             ("module", "set") => new(new ModuleSet(a.Positional("KEY"), a.Positional("VALUE"))),
+            ("hosts", "list") => new(new HostsList()),
+            ("hosts", "clear") => new(new HostsClear(a.Positional("HOST"))),
             ("domain", "list") => new(new DomainList()),
             ("domain", "show") => new(new DomainShow(a.Positional("DOMAIN"))),
             ("domain", "set") => new(new DomainSet(a.Positional("DOMAIN"), a.Options("--ip") is { Count: > 0 } ips ? ips : null, a.YesNo("--main"))),

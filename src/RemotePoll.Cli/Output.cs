@@ -30,6 +30,7 @@ public static class Output
                 Table(["ADDRESS", "STATUS", "REACHABLE", "ROLES"], c.Members.Select(m => new[] { m.Address, m.Status, m.Reachable ? "yes" : "no", string.Join(",", m.Roles) })),
             RegionStatsView r => Table(["NODE", "SHARD", "ACCOUNTS"], r.Rows.Select(x => new[] { x.Node, x.Shard, x.Accounts.ToString(CultureInfo.InvariantCulture) })),
             PollReport p => Poll(p),
+            HostsView h => Table(["HOST", "FAILED SINCE", "UNTIL", "REASON"], h.Hosts.Select(x => new[] { x.Host, Time(x.Since), Time(x.Until), x.Reason })),
             IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
             IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
             AccountView a => $"account: {a.Address}\nCanModifyRPOP: {(a.CanModifyRpop ? "yes" : "no")}\n\nRPOP records:\n{RpopTable(a.Rpop)}\n\nRIMAP records:\n{RimapTable(a.Rimap)}",

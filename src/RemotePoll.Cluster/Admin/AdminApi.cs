@@ -24,11 +24,13 @@ public sealed class AdminApi : ReceiveActor
     private readonly IActorRef _accounts;
     private readonly IActorRef _moduleSettings;
     private readonly IActorRef _directory;
+    private readonly IActorRef _hostHealth;
     private readonly ISecretSealer _sealer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, ISecretSealer sealer)
+    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer)
     {
+        _hostHealth = hostHealth;
         _accounts = accounts;
         _moduleSettings = moduleSettings;
         _directory = directory;
@@ -36,8 +38,8 @@ public sealed class AdminApi : ReceiveActor
         Receive<AdminRequest>(Handle);
     }
 
-    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, ISecretSealer sealer) =>
-        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, sealer));
+    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer));
 
     private void Handle(AdminRequest request)
     {
@@ -53,6 +55,7 @@ public sealed class AdminApi : ReceiveActor
                 case ShowRegionStats: ClusterAdmin.RegionStats(_accounts, AskTimeout).PipeTo(sender); break;
                 case ModuleShow or ModuleSet: _moduleSettings.Forward(request.Command); break;
                 case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;
+                case HostsList or HostsClear: _hostHealth.Forward(request.Command); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
                 case CgpSetRecords s: ToAccount(CgpSet(s), sender); break;
                 case IAccountCommand c: ToAccount(c, sender); break;

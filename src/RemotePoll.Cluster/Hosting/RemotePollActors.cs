@@ -6,8 +6,11 @@ using Akka.Hosting;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Admin;
 using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Governor;
+using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Settings;
+using RemotePoll.Core.Admin;
 using RemotePoll.Core.Secrets;
 
 namespace RemotePoll.Cluster.Hosting;
@@ -35,19 +38,31 @@ public static class RemotePollActors
     public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache cache) =>
         builder
             .WithSingleton<ModuleSettingsActor>("module-settings", Props.Create(() => new ModuleSettingsActor()))
-            .WithActors((system, registry) =>
-                system.ActorOf(Props.Create(() => new ModuleSettingsWatcher(registry.Get<ModuleSettingsActor>(), cache)), "module-settings-watcher"));
+            .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<ModuleSettingsActor>(), new ModuleShow(),
+                answer => { if (answer is AdminReply { Result: ModuleSettingsView v }) cache.Update(v.Settings); }), "module-settings-watcher"));
 
-    public static AkkaConfigurationBuilder AddDirectory(this AkkaConfigurationBuilder builder) =>
-        builder.WithSingleton<DirectoryActor>("directory", Props.Create(() => new DirectoryActor()));
+    /// <summary>The directory singleton, and on every node a watcher for Use Domain IP Addresses.</summary>
+    public static AkkaConfigurationBuilder AddDirectory(this AkkaConfigurationBuilder builder, DirectoryCache cache) =>
+        builder
+            .WithSingleton<DirectoryActor>("directory", Props.Create(() => new DirectoryActor()))
+            .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<DirectoryActor>(), new GetDirectory(),
+                answer => { if (answer is DirectorySnapshot d) cache.Update(d.ToDirectory()); }), "directory-watcher"));
+
+    /// <summary>Delay Failed Hosts: one persistent singleton every poller consults before connecting.</summary>
+    public static AkkaConfigurationBuilder AddHostHealth(this AkkaConfigurationBuilder builder) =>
+        builder.WithSingleton<HostHealth>("host-health", Props.Create(() => new HostHealth()));
+
+    /// <summary>Processes: the cluster-wide cap on remote sessions.</summary>
+    public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
+        builder.WithSingleton<ConnectionGovernor>("connection-governor", ConnectionGovernor.Props(settings));
 
     public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
-                var api = system.ActorOf(AdminApi.Props(
-                    registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(), registry.Get<DirectoryActor>(), sealer), AdminApi.Name);
+                var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

@@ -25,7 +25,9 @@ public static class RemotePollNode
             })
             .AddRemotePollPersistence(options)
             .AddModuleSettings(env.Settings)
-            .AddDirectory()
+            .AddDirectory(env.Directory)
+            .AddHostHealth()
+            .AddConnectionGovernor(env.Settings)
             .AddAccountSharding(env)
             .AddAdminApi(env.Sealer);
     }

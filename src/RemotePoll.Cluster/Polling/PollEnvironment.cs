@@ -21,5 +21,8 @@ public sealed class PollEnvironment
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
     /// <summary>The longest a poll may run before it is cancelled and reported.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMinutes(30);
+    /// <summary>Addresses of the local mail system that count as "this server" for Allow Self-Poll.</summary>
+    public IReadOnlyList<System.Net.IPAddress> ConfiguredOwnAddresses { get; init; } = [];
     public ModuleSettingsCache Settings { get; } = new();
+    public DirectoryCache Directory { get; } = new();
 }

@@ -2,6 +2,11 @@ using Akka.Actor;
 using Akka.Event;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Polling;
+using System.Net;
+using System.Net.Sockets;
+using Akka.Hosting;
+using RemotePoll.Cluster.Governor;
+using RemotePoll.Cluster.Hosts;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 
@@ -24,6 +29,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     private CancellationTokenSource? _cancel;
     private DateTimeOffset? _servedOrder;
     private DateTimeOffset? _lastServedOrder;
+    private bool _accountFailed;
 
     protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env)
     {
@@ -55,7 +61,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     protected virtual DateTimeOffset? PendingOrder => null;
 
     /// <summary>Runs one poll to its end; must not throw: every failure becomes a report with a typed error.</summary>
-    protected abstract Task<PollReport> RunAsync(ModuleSettings settings, DateTimeOffset started, CancellationToken cancellationToken);
+    protected abstract Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken cancellationToken);
 
     protected override void PreStart() => Schedule();
 
@@ -68,8 +74,13 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         if (_running) return;
         var now = DateTimeOffset.UtcNow;
         var order = PendingOrder is { } o && (_lastServedOrder is null || o > _lastServedOrder) ? o : (DateTimeOffset?)null;
+        // Delay Failed Account (spec): a mailbox that could not be opened, or a connection that failed while retrieving,
+        // waits the configured delay instead of the period.
+        var interval = _accountFailed && Period.Interval is not null
+            ? (Env.Settings.Current ?? ModuleSettings.Default).DelayFailedAccountOrDefault
+            : Period.Interval;
         DateTimeOffset? due = order is not null ? now
-            : Period.Interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
+            : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         if (due is null) return;
         // Spread polls that are due now, so that thousands of records do not connect at the same instant.
         var spread = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min((Period.Interval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds, 5_000));
@@ -92,13 +103,17 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _running = true;
         _servedOrder = PendingOrder;
         _cancel = new CancellationTokenSource(Env.PollTimeout);
-        RunAsync(Env.Settings.Current!, started, _cancel.Token).PipeTo(Self);
+        var own = OwnAddresses.Of(Context.System, Env.ConfiguredOwnAddresses);
+        var registry = ActorRegistry.For(Context.System);
+        GuardedAsync(Env.Settings.Current!, own, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), started, _cancel.Token).PipeTo(Self);
     }
 
     private void Finished(PollReport report)
     {
         _running = false;
         _lastAttempt = report.Ended;
+        _accountFailed = report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) or nameof(PollErrorKind.MailboxLocked)
+            or nameof(PollErrorKind.ConnectionLost);
         Entity.Tell(new PollCompleted(Kind, report, _servedOrder));
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
@@ -107,6 +122,102 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         else Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         if (_pollAgain) { _pollAgain = false; Start(); }
         else Schedule();
+    }
+
+    /// <summary>
+    /// The checks every poll passes before it connects, in the spec's order: the host is not failed (Delay Failed
+    /// Hosts), it is not this server (Allow Self-Poll), a permit is free (Processes). Then the poll runs, holding the
+    /// permit, and a connection failure marks the host failed for every node.
+    /// </summary>
+    private async Task<PollReport> GuardedAsync(ModuleSettings settings, IReadOnlySet<IPAddress> own, IActorRef hostHealth,
+        IActorRef governor, DateTimeOffset started, CancellationToken ct)
+    {
+        var host = Host.Host;
+        try
+        {
+            var check = await hostHealth.Ask<HostCheck>(new CheckHost(host), AskTimeout, ct).ConfigureAwait(false);
+            if (check.Failure is { } f)
+                return Failure(started, PollErrorKind.ConnectionFailed,
+                    $"host {host} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}");
+
+            IPAddress[] addresses;
+            try { addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false); }
+            catch (SocketException ex) { return Failure(started, PollErrorKind.ConnectionFailed, $"{host}: cannot resolve: {ex.Message}"); }
+            if (!settings.AllowSelfPoll && addresses.FirstOrDefault(a => OwnAddresses.Contains(own, a)) is { } self)
+                return Failure(started, PollErrorKind.Refused,
+                    $"{host} ({self}) is this server's own address and Allow Self-Poll is off: polling it would loop mail back");
+
+            var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
+            await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
+            using var renew = new CancellationTokenSource();
+            var renewing = RenewAsync(governor, permit, renew.Token);
+            try
+            {
+                var context = new PollContext(settings, SourceFor(settings), (_, _) => Task.FromResult(addresses));
+                var report = await RunAsync(context, started, ct).ConfigureAwait(false);
+                if (report.ErrorKind == nameof(PollErrorKind.ConnectionFailed))
+                    hostHealth.Tell(new ReportHostFailure(host, report.Error ?? "connection failed", settings.DelayFailedHostsOrDefault));
+                return report;
+            }
+            finally
+            {
+                renew.Cancel();
+                await renewing.ConfigureAwait(false);
+                governor.Tell(new ReleasePermit(permit));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return Failure(started, PollErrorKind.ConnectionLost, $"the poll was stopped after {Env.PollTimeout}");
+        }
+        catch (AskTimeoutException ex)
+        {
+            return Failure(started, PollErrorKind.Internal, $"the cluster did not answer: {ex.Message}");
+        }
+    }
+
+    /// <summary>Waits for a permit, asking again every few seconds: the governor may move while we wait.</summary>
+    private static async Task AcquireAsync(IActorRef governor, string permit, CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await governor.Ask<PermitGranted>(new RequestPermit(permit), ConnectionGovernor.RenewEvery, ct).ConfigureAwait(false);
+                return;
+            }
+            catch (AskTimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                governor.Tell(new ReleasePermit(permit));
+                throw;
+            }
+        }
+    }
+
+    private static async Task RenewAsync(IActorRef governor, string permit, CancellationToken stop)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(ConnectionGovernor.RenewEvery, stop).ConfigureAwait(false);
+                governor.Tell(new RenewPermit(permit));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Use Domain IP Addresses: the first assigned address of the account's domain; else Source IP Address.</summary>
+    private IPAddress? SourceFor(ModuleSettings settings)
+    {
+        if (settings.UseDomainIps && Env.Directory.Current.DomainOf(Account) is { AssignedIps.Count: > 0 } domain)
+            return IPAddress.Parse(domain.AssignedIps[0]);
+        return settings.SourceIp is { } ip ? IPAddress.Parse(ip) : null;
     }
 
     /// <summary>A report of a poll that failed before or while it ran.</summary>

@@ -40,7 +40,7 @@ public sealed class RimapPoller : RecordPoller
     protected override HostAndPort Host => _record.Host;
     protected override DateTimeOffset? PendingOrder => _record.ExtOrder;
 
-    protected override async Task<PollReport> RunAsync(ModuleSettings settings, DateTimeOffset started, CancellationToken ct)
+    protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
     {
         var record = _record;
         try
@@ -50,7 +50,8 @@ public sealed class RimapPoller : RecordPoller
             var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
             {
                 CaFilePath = Env.CaFile,
-                SourceAddress = settings.SourceIp is { } ip ? IPAddress.Parse(ip) : null,
+                SourceAddress = context.SourceAddress,
+                Resolver = context.Resolver,
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,

@@ -38,7 +38,7 @@ public sealed class RpopPoller : RecordPoller
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
 
-    protected override async Task<PollReport> RunAsync(ModuleSettings settings, DateTimeOffset started, CancellationToken ct)
+    protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
     {
         var record = _record;
         try
@@ -50,8 +50,9 @@ public sealed class RpopPoller : RecordPoller
                 Record = record,
                 Password = Env.Sealer.Unseal(record.Password),
                 Ledger = ledger,
-                UseApop = settings.UseApop,
-                SourceAddress = settings.SourceIp is { } ip ? IPAddress.Parse(ip) : null,
+                UseApop = context.Settings.UseApop,
+                SourceAddress = context.SourceAddress,
+                Resolver = context.Resolver,
                 CaFile = Env.CaFile,
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,

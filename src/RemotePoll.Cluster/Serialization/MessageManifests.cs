@@ -1,5 +1,7 @@
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Governor;
+using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
@@ -34,6 +36,15 @@ public static class MessageManifests
         (typeof(DomainSaved), "ev.domain-saved"),
         (typeof(DirectorySnapshot), "snap.directory"),
         (typeof(GetDirectory), "msg.get-directory"),
+        (typeof(CheckHost), "msg.check-host"),
+        (typeof(HostCheck), "msg.host-check"),
+        (typeof(ReportHostFailure), "msg.host-failure"),
+        (typeof(HostMarkedFailed), "ev.host-failed"),
+        (typeof(HostCleared), "ev.host-cleared"),
+        (typeof(RequestPermit), "msg.permit-request"),
+        (typeof(PermitGranted), "msg.permit-granted"),
+        (typeof(RenewPermit), "msg.permit-renew"),
+        (typeof(ReleasePermit), "msg.permit-release"),
         // admin protocol
         (typeof(AdminRequest), "admin.request"),
         (typeof(AdminReply), "admin.reply"),
@@ -56,6 +67,8 @@ public static class MessageManifests
         (typeof(SetAccountSettings), "admin.account-set"),
         (typeof(GetAccount), "admin.account-show"),
         (typeof(PollRecord), "admin.record-poll"),
+        (typeof(HostsList), "admin.hosts-list"),
+        (typeof(HostsClear), "admin.hosts-clear"),
         (typeof(ImportUids), "admin.rpop-import-uids"),
         (typeof(Done), "result.done"),
         (typeof(ClusterView), "result.cluster"),
@@ -65,6 +78,7 @@ public static class MessageManifests
         (typeof(CgpText), "result.cgp"),
         (typeof(AccountView), "result.account"),
         (typeof(PollReport), "result.poll"),
+        (typeof(HostsView), "result.hosts"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

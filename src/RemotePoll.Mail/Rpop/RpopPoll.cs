@@ -27,6 +27,7 @@ public static class RpopPoll
             Tls = r.Tls,
             CaFilePath = request.CaFile,
             SourceAddress = request.SourceAddress,
+            Resolver = request.Resolver,
             UseApop = request.UseApop,
             Apop = r.Apop,
             ConnectTimeout = request.ConnectTimeout,

@@ -14,6 +14,8 @@ public sealed record RpopPollRequest
     /// <summary>The module's Use APOP (spec: APOP needs it, the record's APOP and the server's greeting).</summary>
     public bool UseApop { get; init; } = true;
     public IPAddress? SourceAddress { get; init; }
+    /// <summary>Resolves the host (the caller checked the addresses, e.g. against Allow Self-Poll); null: DNS.</summary>
+    public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }
     public string? CaFile { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);

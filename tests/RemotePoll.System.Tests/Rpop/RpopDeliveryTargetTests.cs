@@ -23,6 +23,8 @@ public sealed class RpopDeliveryTargetTests : IAsyncLifetime
         _node = await NodeProcess.StartAsync(_data, _port,
             ["--deliver", $"lmtp://127.0.0.1:{_dovecot.LmtpPort}", "--store", $"imap://127.0.0.1:{_dovecot.ImapPort}"],
             new Dictionary<string, string> { ["RPOLL_STORE_USER"] = _dovecot.MasterUser, ["RPOLL_STORE_PASSWORD"] = _dovecot.MasterPassword });
+        // The test Dovecot listens on this machine: polling it is a self-poll the module refuses by default.
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "allow-self-poll", "yes")).ExitCode);
     }
 
     public async ValueTask DisposeAsync()

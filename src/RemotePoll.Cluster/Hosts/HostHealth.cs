@@ -1,0 +1,50 @@
+using Akka.Actor;
+using Akka.Persistence;
+using RemotePoll.Cluster.Persistence;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Hosts;
+
+namespace RemotePoll.Cluster.Hosts;
+
+/// <summary>
+/// Delay Failed Hosts for the whole cluster: a persistent singleton that every poller asks before it connects and
+/// tells when a connection failed. Failures survive a hand-over, so a failed host stays failed on every node.
+/// </summary>
+public sealed class HostHealth : SnapshottingActor
+{
+    private FailedHosts _hosts = FailedHosts.Empty;
+
+    public HostHealth()
+    {
+        Recover<HostMarkedFailed>(e => _hosts = _hosts.Fail(e.Failure));
+        Recover<HostCleared>(e => _hosts = _hosts.Clear(e.Host));
+        Command<CheckHost>(c => Sender.Tell(new HostCheck(c.Host, _hosts.Blocking(c.Host, DateTimeOffset.UtcNow))));
+        Command<ReportHostFailure>(r =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            _hosts = _hosts.Prune(now);
+            // The first failure starts the delay; later ones inside it (polls already under way) do not extend it.
+            if (_hosts.Blocking(r.Host, now) is not null) return;
+            Persist(new HostMarkedFailed(new FailedHost(r.Host.ToLowerInvariant(), now, now + r.Delay, r.Reason)), e => _hosts = _hosts.Fail(e.Failure));
+        });
+        Command<HostsList>(_ =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            Sender.Tell(AdminReply.Success(new HostsView(_hosts.Prune(now).Hosts.Values
+                .Select(h => new FailedHostView(h.Host, h.Since, h.Until, h.Reason)).ToList())));
+        });
+        Command<HostsClear>(c =>
+        {
+            var host = c.Host.Trim().ToLowerInvariant();
+            if (!_hosts.Hosts.ContainsKey(host)) { Sender.Tell(AdminReply.Failure($"host: '{c.Host}' is not marked failed")); return; }
+            var sender = Sender;
+            Persist(new HostCleared(host), e =>
+            {
+                _hosts = _hosts.Clear(e.Host);
+                sender.Tell(AdminReply.Success(new Done($"{e.Host} is no longer marked failed")));
+            });
+        });
+    }
+
+    public override string PersistenceId => "host-health";
+}

@@ -1,0 +1,10 @@
+using System.Net;
+using RemotePoll.Core.Settings;
+
+namespace RemotePoll.Cluster.Polling;
+
+/// <summary>
+/// What a poll may use once it has been let through: the module settings, the source address to bind, and the
+/// addresses the remote host resolved to when it was checked (so DNS cannot change them between check and connect).
+/// </summary>
+public sealed record PollContext(ModuleSettings Settings, IPAddress? SourceAddress, Func<string, CancellationToken, Task<IPAddress[]>> Resolver);

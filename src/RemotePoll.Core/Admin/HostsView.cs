@@ -1,0 +1,4 @@
+namespace RemotePoll.Core.Admin;
+
+/// <summary>The hosts marked failed.</summary>
+public sealed record HostsView(IReadOnlyList<FailedHostView> Hosts) : IAdminResult;
