@@ -106,4 +106,20 @@ public sealed class RimapImapStoreTests(SlashDovecotFixture remote, DovecotFixtu
         Assert.Empty(folder.Notes);
         Assert.Equal(["dotted"], LocalSubjects(maildir.Store, folder.LocalFolder!));
     }
+
+    [Fact]
+    public async Task A_record_name_the_local_store_cannot_hold_is_Refused_before_anything_is_copied()
+    {
+        var (user, password) = await NewRemoteAccountAsync(Remote, Ct);
+        await Remote.InjectAsync(user, Message("waiting"), cancellationToken: Ct);
+        var (_, account) = await LocalAccountAsync();
+        var commits = new CommitLog();
+
+        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(
+            Request(Remote, user, password, record: "mail.provider") with { Account = account }, Store(), commits.Known, commits.CommitAsync, null, Ct));
+
+        Assert.Equal(RemotePoll.Core.Polling.PollErrorKind.Refused, error.Kind);
+        Assert.Contains("mail.provider", error.Message);
+        Assert.Empty(commits.Commits);
+    }
 }

@@ -59,6 +59,25 @@ public sealed class RimapMirrorTests(SlashDovecotFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_poll_with_nothing_new_examines_only_the_folders_that_changed()
+    {
+        var (user, password) = await TreeAsync();
+        using var local = new TempStore();
+        var commits = new CommitLog();
+        var request = Request(Server, user, password);
+        await PollAsync(request, local, commits);
+
+        await Server.InjectAsync(user, Message("fresh"), "Private/Old", Ct);
+        var log = new RecordingImapLog();
+        var result = await PollAsync(request, local, commits, log);
+
+        // LIST-STATUS says UIDVALIDITY and UIDNEXT of every folder: only the one with new mail is opened.
+        Assert.Equal(1, result.Messages);
+        var examined = Assert.Single(log.Commands, c => c.StartsWith("EXAMINE", StringComparison.Ordinal));
+        Assert.StartsWith("EXAMINE Private/Old", examined);
+    }
+
+    [Fact]
     public async Task A_noselect_parent_is_skipped_but_its_children_are_mirrored()
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);

@@ -191,6 +191,30 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
     }
 
     [Fact]
+    public async Task The_connection_leaves_from_the_source_address()
+    {
+        var (user, _, request) = await AccountAsync();
+        using var local = new TempStore();
+
+        var result = await PollAsync(request with { SourceAddress = IPAddress.Parse("127.0.0.2") }, local);
+
+        Assert.Equal(1, result.Messages);
+        Assert.Contains("rip=127.0.0.2", await LoginLineAsync(user));
+    }
+
+    [Fact]
+    public async Task A_source_address_of_another_family_than_the_host_is_ConnectionFailed()
+    {
+        var (_, _, request) = await AccountAsync();
+        using var local = new TempStore();
+
+        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with { SourceAddress = IPAddress.IPv6Loopback }, local));
+
+        Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
+        Assert.Contains("reachable from ::1", error.Message);
+    }
+
+    [Fact]
     public async Task Remote_names_with_the_dot_delimiter_become_the_same_local_levels_and_the_filter_uses_the_dot()
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
