@@ -30,7 +30,8 @@ public static class RimapMirror
     /// <exception cref="ImapPollException">
     /// ConnectionFailed, TlsFailed, AuthenticationFailed, MailboxLocked, ProtocolError, ConnectionLost,
     /// MessageTooLarge (the server sent more than it announced), LocalDeliveryFailed (the local store refused
-    /// or could not be reached). Everything committed until then stays committed.
+    /// or could not be reached), Refused (the record name cannot be a local folder). Everything committed until
+    /// then stays committed.
     /// </exception>
     /// <exception cref="ArgumentException">The request is not usable (record name, bounds).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -57,7 +58,15 @@ public static class RimapMirror
         var rootMissing = !local.Contains(root);
         if (rootMissing)
         {
-            await LocalAsync(request, root, () => store.EnsureFolderAsync(request.Account, root, cancellationToken)).ConfigureAwait(false);
+            try
+            {
+                await LocalAsync(request, root, () => store.EnsureFolderAsync(request.Account, root, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (ArgumentException e)
+            {
+                throw new ImapPollException(PollErrorKind.Refused,
+                    $"the record name '{request.RecordName}' cannot be a folder of {request.Account}'s local store: {e.Message}", e);
+            }
             local.Add(root);
         }
 
