@@ -35,7 +35,7 @@ public sealed record AccountSnapshot(
             Rpop = empty.Rpop.AddRange(Rpop.Select(r => KeyValuePair.Create(r.Name, r))),
             Rimap = empty.Rimap.AddRange(Rimap.Select(r => KeyValuePair.Create(r.Name, r))),
             Status = empty.Status.AddRange(Status.Select(x => KeyValuePair.Create(x.Key, x.Status))),
-            Ledgers = empty.Ledgers.AddRange(Ledgers.Select(x => KeyValuePair.Create(x.Name,
+            Ledgers = empty.Ledgers.AddRange((Ledgers ?? []).Select(x => KeyValuePair.Create(x.Name,
                 UidLedger.Empty.Apply(new LedgerChange(x.Delivered, x.Rejected, []))))),
             Marks = empty.Marks.AddRange((Marks ?? []).GroupBy(m => m.Name, AccountState.NameComparer).Select(g => KeyValuePair.Create(g.Key,
                 ImmutableDictionary.CreateRange(StringComparer.Ordinal, g.Select(m => KeyValuePair.Create(m.Folder, m.Mark)))))),

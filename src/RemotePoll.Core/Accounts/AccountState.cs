@@ -67,7 +67,7 @@ public sealed record AccountState(
             : [],
         ImportUids c => !Rpop.ContainsKey(c.Name)
             ? throw new ValidationException("Name", $"there is no RPOP record '{c.Name}'")
-            : [new LedgerChanged(CanonicalName(RecordKind.Rpop, c.Name), new LedgerChange(c.Uids.Distinct().ToList(), [], []))],
+            : ImportNew(c.Name, c.Uids),
         PollRecord { Kind: RecordKind.Rimap } p => Rimap.ContainsKey(p.Name)
             ? [new RimapOrderPlaced(CanonicalName(RecordKind.Rimap, p.Name), ctx.Now)]
             : throw new ValidationException("Name", $"there is no RIMAP record '{p.Name}'"),
@@ -106,6 +106,14 @@ public sealed record AccountState(
         PollSucceeded or PollFailed or LedgerChanged or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
+
+    /// <summary>Only UIDs not yet delivered: importing the same file twice is a no-op, not an empty journal event.</summary>
+    private IReadOnlyList<IAccountEvent> ImportNew(string name, IReadOnlyList<string> uids)
+    {
+        var delivered = LedgerOf(name).Delivered;
+        var fresh = uids.Distinct().Where(u => !delivered.Contains(u)).ToList();
+        return fresh.Count == 0 ? [] : [new LedgerChanged(CanonicalName(RecordKind.Rpop, name), new LedgerChange(fresh, [], []))];
+    }
 
     public bool Has(RecordKind kind, string name) => kind == RecordKind.Rpop ? Rpop.ContainsKey(name) : Rimap.ContainsKey(name);
 
