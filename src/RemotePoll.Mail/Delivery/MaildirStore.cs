@@ -266,10 +266,16 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         try { Directory.Delete(dir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>The messages of one batch: written and renamed one by one, made durable together.</summary>
+    /// <summary>
+    /// The messages of one batch, made durable together: each is written to tmp/ without waiting; at the barrier the
+    /// files are fsynced concurrently (the file system commits them as a group rather than one disk flush each),
+    /// then renamed into new/ or cur/, then each directory is fsynced once.
+    /// </summary>
     private sealed class Barrier(MaildirStore store)
     {
+        private const int ConcurrentFlushes = 32;
         private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
+        private readonly List<(string Tmp, string Final, string Directory)> _pending = [];
 
         /// <summary>Writes one file; null when it waits for <see cref="Cross"/>, else the failure.</summary>
         public DeliveryOutcome? Write(string folderDir, ReadOnlySpan<byte> prefix, ReadOnlyMemory<byte> content,
@@ -289,11 +295,9 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                     file.Write(prefix);
                     file.Write(content.Span);
                     if (internalDate is { } date) File.SetLastWriteTimeUtc(file.SafeFileHandle, date.UtcDateTime);
-                    store._flush.FlushFile(file);
                 }
                 var directory = Path.Combine(folderDir, toCur ? "cur" : "new");
-                File.Move(tmp, Path.Combine(directory, toCur ? name + MaildirNames.InfoSuffix(flags) : name));
-                _directories.Add(directory);
+                _pending.Add((tmp, Path.Combine(directory, toCur ? name + MaildirNames.InfoSuffix(flags) : name), directory));
                 return null;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -303,16 +307,28 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
             }
         }
 
-        /// <summary>fsyncs every directory a file was renamed into; null when all are durable.</summary>
+        /// <summary>fsyncs the batch's files, renames them into place, fsyncs their directories; null when all are durable.</summary>
         public DeliveryOutcome? Cross()
         {
             try
             {
+                Parallel.ForEach(_pending, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentFlushes }, p =>
+                {
+                    using var file = new FileStream(p.Tmp, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
+                    store._flush.FlushFile(file);
+                });
+                foreach (var p in _pending)
+                {
+                    File.Move(p.Tmp, p.Final);
+                    _directories.Add(p.Directory);
+                }
                 foreach (var d in _directories) store._flush.FlushDirectory(d);
                 return null;
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or AggregateException)
             {
+                foreach (var p in _pending)
+                    try { File.Delete(p.Tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 return DeliveryOutcome.Temporary($"4.3.0 durability barrier failed: {e.Message}");
             }
         }
