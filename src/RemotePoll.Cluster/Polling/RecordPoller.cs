@@ -68,7 +68,9 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     protected override void PostStop() => _cancel?.Cancel();
 
     /// <summary>The next poll is a period after the last attempt; a fresh record starts within a few seconds.</summary>
-    protected void Schedule()
+    protected void Schedule() => Schedule(TimeSpan.Zero);
+
+    private void Schedule(TimeSpan atLeast)
     {
         Timers.Cancel(TimerKey);
         if (_running) return;
@@ -84,7 +86,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         if (due is null) return;
         // Spread polls that are due now, so that thousands of records do not connect at the same instant.
         var spread = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min((Period.Interval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds, 5_000));
-        Timers.StartSingleTimer(TimerKey, Tick.Instance, due > now ? due.Value - now : spread);
+        var delay = due > now ? due.Value - now : spread;
+        Timers.StartSingleTimer(TimerKey, Tick.Instance, delay > atLeast ? delay : atLeast);
     }
 
     private void Start()
@@ -97,7 +100,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
             foreach (var w in _waiters) w.Tell(AdminReply.Success(refusal));
             _waiters.Clear();
             _lastAttempt = started;
-            Schedule();
+            Schedule(atLeast: TimeSpan.FromSeconds(5)); // a pending order is tried again, not in a tight loop
             return;
         }
         _running = true;

@@ -158,6 +158,23 @@ public sealed class AccountEntityTests : TestKit
         Assert.True((long)(await count.ExecuteScalarAsync(Ct))! >= 1);
     }
 
+    [Fact]
+    public async Task Try_Now_on_an_RIMAP_record_is_persisted_as_extOrder_and_survives_a_restart()
+    {
+        var entity = Entity();
+        var set = await Send(entity, new SetRimapRecord(Account, new RimapRecordChange("mirror")
+        {
+            Host = "imap.example.com", AuthName = "john", Password = "pw", Every = "disabled",
+        }));
+        Assert.True(set.Ok, set.Error);
+        var order = await Send(entity, new PollRecord(Account, RecordKind.Rimap, "mirror", Wait: false));
+        Assert.True(order.Ok, order.Error);
+
+        entity = await Restart(entity);
+        var r = Assert.Single((await View(entity)).Rimap);
+        Assert.NotNull(r.ExtOrder); // this node never polls here (no module settings), so the order stays pending
+    }
+
     protected override async Task AfterAllAsync()
     {
         await base.AfterAllAsync();

@@ -137,4 +137,15 @@ public sealed class NodeAndCliTests : IAsyncLifetime
         Assert.Matches(@"127\.0\.0\.1:\d+\s+\d+\s+1", stats.StandardOutput);
         Assert.Equal(1, (await Rpoll(null, "cluster", "leave", "127.0.0.9:1")).ExitCode);
     }
+
+    [Fact]
+    public async Task Without_a_command_rpoll_opens_an_interactive_prompt()
+    {
+        var session = await Rpoll("module show\nrpop frobnicate\ndomain set \"example.org\" --main yes\ndomain list --json\nexit\n");
+        Assert.Equal(0, session.ExitCode);
+        Assert.Contains("rpoll> ", session.StandardOutput);
+        Assert.Contains("delay-failed-account", session.StandardOutput);
+        Assert.Contains("'rpop frobnicate' is not a command", session.StandardError);
+        Assert.Contains("\"isMain\": true", session.StandardOutput);
+    }
 }
