@@ -121,8 +121,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
         _waiters.Clear();
-        if (report.Ok) Log.Info("RPOLL {0}/{1}: {2} messages, {3} bytes from {4}", Account, Name, report.Messages, report.Bytes, Host);
-        else Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
+        LogOutcome(report);
         if (_pollAgain) { _pollAgain = false; Start(); }
         else Schedule();
     }
@@ -221,6 +220,29 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         if (settings.UseDomainIps && Env.Directory.Current.DomainOf(Account) is { AssignedIps.Count: > 0 } domain)
             return IPAddress.Parse(domain.AssignedIps[0]);
         return settings.SourceIp is { } ip ? IPAddress.Parse(ip) : null;
+    }
+
+    /// <summary>
+    /// The spec's Log levels: Crashes Only logs no poll outcome; Failures logs failed polls; Major adds message
+    /// transfers; Problems adds polls that delivered but left messages behind; Low-Level and All Info add every poll
+    /// (and the protocol trace, see <see cref="ProtocolTrace"/>). Every line carries RPOLL, the account and the record.
+    /// </summary>
+    private void LogOutcome(PollReport report)
+    {
+        var level = (Env.Settings.Current ?? ModuleSettings.Default).Log;
+        if (!report.Ok && report.Messages > 0)
+        {
+            if (level >= PollLogLevel.Problems)
+                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{report.Messages} messages, {report.Bytes} bytes from {Host}; problem: {report.ErrorKind}: {report.Error}");
+            else if (level >= PollLogLevel.Failures)
+                Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
+        }
+        else if (!report.Ok)
+        {
+            if (level >= PollLogLevel.Failures) Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
+        }
+        else if ((report.Messages > 0 && level >= PollLogLevel.Major) || level >= PollLogLevel.LowLevel)
+            Log.Info("RPOLL {0}/{1}: {2} messages, {3} bytes from {4}", Account, Name, report.Messages, report.Bytes, Host);
     }
 
     /// <summary>A report of a poll that failed before or while it ran.</summary>

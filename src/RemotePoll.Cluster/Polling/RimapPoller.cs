@@ -59,7 +59,7 @@ public sealed class RimapPoller : RecordPoller
             var result = await RimapMirror.RunAsync(request, Env.Store, known,
                 (p, t) => Entity.Ask<LedgerCommitted>(new CommitMark(record.Name, p.State.RemoteName,
                     new FolderMark(p.State.UidValidity, p.State.HighestUid)), AskTimeout, t),
-                log: null, ct).ConfigureAwait(false);
+                ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
             var folders = result.Folders.Select(f => new FolderReport(
                 f.LocalFolder?.ToString() ?? f.RemoteName, f.Messages, f.Bytes,
                 f.Error ?? (f.Notes.Count == 0 ? null : string.Join("; ", f.Notes)))).ToList();

@@ -60,7 +60,7 @@ public sealed class RpopPoller : RecordPoller
             };
             var result = await RpopPoll.RunAsync(request, Env.Queue, Env.Store,
                 (change, t) => Entity.Ask<LedgerCommitted>(new CommitLedger(record.Name, change), AskTimeout, t),
-                log: null, ct).ConfigureAwait(false);
+                ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
             return new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
                 result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []);
         }

@@ -138,6 +138,29 @@ public sealed class RpopPollingTests : IAsyncLifetime
         Assert.Equal(3, uids.Count);
     }
 
+    [Fact]
+    public async Task All_Info_traces_the_protocol_tagged_RPOLL_and_never_logs_the_password()
+    {
+        await _dovecot.AddUserAsync("trace", "secret-trace", Ct);
+        await _dovecot.InjectAsync("trace", Message(1), cancellationToken: Ct);
+        await SetRecord("traced@example.com", "t", "trace", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--every", "disabled");
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "log", "all-info")).ExitCode);
+
+        // Every node picks the new level up within seconds; poll until the trace shows it did.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!_node.Log.Contains("RPOLL traced@example.com/t: C: ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        {
+            await Rpoll(null, "rpop", "poll", "traced@example.com", "t", "--wait");
+            await _dovecot.InjectAsync("trace", Message(2), cancellationToken: Ct);
+        }
+        var log = _node.Log;
+        Assert.Contains("RPOLL traced@example.com/t: C: USER trace", log);
+        Assert.Contains("RPOLL traced@example.com/t: S: +OK", log);
+        Assert.Contains("RPOLL traced@example.com/t: C: RETR", log);
+        Assert.Matches(@"RPOLL traced@example\.com/t: \d+ messages, \d+ bytes from 127\.0\.0\.1", log);
+        Assert.DoesNotContain("secret-trace", log);
+    }
+
     private async Task<List<string>> UidlOf(string user, string password)
     {
         using var client = new global::System.Net.Sockets.TcpClient();
