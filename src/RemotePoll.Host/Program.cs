@@ -19,7 +19,8 @@ try
     environment = PollEnvironmentFactory.Create(options, PollEnvironmentFactory.LoadHocon(options), sealer,
         name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null);
 }
-catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or InvalidDataException or Akka.Configuration.ConfigurationException)
+catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or InvalidDataException or IOException
+    or FormatException or Akka.Configuration.ConfigurationException)
 {
     Console.Error.WriteLine($"remotepoll: {ex.Message}");
     Console.Error.WriteLine(NodeCommandLine.Usage);

@@ -154,7 +154,8 @@ public sealed class RpopPollingTests : IAsyncLifetime
             await _dovecot.InjectAsync("trace", Message(2), cancellationToken: Ct);
         }
         var log = _node.Log;
-        Assert.Contains("RPOLL traced@example.com/t: C: USER trace", log);
+        Assert.Contains("RPOLL traced@example.com/t: C: USER ", log);
+        Assert.Contains("RPOLL traced@example.com/t: C: PASS ********", log);
         Assert.Contains("RPOLL traced@example.com/t: S: +OK", log);
         Assert.Contains("RPOLL traced@example.com/t: C: RETR", log);
         Assert.Matches(@"RPOLL traced@example\.com/t: \d+ messages, \d+ bytes from 127\.0\.0\.1", log);
