@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using RemotePoll.Core.Admin;
+using RemotePoll.Testing.Net;
+using RemotePoll.Testing.Nodes;
+using RemotePoll.Testing.Processes;
+
+namespace RemotePoll.System.Tests.Cluster;
+
+/// <summary>
+/// Node processes on loopback that share one PostgreSQL database and one key file (every node of a cluster needs the
+/// same <c>secrets.keys</c>, or one cannot open the passwords another sealed). Node 0 seeds; every node is given its
+/// address as the seed.
+/// </summary>
+internal sealed class NodeGroup : IAsyncDisposable
+{
+    private static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
+
+    private readonly string _root = Directory.CreateTempSubdirectory("rpoll-cluster-").FullName;
+    private readonly string _keyLine = $"k1 {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}\n";
+    private readonly NodeProcess?[] _nodes;
+
+    public NodeGroup(string database, int size)
+    {
+        Database = database;
+        Ports = FreePorts.Take(size);
+        _nodes = new NodeProcess?[size];
+    }
+
+    public string Database { get; }
+    public int[] Ports { get; }
+    public NodeProcess Node(int i) => _nodes[i] ?? throw new InvalidOperationException($"node {i} is not running");
+    public string Address(int i) => $"akka.tcp://remotepoll@127.0.0.1:{Ports[i]}";
+    public string DataDir(int i) => Path.Combine(_root, $"node{i}");
+
+    /// <summary>Starts node 0, then the others side by side; returns when each one's admin API answers.</summary>
+    public async Task StartAllAsync()
+    {
+        await StartAsync(0);
+        await Task.WhenAll(Enumerable.Range(1, _nodes.Length - 1).Select(StartAsync));
+    }
+
+    public async Task StartAsync(int i)
+    {
+        var data = DataDir(i);
+        Directory.CreateDirectory(data);
+        var keys = Path.Combine(data, "secrets.keys");
+        if (!File.Exists(keys))
+        {
+            await File.WriteAllTextAsync(keys, _keyLine);
+            UnixProcess.SetMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}"]);
+    }
+
+    public Task<CommandResult> Rpoll(int node, string? stdin, params string[] args) => RpollCli.RunAsync(Ports[node], stdin, args);
+
+    /// <summary>Runs <paramref name="args"/> through node <paramref name="node"/> and fails the test unless it exits 0.</summary>
+    public async Task<string> RpollOk(int node, params string[] args)
+    {
+        var r = await Rpoll(node, null, args);
+        Assert.True(r.ExitCode == 0, $"rpoll {string.Join(' ', args)} via node {node}: exit {r.ExitCode}: {r.StandardError}");
+        return r.StandardOutput;
+    }
+
+    /// <summary>Several commands in one CLI process (its interactive prompt reads them from standard input).</summary>
+    public async Task<string> RpollScript(int node, IEnumerable<string> lines)
+    {
+        var r = await Rpoll(node, string.Join('\n', lines) + "\nexit\n");
+        Assert.True(r.ExitCode == 0 && r.StandardError.Length == 0, $"rpoll script via node {node}: exit {r.ExitCode}: {r.StandardError}");
+        return r.StandardOutput;
+    }
+
+    public async Task<ClusterView> ClusterAsync(int node) =>
+        JsonSerializer.Deserialize<ClusterView>(await RpollOk(node, "cluster", "show", "--json"), Json)!;
+
+    public async Task<RegionStatsView> RegionStatsAsync(int node) =>
+        JsonSerializer.Deserialize<RegionStatsView>(await RpollOk(node, "cluster-sharding", "region-stats", "--json"), Json)!;
+
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails with the last state and the nodes' logs.</summary>
+    public async Task<TimeSpan> EventuallyAsync(TimeSpan timeout, Func<Task<(bool Ok, string State)>> condition, string what)
+    {
+        var started = DateTime.UtcNow;
+        var last = "";
+        while (DateTime.UtcNow - started < timeout)
+        {
+            try
+            {
+                var (ok, state) = await condition();
+                if (ok) return DateTime.UtcNow - started;
+                last = state;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                last = ex.Message;
+            }
+            await Task.Delay(1000);
+        }
+        Assert.Fail($"{what}: not within {timeout}; last: {last}\n{Logs()}");
+        return default;
+    }
+
+    /// <summary>The tail of every node's log, for failure messages.</summary>
+    public string Logs() => string.Join("\n", _nodes.Select((n, i) => n is null ? "" :
+        $"--- node {i} (port {Ports[i]}{(n.HasExited ? $", exited {n.ExitCode}" : "")}) ---\n{Tail(n.Log, 60)}"));
+
+    private static string Tail(string log, int lines) => string.Join('\n', log.Split('\n').TakeLast(lines));
+
+    public async ValueTask DisposeAsync()
+    {
+        // Stop the others before node 0 so that nobody waits on a vanished seed.
+        await Task.WhenAll(_nodes.Skip(1).Where(n => n is not null).Select(n => n!.DisposeAsync().AsTask()));
+        if (_nodes[0] is { } first) await first.DisposeAsync();
+        try { Directory.Delete(_root, recursive: true); } catch (IOException) { }
+    }
+}
