@@ -1,7 +1,5 @@
 using System.Text;
 using RemotePoll.Testing.Dovecot;
-using RemotePoll.Testing.Net;
-using RemotePoll.Testing.Nodes;
 
 namespace RemotePoll.System.Tests.Rimap;
 
@@ -9,35 +7,12 @@ namespace RemotePoll.System.Tests.Rimap;
 /// RIMAP as an operator uses it: a real node mirrors the test Dovecot's IMAP folder tree under a local folder named
 /// after the record, in the embedded Maildir; Try Now works on a Disabled record; deleting the local folder refills it.
 /// </summary>
-public sealed class RimapPollingTests : IAsyncLifetime
+public sealed class RimapPollingTests() : DovecotNodeTest("rimap")
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-rimap-").FullName;
-    private readonly int _port = FreePorts.Take(1)[0];
-    private DovecotServer _dovecot = null!;
-    private NodeProcess _node = null!;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _dovecot = await DovecotServer.StartAsync(cancellationToken: Ct);
-        _node = await NodeProcess.StartAsync(_data, _port, ["--ca-file", _dovecot.CaCertificatePath]);
-        // The test Dovecot listens on this machine: polling it is a self-poll the module refuses by default.
-        Assert.Equal(0, (await Rpoll(null, "module", "set", "allow-self-poll", "yes")).ExitCode);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _dovecot.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
-
-    private Task<Testing.Processes.CommandResult> Rpoll(string? stdin, params string[] args) => RpollCli.RunAsync(_port, stdin, args);
-
     private static byte[] Message(string folder, int n) => Encoding.ASCII.GetBytes(
         $"From: a@example.org\r\nTo: b@example.net\r\nSubject: {folder} {n}\r\nMessage-ID: <{folder}.{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody {n}.\r\n");
 
-    private string MaildirOf(string account) => Path.Combine(_data, "mail", account.Split('@')[1], account.Split('@')[0], "Maildir");
+    private string MaildirOf(string account) => Path.Combine(Data, "mail", account.Split('@')[1], account.Split('@')[0], "Maildir");
 
     private int Count(string account, string maildirFolder)
     {
@@ -48,12 +23,12 @@ public sealed class RimapPollingTests : IAsyncLifetime
     [Fact]
     public async Task Try_Now_on_a_Disabled_record_mirrors_the_folder_tree_and_deleting_the_local_folder_refills_it()
     {
-        await _dovecot.AddUserAsync("mirror", "imap-pw", Ct);
-        await _dovecot.CreateFolderAsync("mirror", "Work", Ct);
-        await _dovecot.CreateFolderAsync("mirror", "Work.Projects", Ct); // Dovecot's hierarchy delimiter here is "."
-        for (var i = 0; i < 3; i++) await _dovecot.InjectAsync("mirror", Message("inbox", i), cancellationToken: Ct);
-        for (var i = 0; i < 2; i++) await _dovecot.InjectAsync("mirror", Message("projects", i), "Work.Projects", Ct);
-        var set = await Rpoll("imap-pw\n", "rimap", "set", "owner@example.com", "remote", "--host", $"127.0.0.1:{_dovecot.ImapPort}",
+        await Dovecot.AddUserAsync("mirror", "imap-pw", Ct);
+        await Dovecot.CreateFolderAsync("mirror", "Work", Ct);
+        await Dovecot.CreateFolderAsync("mirror", "Work.Projects", Ct); // Dovecot's hierarchy delimiter here is "."
+        for (var i = 0; i < 3; i++) await Dovecot.InjectAsync("mirror", Message("inbox", i), cancellationToken: Ct);
+        for (var i = 0; i < 2; i++) await Dovecot.InjectAsync("mirror", Message("projects", i), "Work.Projects", Ct);
+        var set = await Rpoll("imap-pw\n", "rimap", "set", "owner@example.com", "remote", "--host", $"127.0.0.1:{Dovecot.ImapPort}",
             "--user", "mirror", "--password-stdin", "--security", "starttls", "--auth", "encrypted", "--every", "disabled");
         Assert.True(set.ExitCode == 0, set.StandardError);
 
@@ -62,13 +37,13 @@ public sealed class RimapPollingTests : IAsyncLifetime
         Assert.Contains("5 messages", poll.StandardOutput);
         Assert.Equal(3, Count("owner@example.com", ".remote.INBOX"));
         Assert.Equal(2, Count("owner@example.com", ".remote.Work.Projects"));
-        Assert.Equal(3, await _dovecot.CountAsync("mirror", cancellationToken: Ct)); // remote untouched
+        Assert.Equal(3, await Dovecot.CountAsync("mirror", cancellationToken: Ct)); // remote untouched
 
         var list = await Rpoll(null, "rimap", "list", "owner@example.com");
         Assert.Matches(@"remote\s+Disabled\s+mirror\s+127\.0\.0\.1:\d+\s+STARTTLS\s+Encrypted\s+-\s+-\s+\d{4}-", list.StandardOutput);
 
         // New mail is copied once; the rest is not copied again.
-        await _dovecot.InjectAsync("mirror", Message("inbox", 9), cancellationToken: Ct);
+        await Dovecot.InjectAsync("mirror", Message("inbox", 9), cancellationToken: Ct);
         var again = await Rpoll(null, "rimap", "poll", "owner@example.com", "remote", "--wait");
         Assert.Contains(": 1 messages", again.StandardOutput);
         Assert.Equal(4, Count("owner@example.com", ".remote.INBOX"));
@@ -84,16 +59,16 @@ public sealed class RimapPollingTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_password_shows_in_Error_and_a_scheduled_record_mirrors_by_itself()
     {
-        await _dovecot.AddUserAsync("sched", "good", Ct);
-        await _dovecot.InjectAsync("sched", Message("inbox", 1), cancellationToken: Ct);
-        Assert.Equal(0, (await Rpoll("bad\n", "rimap", "set", "s@example.com", "wrong", "--host", $"127.0.0.1:{_dovecot.ImapsPort}",
+        await Dovecot.AddUserAsync("sched", "good", Ct);
+        await Dovecot.InjectAsync("sched", Message("inbox", 1), cancellationToken: Ct);
+        Assert.Equal(0, (await Rpoll("bad\n", "rimap", "set", "s@example.com", "wrong", "--host", $"127.0.0.1:{Dovecot.ImapsPort}",
             "--user", "sched", "--password-stdin", "--security", "ssl", "--every", "disabled")).ExitCode);
         var poll = await Rpoll(null, "rimap", "poll", "s@example.com", "wrong", "--wait");
         Assert.Equal(1, poll.ExitCode);
         Assert.Contains("AuthenticationFailed", poll.StandardOutput);
         Assert.Contains("AuthenticationFailed", (await Rpoll(null, "rimap", "list", "s@example.com")).StandardOutput);
 
-        Assert.Equal(0, (await Rpoll("good\n", "rimap", "set", "s@example.com", "right", "--host", $"127.0.0.1:{_dovecot.ImapsPort}",
+        Assert.Equal(0, (await Rpoll("good\n", "rimap", "set", "s@example.com", "right", "--host", $"127.0.0.1:{Dovecot.ImapsPort}",
             "--user", "sched", "--password-stdin", "--security", "ssl", "--every", "2s")).ExitCode);
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (Count("s@example.com", ".right.INBOX") < 1 && DateTime.UtcNow < deadline) await Task.Delay(200, Ct);

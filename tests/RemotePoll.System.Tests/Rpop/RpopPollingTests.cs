@@ -1,7 +1,5 @@
 using System.Text;
 using RemotePoll.Testing.Dovecot;
-using RemotePoll.Testing.Net;
-using RemotePoll.Testing.Nodes;
 
 namespace RemotePoll.System.Tests.Rpop;
 
@@ -9,38 +7,15 @@ namespace RemotePoll.System.Tests.Rpop;
 /// RPOP as an operator uses it: a real node polls the test Dovecot over POP3 (TLS trusted through --ca-file) and
 /// delivers into the embedded Maildir; the CLI sets records, polls now and lists Last/Error.
 /// </summary>
-public sealed class RpopPollingTests : IAsyncLifetime
+public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-rpop-").FullName;
-    private readonly int _port = FreePorts.Take(1)[0];
-    private DovecotServer _dovecot = null!;
-    private NodeProcess _node = null!;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        _dovecot = await DovecotServer.StartAsync(cancellationToken: Ct);
-        _node = await NodeProcess.StartAsync(_data, _port, ["--ca-file", _dovecot.CaCertificatePath]);
-        // The test Dovecot listens on this machine: polling it is a self-poll the module refuses by default.
-        Assert.Equal(0, (await Rpoll(null, "module", "set", "allow-self-poll", "yes")).ExitCode);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _node.DisposeAsync();
-        await _dovecot.DisposeAsync();
-        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
-    }
-
-    private Task<Testing.Processes.CommandResult> Rpoll(string? stdin, params string[] args) => RpollCli.RunAsync(_port, stdin, args);
-
     private static byte[] Message(int n, string to = "remote@example.net") => Encoding.ASCII.GetBytes(
         $"Return-Path: <sender{n}@example.org>\r\nFrom: sender{n}@example.org\r\nTo: {to}\r\nSubject: message {n}\r\nMessage-ID: <m{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody of message {n}.\r\n");
 
     private string[] Delivered(string account, string folder = "")
     {
         var (user, domain) = (account.Split('@')[0], account.Split('@')[1]);
-        var dir = Path.Combine(_data, "mail", domain, user, "Maildir", folder, "new");
+        var dir = Path.Combine(Data, "mail", domain, user, "Maildir", folder, "new");
         return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
     }
 
@@ -53,14 +28,14 @@ public sealed class RpopPollingTests : IAsyncLifetime
     [Fact]
     public async Task Poll_now_drains_a_TLS_mailbox_into_the_inbox_and_Last_shows_the_time()
     {
-        await _dovecot.AddUserAsync("alice", "secret-alice", Ct);
-        for (var i = 0; i < 5; i++) await _dovecot.InjectAsync("alice", Message(i), cancellationToken: Ct);
-        await SetRecord("local@example.com", "home", "alice", "--host", $"127.0.0.1:{_dovecot.Pop3sPort}", "--tls", "yes", "--every", "disabled");
+        await Dovecot.AddUserAsync("alice", "secret-alice", Ct);
+        for (var i = 0; i < 5; i++) await Dovecot.InjectAsync("alice", Message(i), cancellationToken: Ct);
+        await SetRecord("local@example.com", "home", "alice", "--host", $"127.0.0.1:{Dovecot.Pop3sPort}", "--tls", "yes", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "local@example.com", "home", "--wait");
         Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
         Assert.Contains("5 messages", poll.StandardOutput);
-        Assert.Equal(0, await _dovecot.CountAsync("alice", cancellationToken: Ct));
+        Assert.Equal(0, await Dovecot.CountAsync("alice", cancellationToken: Ct));
         var files = Delivered("local@example.com");
         Assert.Equal(5, files.Length);
         var texts = files.Select(File.ReadAllText).ToList();
@@ -74,16 +49,16 @@ public sealed class RpopPollingTests : IAsyncLifetime
     [Fact]
     public async Task Leave_keeps_messages_and_scheduled_polls_fetch_each_uid_once()
     {
-        await _dovecot.AddUserAsync("bob", "secret-bob", Ct);
-        for (var i = 0; i < 3; i++) await _dovecot.InjectAsync("bob", Message(i), cancellationToken: Ct);
-        await SetRecord("keeper@example.com", "leave", "bob", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--leave", "yes", "--every", "2s");
+        await Dovecot.AddUserAsync("bob", "secret-bob", Ct);
+        for (var i = 0; i < 3; i++) await Dovecot.InjectAsync("bob", Message(i), cancellationToken: Ct);
+        await SetRecord("keeper@example.com", "leave", "bob", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "2s");
 
         await WaitUntil(() => Delivered("keeper@example.com").Length == 3, "the first 3 messages");
-        for (var i = 3; i < 5; i++) await _dovecot.InjectAsync("bob", Message(i), cancellationToken: Ct);
+        for (var i = 3; i < 5; i++) await Dovecot.InjectAsync("bob", Message(i), cancellationToken: Ct);
         await WaitUntil(() => Delivered("keeper@example.com").Length == 5, "the 2 new messages");
         await Task.Delay(TimeSpan.FromSeconds(5), Ct); // two more scheduled polls
         Assert.Equal(5, Delivered("keeper@example.com").Length);
-        Assert.Equal(5, await _dovecot.CountAsync("bob", cancellationToken: Ct));
+        Assert.Equal(5, await Dovecot.CountAsync("bob", cancellationToken: Ct));
         var poll = await Rpoll(null, "rpop", "poll", "keeper@example.com", "leave", "--wait");
         Assert.Contains(": 0 messages", poll.StandardOutput);
     }
@@ -91,25 +66,25 @@ public sealed class RpopPollingTests : IAsyncLifetime
     [Fact]
     public async Task Wrong_password_is_reported_in_Last_and_nothing_is_touched()
     {
-        await _dovecot.AddUserAsync("carol", "the-right-one", Ct);
-        await _dovecot.InjectAsync("carol", Message(1), cancellationToken: Ct);
-        await SetRecord("wrong@example.com", "home", "carol", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--every", "disabled");
+        await Dovecot.AddUserAsync("carol", "the-right-one", Ct);
+        await Dovecot.InjectAsync("carol", Message(1), cancellationToken: Ct);
+        await SetRecord("wrong@example.com", "home", "carol", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "wrong@example.com", "home", "--wait");
         Assert.Equal(1, poll.ExitCode);
         Assert.Contains("AuthenticationFailed", poll.StandardOutput);
-        Assert.DoesNotContain("secret-carol", poll.StandardOutput + _node.Log);
+        Assert.DoesNotContain("secret-carol", poll.StandardOutput + Node.Log);
         Assert.Contains("AuthenticationFailed", (await Rpoll(null, "rpop", "list", "wrong@example.com")).StandardOutput);
-        Assert.Equal(1, await _dovecot.CountAsync("carol", cancellationToken: Ct));
+        Assert.Equal(1, await Dovecot.CountAsync("carol", cancellationToken: Ct));
         Assert.Empty(Delivered("wrong@example.com"));
     }
 
     [Fact]
     public async Task Mailbox_stores_directly_in_the_named_folder()
     {
-        await _dovecot.AddUserAsync("dave", "secret-dave", Ct);
-        for (var i = 0; i < 2; i++) await _dovecot.InjectAsync("dave", Message(i), cancellationToken: Ct);
-        await SetRecord("filer@example.com", "home", "dave", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--mailbox", "Remote/Home", "--every", "disabled");
+        await Dovecot.AddUserAsync("dave", "secret-dave", Ct);
+        for (var i = 0; i < 2; i++) await Dovecot.InjectAsync("dave", Message(i), cancellationToken: Ct);
+        await SetRecord("filer@example.com", "home", "dave", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--mailbox", "Remote/Home", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "filer@example.com", "home", "--wait");
         Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
@@ -120,14 +95,14 @@ public sealed class RpopPollingTests : IAsyncLifetime
     [Fact]
     public async Task Imported_uids_are_not_fetched_again()
     {
-        await _dovecot.AddUserAsync("erin", "secret-erin", Ct);
-        for (var i = 0; i < 3; i++) await _dovecot.InjectAsync("erin", Message(i), cancellationToken: Ct);
-        var uids = (await _dovecot.ListAsync("erin", cancellationToken: Ct)).Select(m => m.Uid).ToList();
-        await SetRecord("migrated@example.com", "old", "erin", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--leave", "yes", "--every", "disabled");
+        await Dovecot.AddUserAsync("erin", "secret-erin", Ct);
+        for (var i = 0; i < 3; i++) await Dovecot.InjectAsync("erin", Message(i), cancellationToken: Ct);
+        var uids = (await Dovecot.ListAsync("erin", cancellationToken: Ct)).Select(m => m.Uid).ToList();
+        await SetRecord("migrated@example.com", "old", "erin", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "disabled");
 
         // Dovecot's POP3 UIDL is the IMAP UID and UIDVALIDITY (%08Xu%08Xv): ask it rather than guess.
         var seen = await UidlOf("erin", "secret-erin");
-        var file = Path.Combine(_data, "rpopids-old");
+        var file = Path.Combine(Data, "rpopids-old");
         await File.WriteAllTextAsync(file, string.Join("\n", seen.Take(2)) + "\n", Ct);
         var import = await Rpoll(null, "rpop", "import-uids", "migrated@example.com", "old", file);
         Assert.True(import.ExitCode == 0, import.StandardError);
@@ -141,19 +116,19 @@ public sealed class RpopPollingTests : IAsyncLifetime
     [Fact]
     public async Task All_Info_traces_the_protocol_tagged_RPOLL_and_never_logs_the_password()
     {
-        await _dovecot.AddUserAsync("trace", "secret-trace", Ct);
-        await _dovecot.InjectAsync("trace", Message(1), cancellationToken: Ct);
-        await SetRecord("traced@example.com", "t", "trace", "--host", $"127.0.0.1:{_dovecot.Pop3Port}", "--every", "disabled");
+        await Dovecot.AddUserAsync("trace", "secret-trace", Ct);
+        await Dovecot.InjectAsync("trace", Message(1), cancellationToken: Ct);
+        await SetRecord("traced@example.com", "t", "trace", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--every", "disabled");
         Assert.Equal(0, (await Rpoll(null, "module", "set", "log", "all-info")).ExitCode);
 
         // Every node picks the new level up within seconds; poll until the trace shows it did.
         var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!_node.Log.Contains("RPOLL traced@example.com/t: C: ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+        while (!Node.Log.Contains("RPOLL traced@example.com/t: C: ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
         {
             await Rpoll(null, "rpop", "poll", "traced@example.com", "t", "--wait");
-            await _dovecot.InjectAsync("trace", Message(2), cancellationToken: Ct);
+            await Dovecot.InjectAsync("trace", Message(2), cancellationToken: Ct);
         }
-        var log = _node.Log;
+        var log = Node.Log;
         Assert.Contains("RPOLL traced@example.com/t: C: USER ", log);
         Assert.Contains("RPOLL traced@example.com/t: C: PASS ********", log);
         Assert.Contains("RPOLL traced@example.com/t: S: +OK", log);
@@ -165,7 +140,7 @@ public sealed class RpopPollingTests : IAsyncLifetime
     private async Task<List<string>> UidlOf(string user, string password)
     {
         using var client = new global::System.Net.Sockets.TcpClient();
-        await client.ConnectAsync("127.0.0.1", _dovecot.Pop3Port, Ct);
+        await client.ConnectAsync("127.0.0.1", Dovecot.Pop3Port, Ct);
         using var stream = client.GetStream();
         using var reader = new StreamReader(stream, Encoding.ASCII, false);
         await using var writer = new StreamWriter(stream, Encoding.ASCII) { NewLine = "\r\n", AutoFlush = true };
