@@ -31,8 +31,12 @@ public static class PollEnvironmentFactory
                 ?? throw new ArgumentException("RPOLL_STORE_PASSWORD: required for an imap:// store (or remotepoll.store-master-password)");
             imap = new ImapStoreOptions { MasterUser = user, MasterPassword = password };
         }
+        var own = new List<System.Net.IPAddress>();
+        foreach (var text in c.GetStringList("own-addresses", []))
+            own.Add(System.Net.IPAddress.TryParse(text, out var ip) ? ip : throw new ArgumentException($"remotepoll.own-addresses: '{text}' is not an IP address"));
         return new PollEnvironment
         {
+            ConfiguredOwnAddresses = own,
             Sealer = sealer,
             Queue = queue.CreateQueue(options.MaildirRoot),
             Store = store.CreateStore(options.MaildirRoot, imap),
