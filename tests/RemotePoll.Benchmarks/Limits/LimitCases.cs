@@ -1,0 +1,104 @@
+namespace RemotePoll.Benchmarks.Limits;
+
+/// <summary>
+/// The limits: what the minimal POP3 and IMAP clients reach in this run, writing each message to its own file on
+/// the disk with each durability (and, for POP3, on tmpfs: the client and Dovecot alone). The POP3 ones read one
+/// mailbox of N messages (never changed: no DELE, no flag updates); the IMAP ones read the same N split over the
+/// folders.
+/// </summary>
+internal static class LimitCases
+{
+    public const string Pop3List = "pop3-limit-list";
+    public const string Pop3Tmpfs = "pop3-limit-tmpfs";
+    public const string Pop3None = "pop3-limit-nofsync";
+    public const string Pop3FsyncEach = "pop3-limit-fsync-each";
+    public const string Pop3FsyncBatch = "pop3-limit-fsync-batch";
+    public const string Pop3SyncfsBatch = "pop3-limit-syncfs-batch";
+    public const string ImapNone = "imap-limit-nofsync";
+    public const string ImapFsyncEach = "imap-limit-fsync-each";
+    public const string ImapFsyncBatch = "imap-limit-fsync-batch";
+
+    private const string Pop3User = "limitpop";
+    private const string ImapUser = "limitimap";
+
+    public static IEnumerable<BenchmarkCase> All(BenchContext context)
+    {
+        var batch = context.Options.BatchSize;
+        yield return new BenchmarkCase(Pop3List, true,
+            "POP3 USER/PASS, UIDL, LIST, QUIT: what a poll with nothing new must do", null,
+            (run, count, ct) => ListAsync(context, ct));
+        yield return Pop3(context, Pop3Tmpfs, FileDurability.None, "POP3 pipelined RETR, a file per message on tmpfs (no disk at all)", tmpfs: true);
+        yield return Pop3(context, Pop3None, FileDurability.None, "POP3 pipelined RETR, write(2) per message, no fsync");
+        yield return Pop3(context, Pop3FsyncEach, FileDurability.FsyncEach, "POP3 pipelined RETR, fsync of each file");
+        yield return Pop3(context, Pop3FsyncBatch, FileDurability.FsyncBatch,
+            $"POP3 pipelined RETR, one barrier per {batch}: fsync the batch's files, then the directory (the durable limit)");
+        yield return Pop3(context, Pop3SyncfsBatch, FileDurability.SyncfsBatch,
+            $"POP3 pipelined RETR, one syncfs(2) per {batch} (one device flush per batch; informative)");
+        yield return Imap(context, ImapNone, FileDurability.None, "IMAP UID FETCH 1:* (BODY.PEEK[]) per folder, no fsync");
+        yield return Imap(context, ImapFsyncEach, FileDurability.FsyncEach, "IMAP UID FETCH 1:* per folder, fsync of each file");
+        yield return Imap(context, ImapFsyncBatch, FileDurability.FsyncBatch,
+            $"IMAP UID FETCH 1:* per folder, fsync barrier per {batch} (the durable RIMAP limit)");
+    }
+
+    private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description, bool tmpfs = false) =>
+        new(name, true, description, null, async (run, count, ct) =>
+        {
+            var options = context.Options;
+            await context.EnsurePop3MailboxAsync(Pop3User, options.Messages, ct);
+            var folder = context.NewFolder(name, tmpfs);
+            try
+            {
+                using var sink = new MessageFileSink(folder, durability, options.BatchSize);
+                var (elapsed, cpu) = await BenchContext.MeasureAsync(() => Pop3PipelinedClient.RetrieveAllAsync(
+                    context.Dovecot.Host, context.Dovecot.Pop3Port, Pop3User, BenchContext.Password, count, sink, ct));
+                return Sample(elapsed, cpu, sink, count);
+            }
+            finally
+            {
+                BenchContext.DeleteFolder(folder);
+            }
+        });
+
+    private static BenchmarkCase Imap(BenchContext context, string name, FileDurability durability, string description) =>
+        new(name, true, description, null, async (run, count, ct) =>
+        {
+            var options = context.Options;
+            var full = options.Messages / options.Folders;
+            await context.EnsureImapFoldersAsync(ImapUser, full, ct);
+            var perFolder = Math.Max(1, count / options.Folders);
+            var folder = context.NewFolder(name);
+            try
+            {
+                using var sink = new MessageFileSink(folder, durability, options.BatchSize);
+                var (elapsed, cpu) = await BenchContext.MeasureAsync(() => ImapFetchClient.FetchFoldersAsync(
+                    context.Dovecot.Host, context.Dovecot.ImapPort, ImapUser, BenchContext.Password, context.ImapFolders,
+                    perFolder == full ? "1:*" : $"1:{perFolder}", sink, ct));
+                return Sample(elapsed, cpu, sink, perFolder * options.Folders);
+            }
+            finally
+            {
+                BenchContext.DeleteFolder(folder);
+            }
+        });
+
+    private static async Task<RunSample> ListAsync(BenchContext context, CancellationToken ct)
+    {
+        await context.EnsurePop3MailboxAsync(Pop3User, context.Options.Messages, ct);
+        var listed = 0;
+        var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
+            listed = await Pop3PipelinedClient.ListAsync(context.Dovecot.Host, context.Dovecot.Pop3Port, Pop3User, BenchContext.Password, ct));
+        return new RunSample(elapsed, cpu, listed, 0, new Dictionary<string, TimeSpan>());
+    }
+
+    private static RunSample Sample(TimeSpan elapsed, TimeSpan cpu, MessageFileSink sink, int expected)
+    {
+        if (sink.Messages != expected) throw new InvalidOperationException($"{sink.Messages} messages received, {expected} expected");
+        var disk = sink.WriteTime + sink.SyncTime;
+        return new RunSample(elapsed, cpu, sink.Messages, sink.Bytes, new Dictionary<string, TimeSpan>
+        {
+            ["network"] = elapsed - disk,
+            ["write"] = sink.WriteTime,
+            ["fsync"] = sink.SyncTime,
+        });
+    }
+}

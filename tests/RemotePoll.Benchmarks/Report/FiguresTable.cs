@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using RemotePoll.Benchmarks.Drains;
+using RemotePoll.Benchmarks.Limits;
+
+namespace RemotePoll.Benchmarks.Report;
+
+/// <summary>The figures of one run as Markdown: the header, one row per case, and the targets checked against the limits of the same run.</summary>
+internal static class FiguresTable
+{
+    private const double Target = 0.8;
+
+    public static string Render(RunEnvironment env, BenchmarkOptions options, IReadOnlyList<CaseFigures> figures, string command)
+    {
+        var byName = figures.ToDictionary(f => f.Case.Name, StringComparer.Ordinal);
+        var sb = new StringBuilder();
+        void Line(FormattableString s) => sb.AppendLine(s.ToString(CultureInfo.InvariantCulture));
+
+        Line($"Taken on a **shared machine** (other engineers' builds and tests were running): absolute values move from run to run; the ratios are the figures to read. A ratio is the median over the rounds of (this case's run / its limit's run in the same round, seconds apart).");
+        sb.AppendLine();
+        Line($"| | |");
+        Line($"|---|---|");
+        Line($"| date | {env.Date:yyyy-MM-dd HH:mm} UTC |");
+        Line($"| cores (Environment.ProcessorCount) | {env.Cores} |");
+        Line($"| .NET | {env.Dotnet} |");
+        Line($"| Dovecot | {env.Dovecot} (on tmpfs, mail_fsync=never, pop3_no_flag_updates=yes) |");
+        Line($"| MailKit | {env.MailKit} |");
+        Line($"| kernel | Linux {env.Kernel} |");
+        Line($"| durable files on | {env.Disk} |");
+        Line($"| load average (1, 5, 15 min) | {env.LoadAtStart} at the start, {env.LoadAtEnd} at the end |");
+        Line($"| runs | median of {options.Runs}, after one warm-up run of {options.WarmUpMessages} messages; {options.Messages} messages of {options.Size} bytes per case (IMAP: {options.Folders} folders × {options.Messages / options.Folders}); batches of {options.BatchSize} |");
+        Line($"| command | `{command}` |");
+        sb.AppendLine();
+        Line($"| case | messages | median s | msg/s | runs' range msg/s | MB/s | CPU s / 1000 msgs | × limit | where the time went (median s) |");
+        Line($"|---|---:|---:|---:|---:|---:|---:|---|---|");
+        foreach (var f in figures)
+        {
+            if (!f.HasFigures)
+            {
+                Line($"| {f.Case.Name} | | | | | | | | {(f.Failure ?? "not measured").Replace("|", "\\|")} |");
+                continue;
+            }
+            var ratio = f.Case.Limit is { } limit && byName.TryGetValue(limit, out var l) && l.HasFigures
+                ? string.Create(CultureInfo.InvariantCulture, $"**{f.RatioTo(l):0.00}** × {limit}")
+                : f.Case.IsLimit ? "(limit)" : "";
+            var stages = string.Join(", ", f.Stages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Median.TotalSeconds:0.00}")))
+                + string.Concat(f.Notes.Select(n => $" ({n})"));
+            var mb = f.Bytes == 0 ? "–" : f.MegabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture);
+            Line($"| {f.Case.Name} | {f.Messages} | {f.Elapsed.TotalSeconds:0.00} | {f.MessagesPerSecond:0} | {f.SlowestMessagesPerSecond:0}–{f.FastestMessagesPerSecond:0} | {mb} | {f.CpuPerThousand:0.00} | {ratio} | {stages} |");
+        }
+        sb.AppendLine();
+        Line($"Targets (checked against the limits of this run):");
+        sb.AppendLine();
+        Verdict(RpopCases.Maildir, LimitCases.Pop3FsyncBatch, "One-account POP3 drain into a durable Maildir");
+        Verdict(RpopCases.MaildirJournal, LimitCases.Pop3FsyncBatch, "The same with an fsynced journal write per batch");
+        Verdict(Drains.NodeCase.Name, LimitCases.Pop3FsyncBatch, "End to end through a node (TLS, SQLite journal, CLI included)");
+        Verdict(RimapCases.Name, LimitCases.ImapFsyncBatch, "RIMAP mirror into a durable Maildir");
+        return sb.ToString();
+
+        void Verdict(string name, string limitName, string what)
+        {
+            if (!byName.TryGetValue(limitName, out var limit) || !limit.HasFigures) return;
+            if (!byName.TryGetValue(name, out var f)) return;
+            if (!f.HasFigures)
+            {
+                Line($"- {what} (`{name}`): **not measured** ({f.Failure}). Target: ≥ 80% of `{limitName}`, {limit.MessagesPerSecond:0} msg/s in this run.");
+                return;
+            }
+            var r = f.RatioTo(limit);
+            var verdict = r >= Target
+                ? $"**met** ({r * 100:0}% of the limit)"
+                : $"**missed** by {(Target - r) * 100:0} points ({r * 100:0}% of the limit)";
+            Line($"- {what} (`{name}`): {f.MessagesPerSecond:0} msg/s vs `{limitName}` {limit.MessagesPerSecond:0} msg/s (medians); target ≥ 80% of the limit, round by round: {verdict}.");
+        }
+    }
+}
