@@ -57,13 +57,15 @@ public sealed class AdminClient : IAsyncDisposable
     /// <summary>Sends one request; throws <see cref="TimeoutException"/> when no node answers in time.</summary>
     public async Task<AdminReply> SendAsync(AdminRequest request)
     {
+        // `poll --wait` answers when the poll ends; everything else answers at once.
+        var timeout = request.Command is Core.Accounts.Commands.PollRecord { Wait: true } ? TimeSpan.FromMinutes(31) : Timeout;
         try
         {
-            return await _client.Ask<AdminReply>(new ClusterClient.Send("/user/" + "admin-api", request, localAffinity: true), Timeout);
+            return await _client.Ask<AdminReply>(new ClusterClient.Send("/user/" + "admin-api", request, localAffinity: true), timeout);
         }
         catch (AskTimeoutException)
         {
-            throw new TimeoutException($"no answer from the cluster within {Timeout.TotalSeconds:0} s");
+            throw new TimeoutException($"no answer from the cluster within {timeout.TotalSeconds:0} s");
         }
     }
 

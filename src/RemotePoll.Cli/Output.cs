@@ -39,7 +39,10 @@ public static class Output
     }
 
     public static string RenderError(AdminReply reply, bool json) =>
-        json ? JsonSerializer.Serialize(new { error = reply.Error, fields = reply.FieldErrors }, Json) : reply.Error ?? "error";
+        json ? JsonSerializer.Serialize(new CliError(reply.Error ?? "error", reply.FieldErrors ?? []), Json) : reply.Error ?? "error";
+
+    /// <summary>The --json form of a refusal: the one-line reason and the field errors behind it.</summary>
+    private sealed record CliError(string Error, IReadOnlyList<Core.Validation.FieldError> Fields);
 
     private static string Poll(PollReport p)
     {

@@ -20,6 +20,8 @@ public sealed class AdminApi : ReceiveActor
 {
     public const string Name = "admin-api";
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
+    /// <summary>A poll with --wait answers when the poll ends, which may take as long as a poll may run.</summary>
+    public static readonly TimeSpan PollWaitTimeout = TimeSpan.FromMinutes(30);
 
     private readonly IActorRef _accounts;
     private readonly IActorRef _moduleSettings;
@@ -81,7 +83,8 @@ public sealed class AdminApi : ReceiveActor
     private async Task<AdminReply> Send(IAccountCommand command)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
-        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain), AskTimeout);
+        var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain), timeout);
     }
 
     private async Task<AdminReply> CgpGet(CgpGetRecords get)

@@ -107,6 +107,14 @@ public sealed class NodeAndCliTests : IAsyncLifetime
         Assert.Contains("Poll Every", badRecord.StandardError);
         Assert.Single(badRecord.StandardError.Trim().Split('\n'));
 
+        var badJson = await Rpoll(null, "rpop", "set", Account, "home", "--host", "pop.example.com:99999", "--json");
+        Assert.Equal(1, badJson.ExitCode);
+        using (var error = JsonDocument.Parse(badJson.StandardOutput))
+        {
+            Assert.Contains("at Host", error.RootElement.GetProperty("error").GetString());
+            Assert.Equal("at Host", error.RootElement.GetProperty("fields")[0].GetProperty("field").GetString());
+        }
+
         var badDictionary = await Rpoll("{ home = { domain = x; authName = ", "cgp", "SETACCOUNTRPOPS", Account, "-");
         Assert.Equal(1, badDictionary.ExitCode);
         Assert.Contains("line 1, column", badDictionary.StandardError);
