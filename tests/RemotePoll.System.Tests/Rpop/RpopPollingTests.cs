@@ -64,6 +64,22 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
     }
 
     [Fact]
+    public async Task After_a_restart_records_poll_again_without_anyone_touching_the_account()
+    {
+        await Dovecot.AddUserAsync("resume", "secret-resume", Ct);
+        await Dovecot.InjectAsync("resume", Message(1), cancellationToken: Ct);
+        await SetRecord("resumed@example.com", "r", "resume", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "2s");
+        await WaitUntil(() => Delivered("resumed@example.com").Length == 1, "the first message");
+
+        Assert.Equal(0, await Node.StopAsync());
+        await Dovecot.InjectAsync("resume", Message(2), cancellationToken: Ct);
+        Node = await Testing.Nodes.NodeProcess.StartAsync(Data, Port, ["--ca-file", Dovecot.CaCertificatePath]);
+        // Remember-entities restarts the account and its poller; no CLI command names the account after the restart.
+        await WaitUntil(() => Delivered("resumed@example.com").Length == 2, "the message that arrived while the node was down");
+        Assert.Equal(2, await Dovecot.CountAsync("resume", cancellationToken: Ct));
+    }
+
+    [Fact]
     public async Task Wrong_password_is_reported_in_Last_and_nothing_is_touched()
     {
         await Dovecot.AddUserAsync("carol", "the-right-one", Ct);
