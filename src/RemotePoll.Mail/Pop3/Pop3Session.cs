@@ -6,6 +6,7 @@ using MailKit;
 using MailKit.Net.Pop3;
 using MailKit.Security;
 using RemotePoll.Core.Polling;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Pop3;
 
@@ -254,100 +255,13 @@ public sealed class Pop3Session : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
-    {
-        var host = _options.Host.Host;
-        var port = _options.Port;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.ConnectTimeout);
-        IPAddress[] addresses;
-        try
-        {
-            addresses = IPAddress.TryParse(host, out var literal)
-                ? [literal]
-                : await (_options.Resolver ?? ResolveByDnsAsync)(host, deadline.Token).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: cannot resolve the host name: {e.Message}", e);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: resolving the host name took longer than {_options.ConnectTimeout}");
-        }
-        if (_options.SourceAddress is { } source)
-            addresses = addresses.Where(a => a.AddressFamily == source.AddressFamily).ToArray();
-        if (addresses.Length == 0)
-            throw new Pop3PollException(PollErrorKind.ConnectionFailed,
-                $"{Where}: the host has no address" + (_options.SourceAddress is null ? "" : $" reachable from {_options.SourceAddress}"));
+    private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
+        RemoteConnector.ConnectAsync(_options.Host.Host, _options.Port, _options.SourceAddress, _options.Resolver, _options.ConnectTimeout,
+            (why, inner) => new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!), cancellationToken);
 
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                if (_options.SourceAddress is { } from) socket.Bind(new IPEndPoint(from, 0));
-                await socket.ConnectAsync(new IPEndPoint(address, port), deadline.Token).ConfigureAwait(false);
-                return socket;
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                socket.Dispose();
-                throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: no connection within {_options.ConnectTimeout}");
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        var why = last?.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "connection refused",
-            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
-            SocketError.AddressNotAvailable => $"the source address {_options.SourceAddress} is not available",
-            SocketError.TimedOut => "connection timed out",
-            _ => last?.Message ?? "cannot connect",
-        };
-        throw new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", last!);
-    }
-
-    private static Task<IPAddress[]> ResolveByDnsAsync(string host, CancellationToken cancellationToken) =>
-        Dns.GetHostAddressesAsync(host, cancellationToken);
-
-    private async Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken)
-    {
-        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_options.CommandTimeout);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = _options.Host.Host,
-                RemoteCertificateValidationCallback = _trust.Validate,
-            }, deadline.Token).ConfigureAwait(false);
-            return ssl;
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            var why = _trust.LastFailure
-                ?? (deadline.IsCancellationRequested ? $"no TLS handshake within {_options.CommandTimeout}" : e.Message);
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", e);
-        }
-        catch
-        {
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
+        RemoteConnector.HandshakeAsync(network, _options.Host.Host, _trust, _options.CommandTimeout,
+            (why, inner) => new Pop3PollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
 
     private async Task LoginAsync(CancellationToken cancellationToken)
     {

@@ -7,6 +7,7 @@ using MailKit.Net.Imap;
 using MailKit.Security;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 
 namespace RemotePoll.Mail.Rimap;
@@ -241,96 +242,13 @@ internal sealed class RimapSession : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken)
-    {
-        var host = _request.Host.Host;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_request.ConnectTimeout);
-        IPAddress[] addresses;
-        try
-        {
-            addresses = IPAddress.TryParse(host, out var literal)
-                ? [literal]
-                : await (_request.Resolver ?? Dns.GetHostAddressesAsync)(host, deadline.Token).ConfigureAwait(false);
-        }
-        catch (SocketException e)
-        {
-            throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: cannot resolve the host name: {e.Message}", e);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: resolving the host name took longer than {_request.ConnectTimeout}");
-        }
-        if (_request.SourceAddress is { } source)
-            addresses = addresses.Where(a => a.AddressFamily == source.AddressFamily).ToArray();
-        if (addresses.Length == 0)
-            throw new ImapPollException(PollErrorKind.ConnectionFailed,
-                $"{Where}: the host has no address" + (_request.SourceAddress is null ? "" : $" reachable from {_request.SourceAddress}"));
+    private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
+        RemoteConnector.ConnectAsync(_request.Host.Host, _request.Port, _request.SourceAddress, _request.Resolver, _request.ConnectTimeout,
+            (why, inner) => new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!), cancellationToken);
 
-        SocketException? last = null;
-        foreach (var address in addresses)
-        {
-            var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            try
-            {
-                if (_request.SourceAddress is { } from) socket.Bind(new IPEndPoint(from, 0));
-                await socket.ConnectAsync(new IPEndPoint(address, _request.Port), deadline.Token).ConfigureAwait(false);
-                return socket;
-            }
-            catch (SocketException e)
-            {
-                socket.Dispose();
-                last = e;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                socket.Dispose();
-                throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: no connection within {_request.ConnectTimeout}");
-            }
-            catch
-            {
-                socket.Dispose();
-                throw;
-            }
-        }
-        var why = last?.SocketErrorCode switch
-        {
-            SocketError.ConnectionRefused => "connection refused",
-            SocketError.HostUnreachable or SocketError.NetworkUnreachable => "host unreachable",
-            SocketError.AddressNotAvailable => $"the source address {_request.SourceAddress} is not available",
-            SocketError.TimedOut => "connection timed out",
-            _ => last?.Message ?? "cannot connect",
-        };
-        throw new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", last);
-    }
-
-    private async Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken)
-    {
-        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(_request.CommandTimeout);
-        try
-        {
-            await ssl.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
-            {
-                TargetHost = _request.Host.Host,
-                RemoteCertificateValidationCallback = _trust.Validate,
-            }, deadline.Token).ConfigureAwait(false);
-            return ssl;
-        }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
-        {
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            var why = _trust.LastFailure
-                ?? (deadline.IsCancellationRequested ? $"no TLS handshake within {_request.CommandTimeout}" : e.Message);
-            throw new ImapPollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", e);
-        }
-        catch
-        {
-            await ssl.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
+    private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
+        RemoteConnector.HandshakeAsync(network, _request.Host.Host, _trust, _request.CommandTimeout,
+            (why, inner) => new ImapPollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
 
     private async Task LoginAsync(CancellationToken cancellationToken)
     {
