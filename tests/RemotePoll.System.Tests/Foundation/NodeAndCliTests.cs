@@ -156,4 +156,17 @@ public sealed class NodeAndCliTests : IAsyncLifetime
         Assert.Contains("'rpop frobnicate' is not a command", session.StandardError);
         Assert.Contains("\"isMain\": true", session.StandardOutput);
     }
+
+    [Theory]
+    [InlineData("leave", "is leaving the cluster")]
+    [InlineData("down", "was marked down")]
+    public async Task Cluster_leave_and_down_take_a_member_out_and_its_process_ends(string verb, string said)
+    {
+        var r = await Rpoll(null, "cluster", verb, $"127.0.0.1:{_port}");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        Assert.Contains(said, r.StandardOutput);
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!_node!.HasExited && DateTime.UtcNow < deadline) await Task.Delay(200, TestContext.Current.CancellationToken);
+        Assert.True(_node.HasExited, "a member that left or was downed shuts its node down");
+    }
 }
