@@ -17,7 +17,7 @@ namespace RemotePoll.Cli;
 /// </summary>
 public sealed class AdminClient : IAsyncDisposable
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly ActorSystem _system;
     private readonly IActorRef _client;
 
