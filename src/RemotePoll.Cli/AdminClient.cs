@@ -69,7 +69,8 @@ public sealed class AdminClient : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync() => await _system.Terminate();
+    /// <summary>Stops the client's ActorSystem, waiting at most a few seconds (a dead contact can hold remoting up).</summary>
+    public async ValueTask DisposeAsync() => await Task.WhenAny(_system.Terminate(), Task.Delay(TimeSpan.FromSeconds(5)));
 
     /// <summary>The local address the contact can reach us at: loopback for a loopback contact, else the routed one.</summary>
     private static string LocalAddressFor(string host)

@@ -7,7 +7,8 @@ namespace RemotePoll.Testing.Nodes;
 /// <summary>Runs the real <c>rpoll</c> CLI as a process, as an operator would, with optional standard input.</summary>
 public static class RpollCli
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    /// <summary>Longer than rpoll's own 60 s wait for an answer, so the CLI reports a timeout rather than being killed.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
     public static async Task<CommandResult> RunAsync(int port, string? stdin, params string[] args)
     {
