@@ -26,6 +26,15 @@ internal static class RecordFieldChecks
         else if (FieldChecks.ControlCharacters(password) is not null) errors.Add(new FieldError("Password", "contains a control character"));
     }
 
+    /// <summary>Poll Every as given (null when not given or refused; the refusal goes into <paramref name="errors"/>).</summary>
+    public static PollEvery? Every(List<FieldError> errors, string? every)
+    {
+        if (every is null) return null;
+        var parsed = PollEvery.TryParse(every, out var reason);
+        if (parsed is null) errors.Add(new FieldError("Poll Every", reason!));
+        return parsed;
+    }
+
     public static string? Mailbox(string? mailbox)
     {
         if (string.IsNullOrEmpty(mailbox)) return null;

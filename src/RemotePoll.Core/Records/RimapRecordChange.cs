@@ -30,9 +30,8 @@ public sealed record RimapRecordChange(string Name)
     public RimapRecord? ApplyTo(RimapRecord? existing, ISecretSealer sealer)
     {
         var errors = new List<FieldError>();
-        PollEvery? every = null;
-        if (Every is not null && (every = PollEvery.TryParse(Every, out var pr)) is null) errors.Add(new FieldError("Poll Every", pr!));
-        if (every is { IsNever: true }) return errors.Count == 0 ? null : throw new ValidationException(errors);
+        var every = RecordFieldChecks.Every(errors, Every);
+        if (every is { IsNever: true }) return null;
 
         var b = Replace ? null : existing;
         var authName = AuthName ?? existing?.AuthName;
