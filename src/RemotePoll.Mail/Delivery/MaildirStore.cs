@@ -6,10 +6,11 @@ namespace RemotePoll.Mail.Delivery;
 /// <summary>
 /// The embedded default store: one Maildir++ tree per account under a root folder (layout and names in
 /// <see cref="MaildirNames"/>: <c>ROOT/domain/user/Maildir/</c>, INBOX at the top, subfolders <c>.A.B</c>).
-/// <para>A message is written to tmp/ under a unique name, fsynced, and renamed into new/ (a delivery, or a
-/// stored message without flags) or cur/ with its flags (<c>:2,S</c>) and its internal date as mtime. Readers
-/// only look in new/ and cur/, so they never see a partial file. Once per batch the touched directories are
-/// fsynced, the durability barrier; only then is the batch reported delivered. Folders are built in tmp/ and
+/// <para>A message is written to tmp/ under a unique name; once per batch (the durability barrier) the batch's
+/// data is flushed to the disk (one syncfs(2) on Linux 5.8+, else an fsync per file), the files are renamed into
+/// new/ (a delivery, or a stored message without flags) or cur/ with their flags (<c>:2,S</c>) and internal date as
+/// mtime, and the touched directories are fsynced; only then is the batch reported delivered. Readers only look
+/// in new/ and cur/, so they never see a partial file. Folders are built in tmp/ and
 /// renamed into place, so a reader never sees half a folder either.</para>
 /// <para>As <see cref="IQueueDelivery"/> it is the embedded "queue": each recipient's INBOX, no rules, with
 /// <c>Return-Path</c> and <c>Delivered-To</c> added as a delivery agent does. It never sends failure reports, so it
@@ -126,7 +127,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         {
             if (!IsMaildir(folderDir))
                 return Enumerable.Repeat(DeliveryOutcome.Temporary($"4.2.0 mailbox '{folder}' of {account} does not exist"), messages.Count).ToArray();
-            var batch = new Barrier(this);
+            using var batch = new Barrier(this);
             var outcomes = new DeliveryOutcome?[messages.Count];
             for (var i = 0; i < messages.Count; i++)
             {
@@ -143,7 +144,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
     public Task<IReadOnlyList<MessageDeliveryResult>> DeliverBatchAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<MessageDeliveryResult>>(() =>
         {
-            var barrier = new Barrier(this);
+            using var barrier = new Barrier(this);
             var ensured = new Dictionary<string, DeliveryOutcome?>(StringComparer.Ordinal);
             var outcomes = batch.Select(m => new DeliveryOutcome?[m.Envelope.Recipients.Count]).ToArray();
             for (var i = 0; i < batch.Count; i++)
@@ -267,14 +268,19 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
     }
 
     /// <summary>
-    /// The messages of one batch, made durable together: each is written to tmp/ without waiting; at the barrier the
-    /// files are fsynced concurrently (the file system commits them as a group rather than one disk flush each),
-    /// then renamed into new/ or cur/, then each directory is fsynced once.
+    /// The messages of one batch, made durable together. Each is written to tmp/ without waiting. At the barrier their
+    /// data goes to the disk first: on Linux 5.8 or later with one syncfs(2) of each file system written to (one
+    /// device flush for the whole batch; the descriptor is opened before the first write, so a write-back error
+    /// of the batch is reported), else, or when the kernel refuses syncfs, by fsyncing the files concurrently (the
+    /// file system commits them as a group rather than one disk flush each). Then the files are renamed into new/
+    /// or cur/ and each directory is fsynced once, so their entries are durable too. A file is never in new/ or
+    /// cur/ before its data is on the disk, and the batch is reported delivered only after both flushes.
     /// </summary>
-    private sealed class Barrier(MaildirStore store)
+    private sealed class Barrier(MaildirStore store) : IDisposable
     {
         private const int ConcurrentFlushes = 32;
         private readonly HashSet<string> _directories = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, IFileSystemBarrier?> _fileSystems = new(StringComparer.Ordinal);
         private readonly List<(string Tmp, string Final, string Directory)> _pending = [];
 
         /// <summary>Writes one file; null when it waits for <see cref="Cross"/>, else the failure.</summary>
@@ -286,6 +292,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
             var tmp = Path.Combine(folderDir, "tmp", name);
             try
             {
+                if (!_fileSystems.ContainsKey(folderDir)) _fileSystems[folderDir] = store._flush.OpenFileSystem(folderDir);
                 using (var file = new FileStream(tmp, new FileStreamOptions
                 {
                     Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
@@ -307,16 +314,20 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
             }
         }
 
-        /// <summary>fsyncs the batch's files, renames them into place, fsyncs their directories; null when all are durable.</summary>
+        /// <summary>Flushes the batch's data, renames the files into place, fsyncs their directories; null when all are durable.</summary>
         public DeliveryOutcome? Cross()
         {
+            if (_pending.Count == 0) return null;
             try
             {
-                Parallel.ForEach(_pending, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentFlushes }, p =>
+                if (!SyncFileSystems())
                 {
-                    using var file = new FileStream(p.Tmp, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
-                    store._flush.FlushFile(file);
-                });
+                    Parallel.ForEach(_pending, new ParallelOptions { MaxDegreeOfParallelism = ConcurrentFlushes }, p =>
+                    {
+                        using var file = new FileStream(p.Tmp, FileMode.Open, FileAccess.Write, FileShare.Read, 1);
+                        store._flush.FlushFile(file);
+                    });
+                }
                 foreach (var p in _pending)
                 {
                     File.Move(p.Tmp, p.Final);
@@ -331,6 +342,21 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                     try { File.Delete(p.Tmp); } catch (IOException) { } catch (UnauthorizedAccessException) { }
                 return DeliveryOutcome.Temporary($"4.3.0 durability barrier failed: {e.Message}");
             }
+        }
+
+        public void Dispose()
+        {
+            foreach (var fs in _fileSystems.Values) fs?.Dispose();
+            _fileSystems.Clear();
+        }
+
+        /// <summary>One syncfs per folder written to; false when some folder has none or the kernel refused one.</summary>
+        private bool SyncFileSystems()
+        {
+            if (_fileSystems.Count == 0 || _fileSystems.ContainsValue(null)) return false;
+            foreach (var fs in _fileSystems.Values)
+                if (!fs!.TrySync()) return false;
+            return true;
         }
     }
 }

@@ -103,9 +103,45 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Each_file_is_fsynced_and_the_directory_once_per_batch_after_all_renames()
+    public async Task One_syncfs_per_batch_before_any_rename_then_the_directory_once_after_all_renames()
     {
         await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        var (newDir, tmpDir) = (Path.Combine(Inbox(), "new"), Path.Combine(Inbox(), "tmp"));
+        var atSync = (New: -1, Tmp: -1);
+        var filesAtBarrier = -1;
+        _flush.OnSyncFs = _ => atSync = (Directory.GetFiles(newDir).Length, Directory.GetFiles(tmpDir).Length);
+        _flush.OnDirectoryFlush = d => { if (d == newDir) filesAtBarrier = Directory.GetFiles(newDir).Length; };
+        _flush.Events.Clear();
+        var batch = Enumerable.Range(0, 5).Select(i => MessageToDeliver.ForAccount(Account, null, Message($"m{i}"))).ToArray();
+
+        var results = await _store.DeliverBatchAsync(batch, Ct);
+
+        Assert.All(results, r => Assert.True(r.Recipients[0].Outcome.IsDelivered));
+        // The descriptor is opened before the first write (so syncfs reports the batch's write-back errors), the data
+        // is flushed while every file is still in tmp/, and the directory entries once all are renamed.
+        Assert.Equal(["open-fs " + Inbox(), "syncfs " + Inbox(), "dir " + newDir], _flush.Events);
+        Assert.Equal((0, 5), atSync);
+        Assert.Equal(5, filesAtBarrier);
+    }
+
+    [Fact]
+    public async Task Without_syncfs_each_file_is_fsynced_before_the_renames_and_the_directory_once_after()
+    {
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        _flush.WithoutSyncFs = true;
+        await AssertFileByFileBarrierAsync();
+    }
+
+    [Fact]
+    public async Task When_the_kernel_refuses_syncfs_each_file_is_fsynced_instead()
+    {
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        _flush.SyncFsRefused = true;
+        await AssertFileByFileBarrierAsync();
+    }
+
+    private async Task AssertFileByFileBarrierAsync()
+    {
         var newDir = Path.Combine(Inbox(), "new");
         var filesAtBarrier = -1;
         _flush.OnDirectoryFlush = d => { if (d == newDir) filesAtBarrier = Directory.GetFiles(newDir).Length; };
@@ -119,6 +155,30 @@ public sealed class MaildirStoreTests : IDisposable
         Assert.Equal(["dir " + newDir], events.Where(e => e.StartsWith("dir ", StringComparison.Ordinal)));
         Assert.StartsWith("dir ", events[^1]);
         Assert.Equal(5, filesAtBarrier);
+        Assert.Equal(5, Directory.GetFiles(newDir).Length);
+    }
+
+    [Fact]
+    public async Task A_write_back_error_reported_by_syncfs_fails_the_batch_and_leaves_nothing_visible()
+    {
+        await _store.EnsureFolderAsync(Account, MailboxPath.Inbox, Ct);
+        _flush.SyncFsFails = true;
+        var folder = MailboxPath.FromSegments(["Mirror"]);
+        await _store.EnsureFolderAsync(Account, folder, Ct);
+
+        var results = await _store.DeliverBatchAsync(
+            [MessageToDeliver.ForAccount(Account, null, Message("a")), MessageToDeliver.ForAccount(Account, null, Message("b"))], Ct);
+        var stored = await _store.AppendBatchAsync(Account, folder, [new MessageToStore(Message("c"), MessageFlags.Seen)], Ct);
+
+        // Not retried file by file: after a write-back error the page cache may hold pages marked clean that never
+        // reached the disk, and an fsync would then succeed on lost data.
+        Assert.DoesNotContain(_flush.Events, e => e.StartsWith("file ", StringComparison.Ordinal));
+        Assert.All(results, r => Assert.Equal(DeliveryStatus.TemporaryFailure, r.Recipients[0].Outcome.Status));
+        Assert.Contains("syncfs", results[0].Recipients[0].Outcome.Reason);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, Assert.Single(stored).Status);
+        foreach (var dir in new[] { Inbox(), _store.FolderDirectory(Account, folder) })
+            foreach (var sub in new[] { "new", "cur", "tmp" })
+                Assert.Empty(Directory.GetFiles(Path.Combine(dir, sub)));
     }
 
     [Fact]
