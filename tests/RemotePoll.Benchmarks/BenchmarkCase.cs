@@ -14,6 +14,9 @@ internal sealed record BenchmarkCase(
     Func<int, int, CancellationToken, Task<RunSample>>? RunAsync,
     string? Note = null)
 {
+    /// <summary>A second limit the case is also given as a ratio to (e.g. the per-file fsync limit next to the one-flush one).</summary>
+    public string? AlsoComparedWith { get; init; }
+
     /// <summary>Whether the in-process warm-up round runs it (the node case warms up on its own).</summary>
     public bool WarmsUp { get; init; } = true;
 }

@@ -25,6 +25,9 @@ internal sealed record BenchmarkOptions
     public string Disk { get; init; } = Path.GetTempPath();
     public bool WriteReadme { get; init; } = true;
 
+    /// <summary>Empty for the default mailboxes (2000 × 8192), else "MESSAGESxSIZE": each shape has its own figures in the README.</summary>
+    public string Shape => Messages == 2000 && Size == 8192 ? "" : FormattableString.Invariant($"{Messages}x{Size}");
+
     /// <exception cref="ArgumentException">The command line is wrong; the message says how.</exception>
     public static BenchmarkOptions Parse(IReadOnlyList<string> args)
     {

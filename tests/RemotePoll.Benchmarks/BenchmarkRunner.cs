@@ -21,7 +21,8 @@ internal static class BenchmarkRunner
 
         await using var context = await BenchContext.StartAsync(options, ct);
         await using var node = new NodeCase(context);
-        var all = LimitCases.All(context).Concat(RpopCases.All(context)).Append(node.Case).Append(RimapCases.NotYet(context)).ToList();
+        var all = LimitCases.All(context).Concat(RpopCases.All(context)).Append(node.Case)
+            .Concat(RimapCases.All(context)).Append(node.RimapCase).Concat(EmptyPollCases.All(context)).ToList();
         var chosen = Select(all, options.Cases);
         var runnable = chosen.Where(c => c.RunAsync is not null).ToList();
         var samples = chosen.ToDictionary(c => c.Name, _ => new List<RunSample>(), StringComparer.Ordinal);
@@ -53,7 +54,7 @@ internal static class BenchmarkRunner
         if (options.WriteReadme)
         {
             var readme = Path.Combine(BuiltPrograms.RepoRoot, "tests", "RemotePoll.Benchmarks", "README.md");
-            ReadmeFigures.Update(readme, table);
+            ReadmeFigures.Update(readme, table, options.Shape);
             Console.WriteLine($"figures written to {readme}");
         }
         return failures.Count == 0 ? 0 : 1;
@@ -83,7 +84,7 @@ internal static class BenchmarkRunner
             if (!all.Any(c => c.Name.StartsWith(f, StringComparison.Ordinal)))
                 throw new ArgumentException($"no case is named '{f}' or starts with it; cases: {string.Join(", ", all.Select(c => c.Name))}");
         var named = all.Where(c => filters.Any(f => c.Name.StartsWith(f, StringComparison.Ordinal))).ToList();
-        var limits = named.Select(c => c.Limit).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var limits = named.SelectMany(c => new[] { c.Limit, c.AlsoComparedWith }).OfType<string>().ToHashSet(StringComparer.Ordinal);
         return InRunningOrder(all.Where(c => named.Contains(c) || limits.Contains(c.Name)).ToList());
     }
 

@@ -17,6 +17,7 @@ namespace RemotePoll.Benchmarks.Drains;
 internal sealed partial class NodeCase(BenchContext context) : IAsyncDisposable
 {
     public const string Name = "node-rpop-tls";
+    public const string RimapName = "node-rimap";
     private const string RecordName = "bench";
 
     private NodeProcess? _node;
@@ -25,7 +26,11 @@ internal sealed partial class NodeCase(BenchContext context) : IAsyncDisposable
 
     public BenchmarkCase Case => new(Name, false,
         "a real node: `rpoll rpop poll ACCOUNT NAME --wait` over POP3S into the node's Maildir, SQLite journal (CLI start-up included)",
-        LimitCases.Pop3FsyncBatch, RunAsync);
+        LimitCases.Pop3SyncfsBatch, RunAsync) { AlsoComparedWith = LimitCases.Pop3FsyncBatch };
+
+    public BenchmarkCase RimapCase => new(RimapName, false,
+        "a real node: `rpoll rimap poll ACCOUNT NAME --wait` mirroring the 5 folders (IMAP, no TLS) into the node's Maildir, SQLite journal (CLI start-up included)",
+        LimitCases.ImapSyncfsBatch, RunRimapAsync) { AlsoComparedWith = LimitCases.ImapFsyncBatch };
 
     // "RPOP ACCOUNT/NAME: 2000 messages, 16448000 bytes in 8.6 s", the CLI's line for a poll report.
     [GeneratedRegex(@": (?<messages>\d+) messages, (?<bytes>\d+) bytes in (?<seconds>[\d.]+) s")]
@@ -76,6 +81,36 @@ internal sealed partial class NodeCase(BenchContext context) : IAsyncDisposable
         var inbox = Path.Combine(_data!, "mail", "local.example", user, "Maildir", "new");
         var files = Directory.Exists(inbox) ? Directory.EnumerateFiles(inbox).Count() : 0;
         if (files != count) throw new InvalidOperationException($"{files} files in the node's Maildir, {count} expected");
+        return sample;
+    }
+
+    private async Task<RunSample> RunRimapAsync(int run, int count, CancellationToken ct)
+    {
+        await StartAsync();
+        var perFolder = Math.Max(1, count / context.Options.Folders);
+        var remote = $"rimap{perFolder}";
+        await context.EnsureImapFoldersAsync(remote, perFolder, ct);
+        // A fresh local account per run: the mirror copies everything once.
+        var user = $"{RimapName}-{run}-{count}";
+        var account = $"{user}@local.example";
+        await CliAsync(BenchContext.Password + "\n", "rimap", "set", account, RecordName, "--user", remote, "--password-stdin",
+            "--host", $"{context.Dovecot.Host}:{context.Dovecot.ImapPort}", "--filter", "Folder*", "--every", "disabled");
+
+        var cpu = ProcessCpu.Of(_pid);
+        var started = Stopwatch.GetTimestamp();
+        var poll = await RpollCli.RunAsync(_node!.Port, null, "rimap", "poll", account, RecordName, "--wait");
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (poll.ExitCode != 0 || ReportLine().Match(poll.StandardOutput) is not { Success: true } report)
+            throw new InvalidOperationException($"rpoll rimap poll exited with {poll.ExitCode}: {poll.StandardError.Trim()} {poll.StandardOutput.Trim()}");
+        var nodePoll = TimeSpan.FromSeconds(double.Parse(report.Groups["seconds"].Value, CultureInfo.InvariantCulture));
+        var sample = new RunSample(elapsed, ProcessCpu.Of(_pid) - cpu, Number(report, "messages"), Number(report, "bytes"),
+            new Dictionary<string, TimeSpan> { ["node poll (report)"] = nodePoll, ["CLI + admin round trip"] = elapsed - nodePoll });
+        var expected = perFolder * context.Options.Folders;
+        if (sample.Messages != expected) throw new InvalidOperationException($"the node mirrored {sample.Messages} of {expected}");
+        var maildir = Path.Combine(_data!, "mail", "local.example", user, "Maildir");
+        var files = Directory.EnumerateDirectories(maildir, $".{RecordName}.*")
+            .Sum(d => Directory.Exists(Path.Combine(d, "cur")) ? Directory.EnumerateFiles(Path.Combine(d, "cur")).Count() : 0);
+        if (files != expected) throw new InvalidOperationException($"{files} files in the node's mirror, {expected} expected");
         return sample;
     }
 

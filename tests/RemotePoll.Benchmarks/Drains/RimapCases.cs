@@ -1,14 +1,80 @@
+using RemotePoll.Benchmarks.Limits;
+using RemotePoll.Core.Records;
+using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Rimap;
+
 namespace RemotePoll.Benchmarks.Drains;
 
 /// <summary>
-/// The RIMAP mirror (5 folders into MaildirStore) is measured once <c>RemotePoll.Mail.Rimap.RimapMirror</c> exists on
-/// this branch; until then its row says so, next to the IMAP limit it will be compared with.
+/// RemotePoll's RIMAP mirror, in this process: <see cref="RimapMirror"/> exactly as the poller runs it (batches of
+/// <see cref="BenchmarkOptions.BatchSize"/>, one UID FETCH and one durability barrier per batch, the folder state
+/// committed after each), mirroring the folders of one remote account into a fresh <see cref="MaildirStore"/>.
+/// The remote account is only read, so every run mirrors the same mailboxes; only the poll (connect to LOGOUT) is timed.
 /// </summary>
 internal static class RimapCases
 {
     public const string Name = "rimap-maildir";
+    public const string Tmpfs = "rimap-maildir-tmpfs";
+    private const string Account = "owner@local.example";
 
-    public static BenchmarkCase NotYet(BenchContext context) => new(Name, false,
-        $"RIMAP mirror of {context.Options.Folders} folders into MaildirStore", Limits.LimitCases.ImapFsyncBatch, null,
-        "not measured yet: src/RemotePoll.Mail/Rimap/RimapMirror.cs is not on this branch");
+    public static IEnumerable<BenchmarkCase> All(BenchContext context)
+    {
+        yield return new BenchmarkCase(Name, false,
+            $"RimapMirror of {context.Options.Folders} folders into MaildirStore on the disk (per batch: one UID FETCH, one syncfs, renames, fsync of cur/, commit)",
+            LimitCases.ImapSyncfsBatch, (run, count, ct) => MirrorAsync(context, tmpfs: false, count, ct))
+        { AlsoComparedWith = LimitCases.ImapFsyncBatch };
+        yield return new BenchmarkCase(Tmpfs, false,
+            "as rimap-maildir with the Maildir on tmpfs: the mirror without the disk", LimitCases.ImapTmpfs,
+            (run, count, ct) => MirrorAsync(context, tmpfs: true, count, ct));
+    }
+
+    private static async Task<RunSample> MirrorAsync(BenchContext context, bool tmpfs, int count, CancellationToken ct)
+    {
+        var options = context.Options;
+        var perFolder = Math.Max(1, count / options.Folders);
+        var user = $"rimap{perFolder}";
+        await context.EnsureImapFoldersAsync(user, perFolder, ct);
+        var root = context.NewFolder(tmpfs ? Tmpfs : Name, tmpfs);
+        try
+        {
+            var store = new TimedMailboxStore(new MaildirStore(root));
+            var known = new Dictionary<string, RimapFolderState>(StringComparer.Ordinal);
+            var committed = new Dictionary<string, RimapFolderState>(StringComparer.Ordinal);
+            var request = new RimapMirrorRequest
+            {
+                Account = Account,
+                RecordName = "Remote",
+                Host = new HostAndPort(context.Dovecot.Host, context.Dovecot.ImapPort),
+                User = user,
+                Password = BenchContext.Password,
+                ListFilter = "Folder*",
+                BatchSize = options.BatchSize,
+            };
+            RimapMirrorResult? result = null;
+            var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
+                result = await RimapMirror.RunAsync(request, store, known, (p, _) =>
+                {
+                    committed[p.State.RemoteName] = p.State;
+                    return Task.CompletedTask;
+                }, null, ct));
+            var expected = perFolder * options.Folders;
+            if (result!.Messages != expected || result.Failed.Any())
+                throw new InvalidOperationException($"{Name}: {result.Messages} of {expected} mirrored ({string.Join("; ", result.Failed.Select(f => f.Error))})");
+            var files = context.ImapFolders.Sum(f =>
+                Directory.GetFiles(Path.Combine(store.Inner.FolderDirectory(Account, MailboxPath.Parse($"Remote/{f}")), "cur")).Length);
+            if (files != expected) throw new InvalidOperationException($"{Name}: {files} files in the Maildir, {expected} expected");
+            if (committed.Values.Sum(c => c.HighestUid) != expected)
+                throw new InvalidOperationException($"{Name}: the committed highest UIDs do not cover the {expected} messages");
+            return new RunSample(elapsed, cpu, result.Messages, result.Bytes, new Dictionary<string, TimeSpan>
+            {
+                ["IMAP session"] = elapsed - store.AppendTime - store.OtherTime,
+                ["store (write + barrier)"] = store.AppendTime,
+                ["folders (list, create)"] = store.OtherTime,
+            });
+        }
+        finally
+        {
+            BenchContext.DeleteFolder(root);
+        }
+    }
 }

@@ -20,30 +20,38 @@ internal static class RpopCases
     public const string MaildirTls = "rpop-maildir-tls";
     public const string MaildirTmpfs = "rpop-maildir-tmpfs";
     public const string Lmtp = "rpop-lmtp";
+    public const string LmtpTls = "rpop-lmtp-tls";
+    public const string MaildirLeave = "rpop-maildir-leave";
     public const string LeaveRelist = "rpop-leave-relist";
 
     private const long MaxMessageSize = 64L * 1024 * 1024;
 
-    private sealed record Variant(string Name, bool Tls = false, bool Tmpfs = false, bool Journal = false, bool Lmtp = false);
+    private sealed record Variant(string Name, bool Tls = false, bool Tmpfs = false, bool Journal = false, bool Lmtp = false, bool Leave = false);
 
     public static IEnumerable<BenchmarkCase> All(BenchContext context)
     {
-        BenchmarkCase Drain(Variant v, string description, string limit) =>
-            new(v.Name, false, description, limit, (run, count, ct) => DrainAsync(context, v, run, count, ct));
+        BenchmarkCase Drain(Variant v, string description, string limit, string? also = null) =>
+            new(v.Name, false, description, limit, (run, count, ct) => DrainAsync(context, v, run, count, ct)) { AlsoComparedWith = also };
 
+        // On the disk: compared with the one-flush-per-batch limit (the same barrier) and with the fsync-per-file one.
         yield return Drain(new Variant(Maildir),
-            "RpopDrain via Pop3Session into MaildirStore (queue path, fsync per file + directory per batch), ledger in memory",
-            LimitCases.Pop3FsyncBatch);
+            "RpopDrain via Pop3Session into MaildirStore (queue path; per batch one syncfs, renames, fsync of new/), delete mode, ledger in memory",
+            LimitCases.Pop3SyncfsBatch, LimitCases.Pop3FsyncBatch);
+        yield return Drain(new Variant(MaildirLeave, Leave: true),
+            "as rpop-maildir in Leave mode (first poll: everything fetched, nothing deleted)",
+            LimitCases.Pop3SyncfsBatch, LimitCases.Pop3FsyncBatch);
         yield return Drain(new Variant(MaildirJournal, Journal: true),
             "as rpop-maildir, each ledger change appended to a file and fsynced (the journal write per batch)",
-            LimitCases.Pop3FsyncBatch);
+            LimitCases.Pop3SyncfsBatch, LimitCases.Pop3FsyncBatch);
         yield return Drain(new Variant(MaildirTls, Tls: true),
-            "as rpop-maildir over POP3S (implicit TLS, CA from --ca-file)", LimitCases.Pop3FsyncBatch);
+            "as rpop-maildir over POP3S (implicit TLS, CA from --ca-file)", LimitCases.Pop3SyncfsBatch, LimitCases.Pop3FsyncBatch);
         yield return Drain(new Variant(MaildirTmpfs, Tmpfs: true),
             "as rpop-maildir with the Maildir on tmpfs, where fsync costs nothing: the drain without the disk",
             LimitCases.Pop3Tmpfs);
         yield return Drain(new Variant(Lmtp, Lmtp: true),
             "RpopDrain into Dovecot over LMTP (queue path; Dovecot on tmpfs, mail_fsync=never)", LimitCases.Pop3Tmpfs);
+        yield return Drain(new Variant(LmtpTls, Tls: true, Lmtp: true),
+            "as rpop-lmtp, fetching over POP3S", LimitCases.Pop3Tmpfs);
         yield return new BenchmarkCase(LeaveRelist, false,
             "Leave mode, second poll of the same mailbox with nothing new: UIDL/LIST, skip every UID, QUIT",
             LimitCases.Pop3List, (run, count, ct) => RelistAsync(context, run, count, ct));
@@ -70,7 +78,7 @@ internal static class RpopCases
             var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
             {
                 await using var session = await Pop3Session.OpenAsync(SessionOptions(context, v.Tls), new Pop3Credentials(user, BenchContext.Password), null, ct);
-                result = await RpopDrain.RunAsync(session, journal.Ledger, destination, leave: false, MaxMessageSize, journal.CommitAsync, ct);
+                result = await RpopDrain.RunAsync(session, journal.Ledger, destination, v.Leave, MaxMessageSize, journal.CommitAsync, ct);
             });
             if (result!.Delivered != count || result.Problem is not null)
                 throw new InvalidOperationException($"{v.Name}: {result.Delivered} of {count} delivered ({result.Problem})");
@@ -122,7 +130,7 @@ internal static class RpopCases
         }
     }
 
-    private static Pop3SessionOptions SessionOptions(BenchContext context, bool tls) => new()
+    internal static Pop3SessionOptions SessionOptions(BenchContext context, bool tls) => new()
     {
         Host = new HostAndPort(context.Dovecot.Host, tls ? context.Dovecot.Pop3sPort : context.Dovecot.Pop3Port),
         Tls = tls,

@@ -2,7 +2,7 @@ namespace RemotePoll.Benchmarks.Limits;
 
 /// <summary>
 /// The limits: what the minimal POP3 and IMAP clients reach in this run, writing each message to its own file on
-/// the disk with each durability (and, for POP3, on tmpfs: the client and Dovecot alone). The POP3 ones read one
+/// the disk with each durability (and on tmpfs: the client and Dovecot alone). The POP3 ones read one
 /// mailbox of N messages (never changed: no DELE, no flag updates); the IMAP ones read the same N split over the
 /// folders.
 /// </summary>
@@ -17,6 +17,8 @@ internal static class LimitCases
     public const string ImapNone = "imap-limit-nofsync";
     public const string ImapFsyncEach = "imap-limit-fsync-each";
     public const string ImapFsyncBatch = "imap-limit-fsync-batch";
+    public const string ImapSyncfsBatch = "imap-limit-syncfs-batch";
+    public const string ImapTmpfs = "imap-limit-tmpfs";
 
     private const string Pop3User = "limitpop";
     private const string ImapUser = "limitimap";
@@ -38,6 +40,9 @@ internal static class LimitCases
         yield return Imap(context, ImapFsyncEach, FileDurability.FsyncEach, "IMAP UID FETCH 1:* per folder, fsync of each file");
         yield return Imap(context, ImapFsyncBatch, FileDurability.FsyncBatch,
             $"IMAP UID FETCH 1:* per folder, fsync barrier per {batch} (the durable RIMAP limit)");
+        yield return Imap(context, ImapSyncfsBatch, FileDurability.SyncfsBatch,
+            $"IMAP UID FETCH 1:* per folder, one syncfs(2) per {batch} (one device flush per batch)");
+        yield return Imap(context, ImapTmpfs, FileDurability.None, "IMAP UID FETCH 1:* per folder, files on tmpfs (no disk at all)", tmpfs: true);
     }
 
     private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description, bool tmpfs = false) =>
@@ -59,14 +64,14 @@ internal static class LimitCases
             }
         });
 
-    private static BenchmarkCase Imap(BenchContext context, string name, FileDurability durability, string description) =>
+    private static BenchmarkCase Imap(BenchContext context, string name, FileDurability durability, string description, bool tmpfs = false) =>
         new(name, true, description, null, async (run, count, ct) =>
         {
             var options = context.Options;
             var full = options.Messages / options.Folders;
             await context.EnsureImapFoldersAsync(ImapUser, full, ct);
             var perFolder = Math.Max(1, count / options.Folders);
-            var folder = context.NewFolder(name);
+            var folder = context.NewFolder(name, tmpfs);
             try
             {
                 using var sink = new MessageFileSink(folder, durability, options.BatchSize);

@@ -9,6 +9,7 @@ namespace RemotePoll.Benchmarks.Report;
 internal static class FiguresTable
 {
     private const double Target = 0.8;
+    private const double Mbsync = 2000;
 
     public static string Render(RunEnvironment env, BenchmarkOptions options, IReadOnlyList<CaseFigures> figures, string command)
     {
@@ -40,9 +41,9 @@ internal static class FiguresTable
                 Line($"| {f.Case.Name} | | | | | | | | {(f.Failure ?? "not measured").Replace("|", "\\|")} |");
                 continue;
             }
-            var ratio = f.Case.Limit is { } limit && byName.TryGetValue(limit, out var l) && l.HasFigures
-                ? string.Create(CultureInfo.InvariantCulture, $"**{f.RatioTo(l):0.00}** × {limit}")
-                : f.Case.IsLimit ? "(limit)" : "";
+            var ratio = f.Case.IsLimit ? "(limit)" : string.Join("; ", new[] { f.Case.Limit, f.Case.AlsoComparedWith }
+                .OfType<string>().Where(n => byName.TryGetValue(n, out var l) && l.HasFigures)
+                .Select((n, i) => FormattableString.Invariant($"{(i == 0 ? "**" : "")}{f.RatioTo(byName[n]):0.00}{(i == 0 ? "**" : "")} × {n}")));
             var stages = string.Join(", ", f.Stages.Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Stage} {s.Median.TotalSeconds:0.00}")))
                 + string.Concat(f.Notes.Select(n => $" ({n})"));
             var mb = f.Bytes == 0 ? "–" : f.MegabytesPerSecond.ToString("0.0", CultureInfo.InvariantCulture);
@@ -51,10 +52,22 @@ internal static class FiguresTable
         sb.AppendLine();
         Line($"Targets (checked against the limits of this run):");
         sb.AppendLine();
-        Verdict(RpopCases.Maildir, LimitCases.Pop3FsyncBatch, "One-account POP3 drain into a durable Maildir");
-        Verdict(RpopCases.MaildirJournal, LimitCases.Pop3FsyncBatch, "The same with an fsynced journal write per batch");
-        Verdict(Drains.NodeCase.Name, LimitCases.Pop3FsyncBatch, "End to end through a node (TLS, SQLite journal, CLI included)");
-        Verdict(RimapCases.Name, LimitCases.ImapFsyncBatch, "RIMAP mirror into a durable Maildir");
+        foreach (var limit in new[] { LimitCases.Pop3FsyncBatch, LimitCases.Pop3SyncfsBatch })
+        {
+            Verdict(RpopCases.Maildir, limit, "One-account POP3 drain into a durable Maildir");
+            Verdict(RpopCases.MaildirLeave, limit, "The same in Leave mode");
+            Verdict(RpopCases.MaildirTls, limit, "The same over POP3S");
+            Verdict(RpopCases.MaildirJournal, limit, "The same with an fsynced journal write per batch");
+            Verdict(Drains.NodeCase.Name, limit, "End to end through a node (TLS, SQLite journal, CLI included)");
+        }
+        foreach (var limit in new[] { LimitCases.ImapFsyncBatch, LimitCases.ImapSyncfsBatch })
+        {
+            Verdict(RimapCases.Name, limit, "RIMAP mirror into a durable Maildir");
+            Verdict(Drains.NodeCase.RimapName, limit, "RIMAP end to end through a node (SQLite journal, CLI included)");
+        }
+        foreach (var name in new[] { RimapCases.Name, Drains.NodeCase.RimapName })
+            if (byName.TryGetValue(name, out var r) && r.HasFigures)
+                Line($"- `{name}` against mbsync's ~{Mbsync} msg/s on this kind of machine (issue #4's bar): {r.MessagesPerSecond:0} msg/s, **{(r.MessagesPerSecond >= Mbsync ? "above" : "below")}** ({r.MessagesPerSecond / Mbsync:0.00}×).");
         return sb.ToString();
 
         void Verdict(string name, string limitName, string what)
