@@ -176,50 +176,70 @@ public static class RimapMirror
             var pending = await session.ListNewAsync(folder, examined, after, cancellationToken).ConfigureAwait(false);
             var highest = after;
             var (copied, bytes, tooLarge, refused, vanished) = (0, 0L, 0, 0, 0);
-            foreach (var batch in Batches(pending))
+            var batches = Batches(pending).ToArray();
+            // Pipelined: the next batch is fetched (the remote side is only read) while this one is stored, crosses its
+            // durability barrier and is committed; nothing is committed before its own batch is durable.
+            using var ahead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            Task<IReadOnlyDictionary<uint, byte[]>>? fetchAhead = null;
+            try
             {
-                var wanted = batch.Where(m => (m.Size ?? 0) <= request.MaxMessageSize).ToArray();
-                tooLarge += batch.Count - wanted.Length;
-                var content = await session.FetchAsync(folder, examined, wanted, cancellationToken).ConfigureAwait(false);
-                var stored = wanted.Where(m => content.ContainsKey(m.Uid)).ToArray();
-                vanished += wanted.Length - stored.Length;
-                var outcomes = stored.Length == 0 ? [] : await LocalAsync(request, path, () => store.AppendBatchAsync(request.Account, path,
-                    stored.Select(m => new MessageToStore(content[m.Uid], m.Flags, m.InternalDate, m.Keywords)).ToArray(),
-                    cancellationToken)).ConfigureAwait(false);
-                if (outcomes.Count != stored.Length)
-                    throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
-                        $"local folder '{path}' of {request.Account}: the store answered {outcomes.Count} outcomes for {stored.Length} messages")
-                    { RemoteFolder = folder.Name };
-                var outcomeOf = stored.Select((m, i) => (m.Uid, Outcome: outcomes[i])).ToDictionary(x => x.Uid, x => x.Outcome);
+                for (var index = 0; index < batches.Length; index++)
+                {
+                    var batch = batches[index];
+                    var wanted = Wanted(batch);
+                    tooLarge += batch.Count - wanted.Length;
+                    var content = await (fetchAhead ?? session.FetchAsync(folder, examined, wanted, ahead.Token)).ConfigureAwait(false);
+                    fetchAhead = index + 1 < batches.Length ? session.FetchAsync(folder, examined, Wanted(batches[index + 1]), ahead.Token) : null;
+                    var stored = wanted.Where(m => content.ContainsKey(m.Uid)).ToArray();
+                    vanished += wanted.Length - stored.Length;
+                    var outcomes = stored.Length == 0 ? [] : await LocalAsync(request, path, () => store.AppendBatchAsync(request.Account, path,
+                        stored.Select(m => new MessageToStore(content[m.Uid], m.Flags, m.InternalDate, m.Keywords)).ToArray(),
+                        cancellationToken)).ConfigureAwait(false);
+                    if (outcomes.Count != stored.Length)
+                        throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                            $"local folder '{path}' of {request.Account}: the store answered {outcomes.Count} outcomes for {stored.Length} messages")
+                        { RemoteFolder = folder.Name };
+                    var outcomeOf = stored.Select((m, i) => (m.Uid, Outcome: outcomes[i])).ToDictionary(x => x.Uid, x => x.Outcome);
 
-                // Walk the batch in UID order: a UID is done when stored, or passed over for good; the first
-                // temporary failure stops the walk, and the folder resumes there next poll.
-                var (n, b) = (0, 0L);
-                DeliveryOutcome? failure = null;
-                foreach (var m in batch)
-                {
-                    if (outcomeOf.TryGetValue(m.Uid, out var outcome))
+                    // Walk the batch in UID order: a UID is done when stored, or passed over for good; the first
+                    // temporary failure stops the walk, and the folder resumes there next poll.
+                    var (n, b) = (0, 0L);
+                    DeliveryOutcome? failure = null;
+                    foreach (var m in batch)
                     {
-                        if (outcome.Status == DeliveryStatus.TemporaryFailure) { failure = outcome; break; }
-                        if (outcome.IsDelivered) { n++; b += content[m.Uid].Length; }
-                        else
+                        if (outcomeOf.TryGetValue(m.Uid, out var outcome))
                         {
-                            refused++;
-                            notes.Add($"UID {m.Uid} refused by the local store: {outcome.Reason}");
+                            if (outcome.Status == DeliveryStatus.TemporaryFailure) { failure = outcome; break; }
+                            if (outcome.IsDelivered) { n++; b += content[m.Uid].Length; }
+                            else
+                            {
+                                refused++;
+                                notes.Add($"UID {m.Uid} refused by the local store: {outcome.Reason}");
+                            }
                         }
+                        highest = m.Uid;
                     }
-                    highest = m.Uid;
+                    copied += n;
+                    bytes += b;
+                    if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+                    {
+                        saved = new RimapFolderState(folder.Name, validity, highest);
+                        await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
+                    }
+                    if (failure is not null)
+                        throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                            $"local folder '{path}' of {request.Account}: {failure.Reason}") { RemoteFolder = folder.Name };
                 }
-                copied += n;
-                bytes += b;
-                if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+            }
+            finally
+            {
+                // Stopped early (a local failure, cancellation): the fetch ahead is abandoned, its outcome ignored.
+                if (fetchAhead is not null)
                 {
-                    saved = new RimapFolderState(folder.Name, validity, highest);
-                    await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
+                    await ahead.CancelAsync().ConfigureAwait(false);
+                    try { await fetchAhead.ConfigureAwait(false); }
+                    catch (Exception e) when (e is ImapPollException or OperationCanceledException) { }
                 }
-                if (failure is not null)
-                    throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
-                        $"local folder '{path}' of {request.Account}: {failure.Reason}") { RemoteFolder = folder.Name };
             }
 
             // Every UID below UIDNEXT has been seen (or expunged): later polls start there.
@@ -233,6 +253,9 @@ public static class RimapMirror
             if (vanished > 0) notes.Add($"{vanished} messages were expunged before they could be fetched");
             return new RimapFolderResult(folder.Name, path, copied, bytes, tooLarge + refused + vanished, notes);
         }
+
+        private RimapRemoteMessage[] Wanted(IReadOnlyList<RimapRemoteMessage> batch) =>
+            batch.Where(m => (m.Size ?? 0) <= request.MaxMessageSize).ToArray();
 
         /// <summary>Consecutive runs of at most BatchSize messages and BatchBytes bytes (a larger message alone).</summary>
         private IEnumerable<IReadOnlyList<RimapRemoteMessage>> Batches(IReadOnlyList<RimapRemoteMessage> messages)

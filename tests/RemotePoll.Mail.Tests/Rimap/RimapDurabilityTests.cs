@@ -45,7 +45,7 @@ public sealed class RimapDurabilityTests(SlashDovecotFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task A_failed_barrier_commits_nothing_of_its_batch_and_the_next_poll_copies_it()
+    public async Task A_failed_barrier_commits_nothing_of_its_batch_abandons_the_fetch_ahead_and_the_next_poll_copies_it()
     {
         var server = fixture.Server;
         var (user, password) = await NewRemoteAccountAsync(server, Ct);
@@ -54,7 +54,8 @@ public sealed class RimapDurabilityTests(SlashDovecotFixture fixture) : IClassFi
         var flush = new RecordingDiskFlush { SyncFsFails = true };
         var store = new MaildirStore(local.Root, null, flush);
         var commits = new CommitLog();
-        var request = Request(server, user, password) with { ListFilter = "Work" };
+        // Batches of 2: the second batch is being fetched ahead when the first one's barrier fails.
+        var request = Request(server, user, password) with { ListFilter = "Work", BatchSize = 2 };
 
         var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(request, store, commits.Known, commits.CommitAsync, null, Ct));
 

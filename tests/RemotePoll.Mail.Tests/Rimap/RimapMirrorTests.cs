@@ -260,7 +260,7 @@ public sealed class RimapMirrorTests(SlashDovecotFixture fixture) : IClassFixtur
             .Select(c => c.Split(' ')[2]).ToList();
 
     [Fact]
-    public async Task Each_batch_is_one_UID_FETCH_stored_and_committed_before_the_next_is_fetched()
+    public async Task Each_batch_is_one_UID_FETCH_stored_before_its_commit_while_the_next_batch_is_fetched_ahead()
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
         await Server.InjectManyAsync(user, Enumerable.Range(1, 7).Select(i => Message($"m{i}")), cancellationToken: Ct);
@@ -269,14 +269,19 @@ public sealed class RimapMirrorTests(SlashDovecotFixture fixture) : IClassFixtur
         var seenAtCommit = new List<(uint HighestUid, int Fetches, int Stored)>();
 
         await RimapMirror.RunAsync(Request(Server, user, password) with { BatchSize = 3 }, local.Store,
-            new Dictionary<string, RimapFolderState>(), (p, _) =>
+            new Dictionary<string, RimapFolderState>(), async (p, _) =>
             {
-                seenAtCommit.Add((p.State.HighestUid, ContentFetches(log).Count, LocalSubjects(local.Store, p.LocalFolder).Count));
-                return Task.CompletedTask;
+                var stored = LocalSubjects(local.Store, p.LocalFolder).Count;
+                // Pipelined: the next batch's UID FETCH goes out while this batch is stored and committed. The commit
+                // waits for it to show on the wire (a mirror that fetched only after committing would never send it).
+                var expected = Math.Min(3, seenAtCommit.Count + 2);
+                for (var waited = 0; ContentFetches(log).Count < expected && waited < 100; waited++) await Task.Delay(100, Ct);
+                seenAtCommit.Add((p.State.HighestUid, ContentFetches(log).Count, stored));
             }, log, Ct);
 
         Assert.Equal(["1:3", "4:6", "7"], ContentFetches(log));
-        Assert.Equal([(3u, 1, 3), (6u, 2, 6), (7u, 3, 7)], seenAtCommit);
+        // Stored (durable) before each commit; the next fetch already sent by then.
+        Assert.Equal([(3u, 2, 3), (6u, 3, 6), (7u, 3, 7)], seenAtCommit);
     }
 
     [Fact]
