@@ -32,9 +32,13 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     private bool _accountFailed;
     /// <summary>When the pending timer is due (schedule plus spread); null when no timer runs.</summary>
     private DateTimeOffset? _due;
+    private bool _recovered;
 
-    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env)
+    /// <param name="recovered">started by the recovery of its account after a (re)start: an overdue first poll is spread
+    /// over the period (<see cref="PollSchedule"/>)</param>
+    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered)
     {
+        _recovered = recovered;
         Account = account;
         _lastAttempt = lastAttempt;
         Env = env;
@@ -95,9 +99,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         if (due is null) return;
-        // Spread polls that are due now, so that thousands of records do not connect at the same instant.
-        var spread = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min((Period.Interval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds, 5_000));
-        var delay = due > now ? due.Value - now : spread;
+        var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _recovered && order is null, Random.Shared.NextDouble());
+        _recovered = false;
         if (delay < atLeast) delay = atLeast;
         _due = now + delay;
         Timers.StartSingleTimer(TimerKey, Tick.Instance, delay);
