@@ -17,6 +17,7 @@ public static class CommandTable
 
           cluster show | leave ADDRESS | down ADDRESS
           cluster-sharding region-stats
+          node stats                               (the contacted node: pollers, how late scheduled polls fire, memory)
           module show | set KEY VALUE
                  keys: log, processes, use-apop, source-ip, use-domain-ips, delay-failed-hosts, delay-failed-account, allow-self-poll
           hosts list | clear HOST                  (Delay Failed Hosts: hosts not polled until a time)
@@ -27,6 +28,7 @@ public static class CommandTable
                    [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*]
           rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           rpop import-uids ACCOUNT NAME FILE       (a CommuniGate private/rpopids/NAME file: one UID per line)
+          rpop import FILE|-                       (many accounts: lines 'ACCOUNT DICTIONARY', each as SETACCOUNTRPOPS)
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                     [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN]
@@ -51,6 +53,7 @@ public static class CommandTable
             ("cluster", "leave") => new(new ClusterLeave(a.Positional("ADDRESS"))),
             ("cluster", "down") => new(new ClusterDown(a.Positional("ADDRESS"))),
             ("cluster-sharding", "region-stats") => new(new ShowRegionStats()),
+            ("node", "stats") => new(new NodeStatsShow()),
             ("module", "show") => new(new ModuleShow()),
             ("module", "set") => new(new ModuleSet(a.Positional("KEY"), a.Positional("VALUE"))),
             ("hosts", "list") => new(new HostsList()),

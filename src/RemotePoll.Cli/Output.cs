@@ -30,6 +30,7 @@ public static class Output
                 Table(["ADDRESS", "STATUS", "REACHABLE", "ROLES"], c.Members.Select(m => new[] { m.Address, m.Status, m.Reachable ? "yes" : "no", string.Join(",", m.Roles) })),
             RegionStatsView r => Table(["NODE", "SHARD", "ACCOUNTS"], r.Rows.Select(x => new[] { x.Node, x.Shard, x.Accounts.ToString(CultureInfo.InvariantCulture) })),
             PollReport p => Poll(p),
+            NodeStatsView n => NodeStatsText(n),
             HostsView h => Table(["HOST", "FAILED SINCE", "UNTIL", "REASON"], h.Hosts.Select(x => new[] { x.Host, Time(x.Since), Time(x.Until), x.Reason })),
             IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
             IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
@@ -43,6 +44,20 @@ public static class Output
 
     /// <summary>The --json form of a refusal: the one-line reason and the field errors behind it.</summary>
     private sealed record CliError(string Error, IReadOnlyList<Core.Validation.FieldError> Fields);
+
+    private static string NodeStatsText(NodeStatsView n)
+    {
+        string Ms(IReadOnlyList<long> counts, double q) => NodeStatsView.Quantile(n.LatenessBoundsMs, counts, q) switch
+        {
+            null => "-",
+            double.PositiveInfinity => $"> {n.LatenessBoundsMs[^1].ToString(CultureInfo.InvariantCulture)} ms",
+            var v => $"<= {v.Value.ToString(CultureInfo.InvariantCulture)} ms",
+        };
+        string Row(string what, IReadOnlyList<long> c) => $"{what}: {c.Sum()} polls, p50 {Ms(c, 0.5)}, p99 {Ms(c, 0.99)}, max {Ms(c, 1)}";
+        return $"node: {n.Node}\npollers: {n.Pollers}\nscheduled polls started: {n.ScheduledPollsStarted}\n" +
+            Row("lateness at the timer", n.TimerLatenessCounts) + "\n" + Row("lateness at connect (timer + permit wait)", n.StartLatenessCounts) + "\n" +
+            $"working set: {n.WorkingSetBytes / 1048576.0:0.0} MiB, managed heap: {n.ManagedHeapBytes / 1048576.0:0.0} MiB";
+    }
 
     private static string Poll(PollReport p)
     {

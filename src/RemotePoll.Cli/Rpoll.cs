@@ -57,6 +57,9 @@ public static class Rpoll
     private static async Task<int> RunOneAsync(AdminClient client, List<string> words, bool json, string? token,
         TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
     {
+        if (words.Count >= 2 && words[0].Equals("rpop", StringComparison.OrdinalIgnoreCase) && words[1].Equals("import", StringComparison.OrdinalIgnoreCase))
+            return await ImportAsync(client, words, token, stdin, stdout, stderr);
+
         CliCommand command;
         try
         {
@@ -88,6 +91,26 @@ public static class Rpoll
         }
         await stdout.WriteLineAsync(Output.Render(reply.Result!, command.View, json));
         return reply.Result is PollReport { Ok: false } ? Refused : Ok;
+    }
+
+    private static async Task<int> ImportAsync(AdminClient client, List<string> words, string? token,
+        TextReader stdin, TextWriter stdout, TextWriter stderr)
+    {
+        IReadOnlyList<RecordImport.Line> lines;
+        try
+        {
+            if (words.Count != 3) throw new UsageException("rpop import: FILE|- expected (lines 'ACCOUNT DICTIONARY')");
+            string text;
+            try { text = words[2] == "-" ? await stdin.ReadToEndAsync() : await File.ReadAllTextAsync(words[2]); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new UsageException($"rpop import: FILE '{words[2]}': {ex.Message}"); }
+            lines = RecordImport.Parse(text);
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return BadUsage;
+        }
+        return await RecordImport.RunAsync(lines, c => client.SendAsync(new AdminRequest(token, c)), stdout, stderr);
     }
 
     private static string ReadSecret(TextReader stdin, TextWriter stdout, bool interactive)

@@ -6,6 +6,11 @@ if (args is ["--help"] or ["-h"])
     Console.WriteLine(BenchmarkOptions.Usage);
     return 0;
 }
+if (args is ["scale" or "cluster", ..])
+{
+    try { return await RemotePoll.Benchmarks.Scale.ScaleRunner.RunAsync(args[0], args.Skip(1).ToList()); }
+    catch (ArgumentException e) { Console.Error.WriteLine($"remotepoll-bench: {e.Message}"); return 2; }
+}
 BenchmarkOptions options;
 try
 {

@@ -36,7 +36,7 @@ public sealed class AccountEntity : SnapshottingActor
 
         Recover<SnapshotOffer>(o => { if (o.Snapshot is AccountSnapshot s) _state = s.ToState(); });
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => SyncPollers());
+        Recover<RecoveryCompleted>(_ => SyncPollers(recovered: true));
         Command<AccountEnvelope>(Handle);
         Command<FetchAccountState>(_ => Sender.Tell(AccountSnapshot.From(_state)));
         Command<GetLedger>(g => Sender.Tell(_state.LedgerOf(g.Name)));
@@ -85,13 +85,13 @@ public sealed class AccountEntity : SnapshottingActor
 
     public static Props Props(string address, PollEnvironment env) => Akka.Actor.Props.Create(() => new AccountEntity(address, env));
 
-    /// <summary>One poller per record: started, told of changes, stopped when the record goes.</summary>
-    private void SyncPollers()
+    /// <summary>One poller per record: started (after a recovery: <paramref name="recovered"/>), told of changes, stopped when the record goes.</summary>
+    private void SyncPollers(bool recovered = false)
     {
         Sync(_rpopPollers, _state.Rpop, RecordKind.Rpop,
-            (r, last) => RpopPoller.Props(_state.Address, r, last, _env), (r, last) => new RpopRecordUpdated(r, last));
+            (r, last) => RpopPoller.Props(_state.Address, r, last, _env, recovered), (r, last) => new RpopRecordUpdated(r, last));
         Sync(_rimapPollers, _state.Rimap, RecordKind.Rimap,
-            (r, last) => RimapPoller.Props(_state.Address, r, last, _env), (r, _) => new RimapRecordUpdated(r));
+            (r, last) => RimapPoller.Props(_state.Address, r, last, _env, recovered), (r, _) => new RimapRecordUpdated(r));
     }
 
     private void Sync<TRecord>(Dictionary<string, IActorRef> pollers, IReadOnlyDictionary<string, TRecord> records, RecordKind kind,

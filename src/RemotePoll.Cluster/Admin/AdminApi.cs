@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Stats;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
@@ -28,10 +29,12 @@ public sealed class AdminApi : ReceiveActor
     private readonly IActorRef _directory;
     private readonly IActorRef _hostHealth;
     private readonly ISecretSealer _sealer;
+    private readonly PollStats _stats;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer)
+    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer, PollStats stats)
     {
+        _stats = stats;
         _hostHealth = hostHealth;
         _accounts = accounts;
         _moduleSettings = moduleSettings;
@@ -40,8 +43,9 @@ public sealed class AdminApi : ReceiveActor
         Receive<AdminRequest>(Handle);
     }
 
-    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer) =>
-        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer));
+    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer,
+        PollStats stats) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, stats));
 
     private void Handle(AdminRequest request)
     {
@@ -54,6 +58,7 @@ public sealed class AdminApi : ReceiveActor
                 case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
                 case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
+                case NodeStatsShow: sender.Tell(AdminReply.Success(NodeStats.Of(Context.System, _stats))); break;
                 case ShowRegionStats: ClusterAdmin.RegionStats(_accounts, AskTimeout).PipeTo(sender); break;
                 case ModuleShow or ModuleSet: _moduleSettings.Forward(request.Command); break;
                 case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;

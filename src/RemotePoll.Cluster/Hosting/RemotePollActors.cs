@@ -56,13 +56,13 @@ public static class RemotePollActors
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
         builder.WithSingleton<ConnectionGovernor>("connection-governor", ConnectionGovernor.Props(settings));
 
-    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer) =>
+    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, Stats.PollStats stats) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
                 var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
-                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer), AdminApi.Name);
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, stats), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

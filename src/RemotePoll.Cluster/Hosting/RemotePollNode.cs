@@ -29,6 +29,6 @@ public static class RemotePollNode
             .AddHostHealth()
             .AddConnectionGovernor(env.Settings)
             .AddAccountSharding(env)
-            .AddAdminApi(env.Sealer);
+            .AddAdminApi(env.Sealer, env.Stats);
     }
 }

@@ -25,4 +25,6 @@ public sealed class PollEnvironment
     public IReadOnlyList<System.Net.IPAddress> ConfiguredOwnAddresses { get; init; } = [];
     public ModuleSettingsCache Settings { get; } = new();
     public DirectoryCache Directory { get; } = new();
+    /// <summary>This node's poller statistics (<c>rpoll node stats</c>).</summary>
+    public Stats.PollStats Stats { get; } = new();
 }

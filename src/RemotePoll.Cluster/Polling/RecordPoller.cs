@@ -30,9 +30,15 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     private DateTimeOffset? _servedOrder;
     private DateTimeOffset? _lastServedOrder;
     private bool _accountFailed;
+    /// <summary>When the pending timer is due (schedule plus spread); null when no timer runs.</summary>
+    private DateTimeOffset? _due;
+    private bool _recovered;
 
-    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env)
+    /// <param name="recovered">started by the recovery of its account after a (re)start: an overdue first poll is spread
+    /// over the period (<see cref="PollSchedule"/>)</param>
+    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered)
     {
+        _recovered = recovered;
         Account = account;
         _lastAttempt = lastAttempt;
         Env = env;
@@ -63,9 +69,17 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     /// <summary>Runs one poll to its end; must not throw: every failure becomes a report with a typed error.</summary>
     protected abstract Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken cancellationToken);
 
-    protected override void PreStart() => Schedule();
+    protected override void PreStart()
+    {
+        Env.Stats.PollerStarted();
+        Schedule();
+    }
 
-    protected override void PostStop() => _cancel?.Cancel();
+    protected override void PostStop()
+    {
+        Env.Stats.PollerStopped();
+        _cancel?.Cancel();
+    }
 
     /// <summary>The next poll is a period after the last attempt; a fresh record starts within a few seconds.</summary>
     protected void Schedule() => Schedule(TimeSpan.Zero);
@@ -73,6 +87,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     private void Schedule(TimeSpan atLeast)
     {
         Timers.Cancel(TimerKey);
+        _due = null;
         if (_running) return;
         var now = DateTimeOffset.UtcNow;
         var order = PendingOrder is { } o && (_lastServedOrder is null || o > _lastServedOrder) ? o : (DateTimeOffset?)null;
@@ -84,16 +99,21 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         if (due is null) return;
-        // Spread polls that are due now, so that thousands of records do not connect at the same instant.
-        var spread = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min((Period.Interval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds, 5_000));
-        var delay = due > now ? due.Value - now : spread;
-        Timers.StartSingleTimer(TimerKey, Tick.Instance, delay > atLeast ? delay : atLeast);
+        var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _recovered && order is null, Random.Shared.NextDouble());
+        _recovered = false;
+        if (delay < atLeast) delay = atLeast;
+        _due = now + delay;
+        Timers.StartSingleTimer(TimerKey, Tick.Instance, delay);
     }
 
     private void Start()
     {
-        Timers.Cancel(TimerKey);
         var started = DateTimeOffset.UtcNow;
+        // A poll the timer started has a schedule to be late against; one ordered by an operator has none.
+        var due = _due is { } d && started >= d ? d : (DateTimeOffset?)null;
+        if (due is { } late) Env.Stats.TimerFired(started - late);
+        Timers.Cancel(TimerKey);
+        _due = null;
         // A node that may not poll skips the turn without recording an error on the record: nothing was tried.
         if (Refusal(started) is { } refusal)
         {
@@ -108,7 +128,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _cancel = new CancellationTokenSource(Env.PollTimeout);
         var own = OwnAddresses.Of(Context.System, Env.ConfiguredOwnAddresses);
         var registry = ActorRegistry.For(Context.System);
-        GuardedAsync(Env.Settings.Current!, own, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), started, _cancel.Token).PipeTo(Self);
+        GuardedAsync(Env.Settings.Current!, own, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), started, due, _cancel.Token).PipeTo(Self);
     }
 
     private void Finished(PollReport report)
@@ -132,7 +152,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     /// permit, and a connection failure marks the host failed for every node.
     /// </summary>
     private async Task<PollReport> GuardedAsync(ModuleSettings settings, IReadOnlySet<IPAddress> own, IActorRef hostHealth,
-        IActorRef governor, DateTimeOffset started, CancellationToken ct)
+        IActorRef governor, DateTimeOffset started, DateTimeOffset? due, CancellationToken ct)
     {
         var host = Host.Host;
         try
@@ -151,6 +171,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
 
             var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
+            if (due is { } d) Env.Stats.PollStarted(DateTimeOffset.UtcNow - d);
             using var renew = new CancellationTokenSource();
             var renewing = RenewAsync(governor, permit, renew.Token);
             try

@@ -19,8 +19,8 @@ public sealed class RimapPoller : RecordPoller
 {
     private RimapRecord _record;
 
-    public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env)
-        : base(account, lastAttempt, env)
+    public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false)
+        : base(account, lastAttempt, env, recovered)
     {
         _record = record;
         Receive<RimapRecordUpdated>(u =>
@@ -31,8 +31,8 @@ public sealed class RimapPoller : RecordPoller
         });
     }
 
-    public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env) =>
-        Akka.Actor.Props.Create(() => new RimapPoller(account, record, lastAttempt, env));
+    public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false) =>
+        Akka.Actor.Props.Create(() => new RimapPoller(account, record, lastAttempt, env, recovered));
 
     protected override RecordKind Kind => RecordKind.Rimap;
     protected override string Name => _record.Name;

@@ -18,8 +18,8 @@ public sealed class RpopPoller : RecordPoller
 {
     private RpopRecord _record;
 
-    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env)
-        : base(account, lastAttempt, env)
+    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false)
+        : base(account, lastAttempt, env, recovered)
     {
         _record = record;
         Receive<RpopRecordUpdated>(u =>
@@ -30,8 +30,8 @@ public sealed class RpopPoller : RecordPoller
         });
     }
 
-    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env) =>
-        Akka.Actor.Props.Create(() => new RpopPoller(account, record, lastAttempt, env));
+    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false) =>
+        Akka.Actor.Props.Create(() => new RpopPoller(account, record, lastAttempt, env, recovered));
 
     protected override RecordKind Kind => RecordKind.Rpop;
     protected override string Name => _record.Name;

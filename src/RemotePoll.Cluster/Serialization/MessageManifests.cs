@@ -70,6 +70,7 @@ public static class MessageManifests
         (typeof(HostsList), "admin.hosts-list"),
         (typeof(HostsClear), "admin.hosts-clear"),
         (typeof(ImportUids), "admin.rpop-import-uids"),
+        (typeof(NodeStatsShow), "admin.node-stats"),
         (typeof(Done), "result.done"),
         (typeof(ClusterView), "result.cluster"),
         (typeof(RegionStatsView), "result.region-stats"),
@@ -79,6 +80,7 @@ public static class MessageManifests
         (typeof(AccountView), "result.account"),
         (typeof(PollReport), "result.poll"),
         (typeof(HostsView), "result.hosts"),
+        (typeof(NodeStatsView), "result.node-stats"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

@@ -1,0 +1,17 @@
+using System.Diagnostics;
+using Akka.Actor;
+using RemotePoll.Core.Admin;
+
+namespace RemotePoll.Cluster.Stats;
+
+/// <summary><c>rpoll node stats</c>: this node's poller statistics and its memory, as one view.</summary>
+internal static class NodeStats
+{
+    public static NodeStatsView Of(ActorSystem system, PollStats stats)
+    {
+        using var self = Process.GetCurrentProcess();
+        return new NodeStatsView(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), stats.Pollers, stats.PollsStarted,
+            LatencyHistogram.BoundsMs, stats.TimerLateness.Snapshot(), stats.StartLateness.Snapshot(),
+            self.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+    }
+}
