@@ -42,7 +42,7 @@ public sealed class PollingCluster(PostgresFixture postgres) : IAsyncLifetime
     /// <summary>Sets module settings (KEY VALUE pairs) through node 0, then waits until every node has them.</summary>
     public async Task SetModuleAsync(params (string Key, string Value)[] settings)
     {
-        foreach (var (key, value) in settings) await Group.RpollOk(0, "module", "set", key, value);
+        await Group.RpollScript(0, settings.Select(s => $"module set {s.Key} {s.Value}"));
         await Task.Delay(SettingsReachEveryNode, TestContext.Current.CancellationToken);
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -23,8 +24,7 @@ public sealed class TcpProxy : IAsyncDisposable
     private int _peak;
     private int _total;
     private int _attempts;
-    private int _clientsOpen;
-    private int _clientsPeak;
+    private readonly ConcurrentQueue<ClientSpan> _clientSpans = new();
     private readonly ConcurrentQueue<IPAddress> _clientAddresses = new();
     private long _bytesFromServer;
     private long _bytesFromClient;
@@ -68,10 +68,28 @@ public sealed class TcpProxy : IAsyncDisposable
     public int ConnectionAttempts => Volatile.Read(ref _attempts);
 
     /// <summary>
-    /// The most clients connected at the same time, each counted from its accept until the client's own side closes
-    /// (not until the server's side has closed too): the sessions a client runs at once.
+    /// The most clients connected at the same time, each counted from its accept until the proxy reads the client's own
+    /// close (not until the server's side has closed too): the sessions clients ran at once. The proxy notices a close
+    /// and an accept a little late, each by its own scheduling delay, so a session counts as ended
+    /// <paramref name="noticeDelay"/> before the proxy noticed; a real overlap lasts longer than that.
     /// </summary>
-    public int PeakClientSessions => Volatile.Read(ref _clientsPeak);
+    public int PeakClientSessions(TimeSpan noticeDelay)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var shift = (long)(noticeDelay.TotalSeconds * Stopwatch.Frequency);
+        var events = new List<(long At, int Step)>();
+        foreach (var span in _clientSpans)
+        {
+            var end = span.End is 0 ? now : span.End - shift;
+            if (end <= span.Start) continue;
+            events.Add((span.Start, 1));
+            events.Add((end, -1));
+        }
+        int open = 0, peak = 0;
+        foreach (var (_, step) in events.OrderBy(e => e.At).ThenBy(e => e.Step))
+            peak = Math.Max(peak, open += step);
+        return peak;
+    }
 
     /// <summary>The source address of every connection accepted (refused ones included), in accept order.</summary>
     public IReadOnlyList<IPAddress> ClientAddresses => [.. _clientAddresses];
@@ -171,16 +189,15 @@ public sealed class TcpProxy : IAsyncDisposable
                 client.Close(0);
                 continue;
             }
-            _ = Task.Run(() => ServeAsync(client));
+            var span = new ClientSpan(Stopwatch.GetTimestamp());
+            _clientSpans.Enqueue(span);
+            _ = Task.Run(() => ServeAsync(client, span));
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(Socket client, ClientSpan span)
     {
         var id = Interlocked.Increment(ref _nextId);
-        var clients = Interlocked.Increment(ref _clientsOpen);
-        int clientsPeak;
-        while (clients > (clientsPeak = Volatile.Read(ref _clientsPeak)) && Interlocked.CompareExchange(ref _clientsPeak, clients, clientsPeak) != clientsPeak) { }
         var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         var link = new Link(client, server);
         try
@@ -189,7 +206,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
-            Interlocked.Decrement(ref _clientsOpen);
+            span.Close();
             link.Abort();
             return;
         }
@@ -201,7 +218,7 @@ public sealed class TcpProxy : IAsyncDisposable
         try
         {
             var up = PumpAsync(client, server, fromServer: false)
-                .ContinueWith(_ => Interlocked.Decrement(ref _clientsOpen), TaskScheduler.Default);
+                .ContinueWith(_ => span.Close(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var down = PumpAsync(server, client, fromServer: true);
             await Task.WhenAny(up, down).ConfigureAwait(false);
             // One side closed: finish the other direction politely, then close both.
@@ -270,6 +287,15 @@ public sealed class TcpProxy : IAsyncDisposable
             var sent = await to.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
             data = data[sent..];
         }
+    }
+
+    /// <summary>When a client connection was accepted, and when its client side closed (0: still open); Stopwatch ticks.</summary>
+    private sealed class ClientSpan(long start)
+    {
+        private long _end;
+        public long Start { get; } = start;
+        public long End => Interlocked.Read(ref _end);
+        public void Close() => Interlocked.CompareExchange(ref _end, Stopwatch.GetTimestamp(), 0);
     }
 
     private sealed class Link(Socket client, Socket server)
