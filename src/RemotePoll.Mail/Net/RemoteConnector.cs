@@ -76,6 +76,24 @@ internal static class RemoteConnector
         throw fail(why, last);
     }
 
+    /// <summary>
+    /// The connected socket as a stream, and the address it reached. A peer that has already reset the connection (the
+    /// kernel then answers ENOTCONN) fails through <paramref name="fail"/> like a refused connection.
+    /// </summary>
+    public static (Stream Stream, IPEndPoint? Peer) Open(Socket socket, Func<string, Exception?, Exception> fail)
+    {
+        try
+        {
+            var peer = socket.RemoteEndPoint as IPEndPoint;
+            return (new NetworkStream(socket, ownsSocket: true), peer);
+        }
+        catch (Exception e) when (e is SocketException or IOException)
+        {
+            socket.Dispose();
+            throw fail("the connection was reset", e);
+        }
+    }
+
     /// <param name="fail">Builds the session's exception from a reason such as "the certificate is not trusted".</param>
     public static async Task<Stream> HandshakeAsync(Stream network, string host, CertificateTrust trust, TimeSpan timeout,
         Func<string, Exception, Exception> fail, CancellationToken cancellationToken)

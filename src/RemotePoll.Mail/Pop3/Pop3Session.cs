@@ -243,8 +243,7 @@ public sealed class Pop3Session : IAsyncDisposable
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
-        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        Stream network = new NetworkStream(socket, ownsSocket: true);
+        (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
         if (_options.Tls)
             network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
         _stream = new BoundedStream(network) { MaxLineLength = StatusLineLimit };
@@ -257,7 +256,9 @@ public sealed class Pop3Session : IAsyncDisposable
 
     private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
         RemoteConnector.ConnectAsync(_options.Host.Host, _options.Port, _options.SourceAddress, _options.Resolver, _options.ConnectTimeout,
-            (why, inner) => new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!), cancellationToken);
+            ConnectFailure, cancellationToken);
+
+    private Pop3PollException ConnectFailure(string why, Exception? inner) => new(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!);
 
     private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
         RemoteConnector.HandshakeAsync(network, _options.Host.Host, _trust, _options.CommandTimeout,

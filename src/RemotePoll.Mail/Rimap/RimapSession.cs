@@ -222,8 +222,7 @@ internal sealed class RimapSession : IAsyncDisposable
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
         var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
-        RemoteEndPoint = socket.RemoteEndPoint as IPEndPoint;
-        Stream network = new NetworkStream(socket, ownsSocket: true);
+        (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
         if (_request.Security == ConnectionSecurity.SslTls)
             network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
         // With STARTTLS MailKit puts TLS above this stream, so budgets count TLS records too (see Budget).
@@ -244,7 +243,9 @@ internal sealed class RimapSession : IAsyncDisposable
 
     private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
         RemoteConnector.ConnectAsync(_request.Host.Host, _request.Port, _request.SourceAddress, _request.Resolver, _request.ConnectTimeout,
-            (why, inner) => new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!), cancellationToken);
+            ConnectFailure, cancellationToken);
+
+    private ImapPollException ConnectFailure(string why, Exception? inner) => new(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!);
 
     private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
         RemoteConnector.HandshakeAsync(network, _request.Host.Host, _trust, _request.CommandTimeout,

@@ -185,6 +185,34 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
     }
 
     [Fact]
+    public async Task A_server_that_resets_every_connection_at_once_is_always_ConnectionFailed()
+    {
+        // The reset can arrive before the session has even looked at the socket: that too is a refused connection (Delay
+        // Failed Hosts counts it), never an unclassified socket error.
+        await using var proxy = TcpProxy.Start(Server.Host, Server.Pop3Port);
+        proxy.RejectNewConnections = true;
+        var kinds = new List<string>();
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                await using var session = await Pop3Session.OpenAsync(Options(proxy.Port), new Pop3Credentials("nobody", "x"), cancellationToken: Ct);
+                kinds.Add("opened");
+            }
+            catch (Pop3PollException e)
+            {
+                kinds.Add(e.Kind.ToString());
+            }
+            catch (Exception e)
+            {
+                kinds.Add(e.GetType().Name + ": " + e.Message);
+            }
+        }
+        Assert.Equal(300, proxy.ConnectionAttempts);
+        Assert.All(kinds, k => Assert.Equal(nameof(PollErrorKind.ConnectionFailed), k));
+    }
+
+    [Fact]
     public async Task A_server_that_stops_answering_is_ConnectionLost_within_the_command_timeout()
     {
         var (user, password) = await NewAccountAsync(Message("a"));

@@ -19,10 +19,13 @@ internal sealed class NodeGroup : IAsyncDisposable
     private readonly string _root = Directory.CreateTempSubdirectory("rpoll-cluster-").FullName;
     private readonly string _keyLine = $"k1 {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}\n";
     private readonly NodeProcess?[] _nodes;
+    private readonly string[] _nodeArgs;
 
-    public NodeGroup(string database, int size)
+    /// <param name="nodeArgs">Options every node gets besides --db and --seed (--ca-file, --deliver...).</param>
+    public NodeGroup(string database, int size, params string[] nodeArgs)
     {
         Database = database;
+        _nodeArgs = nodeArgs;
         Ports = FreePorts.Take(size);
         _nodes = new NodeProcess?[size];
     }
@@ -50,7 +53,7 @@ internal sealed class NodeGroup : IAsyncDisposable
             await File.WriteAllTextAsync(keys, _keyLine);
             UnixProcess.SetMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}"]);
+        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}", .. _nodeArgs]);
     }
 
     public Task<CommandResult> Rpoll(int node, string? stdin, params string[] args) => RpollCli.RunAsync(Ports[node], stdin, args);

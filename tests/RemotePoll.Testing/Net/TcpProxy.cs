@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
@@ -7,7 +8,8 @@ namespace RemotePoll.Testing.Net;
 /// <summary>
 /// A loopback TCP proxy in front of a real server. It counts connections (now, peak, total) for
 /// connection-cap tests, and can break them on purpose: drop every connection once the server has sent
-/// N more bytes ("connection lost mid-drain"), or stall them (the server "stops answering").
+/// N more bytes ("connection lost mid-drain"), or stall them (the server "stops answering"). It also records
+/// every client's source address, counts connection attempts (accepted or refused), and can slow the server down.
 /// </summary>
 public sealed class TcpProxy : IAsyncDisposable
 {
@@ -21,24 +23,31 @@ public sealed class TcpProxy : IAsyncDisposable
     private int _active;
     private int _peak;
     private int _total;
+    private int _attempts;
+    private readonly ConcurrentQueue<ClientSpan> _clientSpans = new();
+    private readonly ConcurrentQueue<IPAddress> _clientAddresses = new();
     private long _bytesFromServer;
     private long _bytesFromClient;
     private long? _budget;
     private bool _stallWhenSpent;
     private bool _stalled;
 
-    private TcpProxy(IPEndPoint target)
+    private TcpProxy(IPEndPoint target, IPAddress listen)
     {
         _target = target;
-        _listener = new TcpListener(IPAddress.Loopback, 0);
+        _listener = new TcpListener(listen, 0);
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
 
     /// <summary>Starts a proxy on a free loopback port forwarding to <paramref name="targetHost"/>:<paramref name="targetPort"/>.</summary>
-    public static TcpProxy Start(string targetHost, int targetPort) => new(new IPEndPoint(IPAddress.Parse(targetHost), targetPort));
+    public static TcpProxy Start(string targetHost, int targetPort) => Start(targetHost, targetPort, IPAddress.Loopback);
 
-    public string Host => "127.0.0.1";
+    /// <summary>Starts a proxy on a free port of <paramref name="listen"/> (another loopback address, 127.0.0.5 say).</summary>
+    public static TcpProxy Start(string targetHost, int targetPort, IPAddress listen) =>
+        new(new IPEndPoint(IPAddress.Parse(targetHost), targetPort), listen);
+
+    public string Host => ((IPEndPoint)_listener.LocalEndpoint).Address.ToString();
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
@@ -54,6 +63,39 @@ public sealed class TcpProxy : IAsyncDisposable
     public long BytesFromServer => Interlocked.Read(ref _bytesFromServer);
 
     public long BytesFromClient => Interlocked.Read(ref _bytesFromClient);
+
+    /// <summary>Connections clients opened, including those refused (<see cref="RejectNewConnections"/>).</summary>
+    public int ConnectionAttempts => Volatile.Read(ref _attempts);
+
+    /// <summary>
+    /// The most clients connected at the same time, each counted from its accept until the proxy reads the client's own
+    /// close (not until the server's side has closed too): the sessions clients ran at once. The proxy notices a close
+    /// and an accept a little late, each by its own scheduling delay, so a session counts as ended
+    /// <paramref name="noticeDelay"/> before the proxy noticed; a real overlap lasts longer than that.
+    /// </summary>
+    public int PeakClientSessions(TimeSpan noticeDelay)
+    {
+        var now = Stopwatch.GetTimestamp();
+        var shift = (long)(noticeDelay.TotalSeconds * Stopwatch.Frequency);
+        var events = new List<(long At, int Step)>();
+        foreach (var span in _clientSpans)
+        {
+            var end = span.End is 0 ? now : span.End - shift;
+            if (end <= span.Start) continue;
+            events.Add((span.Start, 1));
+            events.Add((end, -1));
+        }
+        int open = 0, peak = 0;
+        foreach (var (_, step) in events.OrderBy(e => e.At).ThenBy(e => e.Step))
+            peak = Math.Max(peak, open += step);
+        return peak;
+    }
+
+    /// <summary>The source address of every connection accepted (refused ones included), in accept order.</summary>
+    public IReadOnlyList<IPAddress> ClientAddresses => [.. _clientAddresses];
+
+    /// <summary>Each chunk the server sends is forwarded this much later (a slow server, or a long link).</summary>
+    public TimeSpan ServerDelay { get; set; }
 
     /// <summary>When true, new connections are accepted and closed at once (a server that hangs up).</summary>
     public bool RejectNewConnections { get; set; }
@@ -140,16 +182,20 @@ public sealed class TcpProxy : IAsyncDisposable
             Socket client;
             try { client = await _listener.AcceptSocketAsync(_stop.Token).ConfigureAwait(false); }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException) { return; }
+            Interlocked.Increment(ref _attempts);
+            if (client.RemoteEndPoint is IPEndPoint from) _clientAddresses.Enqueue(from.Address);
             if (RejectNewConnections)
             {
                 client.Close(0);
                 continue;
             }
-            _ = Task.Run(() => ServeAsync(client));
+            var span = new ClientSpan(Stopwatch.GetTimestamp());
+            _clientSpans.Enqueue(span);
+            _ = Task.Run(() => ServeAsync(client, span));
         }
     }
 
-    private async Task ServeAsync(Socket client)
+    private async Task ServeAsync(Socket client, ClientSpan span)
     {
         var id = Interlocked.Increment(ref _nextId);
         var server = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
@@ -160,6 +206,7 @@ public sealed class TcpProxy : IAsyncDisposable
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException)
         {
+            span.Close();
             link.Abort();
             return;
         }
@@ -170,7 +217,8 @@ public sealed class TcpProxy : IAsyncDisposable
         while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
         try
         {
-            var up = PumpAsync(client, server, fromServer: false);
+            var up = PumpAsync(client, server, fromServer: false)
+                .ContinueWith(_ => span.Close(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var down = PumpAsync(server, client, fromServer: true);
             await Task.WhenAny(up, down).ConfigureAwait(false);
             // One side closed: finish the other direction politely, then close both.
@@ -203,6 +251,7 @@ public sealed class TcpProxy : IAsyncDisposable
                     await SendAllAsync(to, buffer.AsMemory(0, n)).ConfigureAwait(false);
                     continue;
                 }
+                if (ServerDelay > TimeSpan.Zero) await Task.Delay(ServerDelay, _stop.Token).ConfigureAwait(false);
                 var pass = TakeServerBudget(n, out var dropNow, out var stalled);
                 if (pass > 0)
                 {
@@ -238,6 +287,15 @@ public sealed class TcpProxy : IAsyncDisposable
             var sent = await to.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
             data = data[sent..];
         }
+    }
+
+    /// <summary>When a client connection was accepted, and when its client side closed (0: still open); Stopwatch ticks.</summary>
+    private sealed class ClientSpan(long start)
+    {
+        private long _end;
+        public long Start { get; } = start;
+        public long End => Interlocked.Read(ref _end);
+        public void Close() => Interlocked.CompareExchange(ref _end, Stopwatch.GetTimestamp(), 0);
     }
 
     private sealed class Link(Socket client, Socket server)
