@@ -23,6 +23,8 @@ public static class NodeCommandLine
           --deliver TARGET    queue path: maildir | lmtp://HOST:PORT | lmtp:/socket | smtp://HOST:PORT  env RPOLL_DELIVER
           --store TARGET      mailbox store: maildir | imap://HOST:PORT (master user from HOCON/env)    env RPOLL_STORE
           --ca-file FILE      extra trusted CA certificates (PEM) for remote servers            env RPOLL_CA_FILE
+          secrets (environment only): RPOLL_CLUSTER_SECRET or RPOLL_CLUSTER_SECRET_FILE, else DATA/cluster.secret (signs tokens);
+                                      RPOLL_SECRETS_KEYS or RPOLL_SECRETS_KEYS_FILE, else DATA/secrets.keys (seal passwords)
         """;
 
     /// <summary>Parses the options; throws <see cref="ArgumentException"/> naming the option and the reason.</summary>

@@ -1,14 +1,23 @@
 using Akka.Actor;
+using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Stats;
+using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.CommuniGate;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Security;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cluster.Admin;
@@ -16,6 +25,9 @@ namespace RemotePoll.Cluster.Admin;
 /// <summary>
 /// The admin API on every node, registered with the ClusterClientReceptionist: it checks each
 /// <see cref="AdminRequest"/>, routes it to the shard region or a singleton, and always answers an <see cref="AdminReply"/>.
+/// Before anything runs, the request's credential is verified against the cluster secret and the caller's role is
+/// checked (<see cref="AdminPermissions"/>): a missing, expired or forged token, or a command beyond the role, is
+/// answered "permission denied" and nothing changes.
 /// </summary>
 public sealed class AdminApi : ReceiveActor
 {
@@ -30,11 +42,16 @@ public sealed class AdminApi : ReceiveActor
     private readonly IActorRef _hostHealth;
     private readonly ISecretSealer _sealer;
     private readonly PollStats _stats;
+    private readonly TokenVerifier _verifier;
+    private readonly TokenSigner _signer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer, PollStats stats)
+    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer, ClusterSecret secret,
+        PollStats stats)
     {
         _stats = stats;
+        _verifier = secret.Verifier();
+        _signer = secret.Signer();
         _hostHealth = hostHealth;
         _accounts = accounts;
         _moduleSettings = moduleSettings;
@@ -44,17 +61,35 @@ public sealed class AdminApi : ReceiveActor
     }
 
     public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer,
-        PollStats stats) =>
-        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, stats));
+        ClusterSecret secret, PollStats stats) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, secret, stats));
 
     private void Handle(AdminRequest request)
     {
-        _log.Debug("admin request {0}", request);
         var sender = Sender;
+        var commandName = request.Command?.GetType().Name ?? "(none)";
+        if (!_verifier.TryVerify(request.Credential, DateTimeOffset.UtcNow, out var token, out var reason))
+        {
+            _log.Info($"admin request {commandName} refused: {reason}");
+            sender.Tell(AdminReply.Failure(AdminPermissions.Message(reason)));
+            return;
+        }
+        _log.Debug($"admin request {request.Command} by {token.Caller} (token {token.Id})");
         try
         {
+            if (request.Command is null) { sender.Tell(AdminReply.Failure("command: is missing")); return; }
+            if (AdminPermissions.Refusal(token.Caller, request.Command) is { } refusal)
+            {
+                _log.Info($"admin request {commandName} by {token.Caller} (token {token.Id}) refused: {refusal}");
+                sender.Tell(AdminReply.Failure(AdminPermissions.Message(refusal)));
+                return;
+            }
+            var byUser = token.Caller.Role == CallerRole.User;
             switch (request.Command)
             {
+                case WhoAmI: sender.Tell(AdminReply.Success(ViewOf(token))); break;
+                case IssueToken t: sender.Tell(Issue(t, token)); break;
+                case RotateSecrets r: Rotate(r, sender); break;
                 case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
                 case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
@@ -64,8 +99,8 @@ public sealed class AdminApi : ReceiveActor
                 case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;
                 case HostsList or HostsClear: _hostHealth.Forward(request.Command); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
-                case CgpSetRecords s: ToAccount(CgpSet(s), sender); break;
-                case IAccountCommand c: ToAccount(c, sender); break;
+                case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser); break;
+                case IAccountCommand c: ToAccount(c, sender, byUser); break;
                 default: sender.Tell(AdminReply.Failure($"unknown command {request.Command.GetType().Name}")); break;
             }
         }
@@ -79,17 +114,91 @@ public sealed class AdminApi : ReceiveActor
         }
     }
 
-    private void ToAccount(IAccountCommand command, IActorRef sender)
+    private static CallerView ViewOf(AccessToken t) => new(t.Caller.RoleName, t.Caller.Domain, t.Caller.Account, t.Id, t.Expires);
+
+    private AdminReply Issue(IssueToken t, AccessToken issuer)
     {
-        var normalized = Normalize(command);
-        Send(normalized).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+        var caller = Caller.Create(RoleNames.Parse(t.Role), t.Domain, t.Account);
+        var (text, issued) = _signer.IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
+        _log.Info($"token {issued.Id} issued for {caller} until {issued.Expires:u} by {issuer.Caller} (token {issuer.Id})");
+        return AdminReply.Success(new IssuedToken(text, ViewOf(issued)));
     }
 
-    private async Task<AdminReply> Send(IAccountCommand command)
+    /// <summary>Adds a key (one-node cluster, data-folder key file) then has every account re-seal its passwords.</summary>
+    private void Rotate(RotateSecrets r, IActorRef sender)
+    {
+        string? added = null;
+        if (!r.ResealOnly)
+        {
+            var members = Akka.Cluster.Cluster.Get(Context.System).State.Members.Count;
+            if (members > 1)
+            {
+                sender.Tell(AdminReply.Failure($"secrets rotate: every one of the {members} nodes must hold a new key before it seals with it: add a key " +
+                    "line to every node's key source (DATA/secrets.keys, RPOLL_SECRETS_KEYS or RPOLL_SECRETS_KEYS_FILE), restart the nodes one by one, " +
+                    "then run 'secrets rotate --reseal-only'"));
+                return;
+            }
+            if (_sealer is not KeyRing { CanAddKeys: true } ring)
+            {
+                sender.Tell(AdminReply.Failure($"secrets rotate: the keys come from {(_sealer as KeyRing)?.Source ?? "outside the data folder"}: add a key " +
+                    "line there, restart the node, then run 'secrets rotate --reseal-only'"));
+                return;
+            }
+            added = ring.AddKey();
+            _log.Info($"secrets rotate: key {added} added to {ring.Source}; it seals from now on");
+        }
+        ResealAll(Context.System, added).PipeTo(sender, failure: ex => AdminReply.Failure($"secrets rotate: {ex.Message}"));
+    }
+
+    private async Task<AdminReply> ResealAll(ActorSystem system, string? added)
+    {
+        // Every account with records runs (remember-entities, no idle passivation): the regions name them all. The
+        // journal adds accounts whose events are still there; one whose events were all deleted behind a snapshot is
+        // not listed by the journal query, which is why the regions are asked too.
+        var failures = new List<string>();
+        var accounts = new HashSet<string>(StringComparer.Ordinal);
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var ids = await journal.CurrentPersistenceIds()
+            .Where(id => id.StartsWith(AccountEntity.PersistenceIdPrefix, StringComparison.Ordinal))
+            .RunWith(Sink.Seq<string>(), system.Materializer());
+        accounts.UnionWith(ids.Select(id => id[AccountEntity.PersistenceIdPrefix.Length..]));
+        foreach (var member in Akka.Cluster.Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up))
+        {
+            try
+            {
+                var region = system.ActorSelection(new RootActorPath(member.Address) / "system" / "sharding" / RemotePollActors.AccountsRegionName);
+                var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
+                accounts.UnionWith(state.Shards.SelectMany(s => s.EntityIds));
+            }
+            catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
+            {
+                failures.Add($"{member.Address} did not list its accounts");
+            }
+        }
+        var passwords = 0;
+        foreach (var batch in accounts.Chunk(16))
+        {
+            var answers = await Task.WhenAll(batch.Select(a => _accounts.Ask<PasswordsResealed>(new ResealPasswords(a), AskTimeout)));
+            passwords += answers.Sum(x => x.Count);
+            failures.AddRange(answers.Where(x => x.Error is not null).Select(x => $"{x.Account}: {x.Error}"));
+        }
+        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} passwords of {accounts.Count} accounts sealed again with the current key";
+        return failures.Count == 0
+            ? AdminReply.Success(new Done(what))
+            : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");
+    }
+
+    private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser)
+    {
+        var normalized = Normalize(command);
+        Send(normalized, byAccountUser).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+    }
+
+    private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
         var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
-        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain), timeout);
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser), timeout);
     }
 
     private async Task<AdminReply> CgpGet(CgpGetRecords get)

@@ -12,6 +12,7 @@ using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Security;
 
 namespace RemotePoll.Cluster.Hosting;
 
@@ -21,9 +22,12 @@ public static class RemotePollActors
     /// <summary>Shards are fixed for the life of a cluster: never change this number on a running deployment.</summary>
     public const int ShardCount = 100;
 
+    /// <summary>The account shard region's type name (its path is /system/sharding/accounts on every node).</summary>
+    public const string AccountsRegionName = "accounts";
+
     public static AkkaConfigurationBuilder AddAccountSharding(this AkkaConfigurationBuilder builder, PollEnvironment env) =>
         builder.WithShardRegion<AccountRegion>(
-            "accounts",
+            AccountsRegionName,
             address => AccountEntity.Props(address, env),
             new AccountMessageExtractor(ShardCount),
             new ShardOptions
@@ -56,13 +60,14 @@ public static class RemotePollActors
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
         builder.WithSingleton<ConnectionGovernor>("connection-governor", ConnectionGovernor.Props(settings));
 
-    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, Stats.PollStats stats) =>
+    /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
+    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
                 var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
-                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, stats), AdminApi.Name);
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

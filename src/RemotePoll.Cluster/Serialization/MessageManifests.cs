@@ -81,6 +81,13 @@ public static class MessageManifests
         (typeof(PollReport), "result.poll"),
         (typeof(HostsView), "result.hosts"),
         (typeof(NodeStatsView), "result.node-stats"),
+        (typeof(WhoAmI), "admin.whoami"),
+        (typeof(IssueToken), "admin.token-issue"),
+        (typeof(CallerView), "result.caller"),
+        (typeof(IssuedToken), "result.token"),
+        (typeof(RotateSecrets), "admin.secrets-rotate"),
+        (typeof(ResealPasswords), "msg.reseal-passwords"),
+        (typeof(PasswordsResealed), "msg.passwords-resealed"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

@@ -2,6 +2,8 @@ using System.Collections.Immutable;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Security;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Settings;
@@ -51,7 +53,25 @@ public sealed record AccountState(
     /// The events that <paramref name="command"/> causes; empty when it changes nothing (a query, or a no-op).
     /// Throws <see cref="ValidationException"/> naming every bad field; the state is then unchanged.
     /// </summary>
-    public IReadOnlyList<IAccountEvent> Process(IAccountCommand command, AccountContext ctx) => command switch
+    public IReadOnlyList<IAccountEvent> Process(IAccountCommand command, AccountContext ctx)
+    {
+        if (ctx.ByAccountUser && UserRefusal(command) is { } refusal) throw new PermissionDeniedException(refusal);
+        return Decide(command, ctx);
+    }
+
+    /// <summary>
+    /// An account user reads their records; changing them (Poll Every, Try Now included) needs CanModifyRPOP (spec, RPOP and
+    /// RIMAP Components); account settings and UID imports are for administrators.
+    /// </summary>
+    private string? UserRefusal(IAccountCommand command) => command switch
+    {
+        GetAccount => null,
+        SetAccountSettings or ImportUids => "an account user may not change account settings or import UIDs",
+        _ when !Settings.CanModifyRpop => $"the account {Address} may not modify its records (CanModifyRPOP is off)",
+        _ => null,
+    };
+
+    private IReadOnlyList<IAccountEvent> Decide(IAccountCommand command, AccountContext ctx) => command switch
     {
         SetRpopRecord c => SaveRpop(c.Change, ctx),
         SetRimapRecord c => SaveRimap(c.Change, ctx),
@@ -107,6 +127,18 @@ public sealed record AccountState(
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
 
+    /// <summary>
+    /// Key rotation: every password sealed with an older key, sealed again with the current one (the record is otherwise
+    /// unchanged). Throws <see cref="System.Security.Cryptography.CryptographicException"/> when a password cannot be opened.
+    /// </summary>
+    public IReadOnlyList<IAccountEvent> ResealPasswords(ISecretSealer sealer) =>
+    [
+        .. Rpop.Values.Where(r => sealer.NeedsResealing(r.Password))
+            .Select(r => new RpopRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
+        .. Rimap.Values.Where(r => sealer.NeedsResealing(r.Password))
+            .Select(r => new RimapRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
+    ];
+
     /// <summary>Only UIDs not yet delivered: importing the same file twice is a no-op, not an empty journal event.</summary>
     private IReadOnlyList<IAccountEvent> ImportNew(string name, IReadOnlyList<string> uids)
     {
@@ -129,7 +161,7 @@ public sealed record AccountState(
     private IReadOnlyList<IAccountEvent> SaveRpop(RpopRecordChange change, AccountContext ctx)
     {
         Rpop.TryGetValue(change.Name ?? "", out var existing);
-        var record = change.ApplyTo(existing, RecordRules.For(Address, ctx.MainDomain), ctx.Sealer);
+        var record = change.ApplyTo(existing, RecordRules.For(Address, ctx.MainDomain, ctx.ByAccountUser), ctx.Sealer);
         if (record is null)
             return existing is null ? [] : [new RecordRemoved(RecordKind.Rpop, existing.Name)];
         if (existing is null && Rpop.Count >= MaxRecordsPerKind)
@@ -142,7 +174,7 @@ public sealed record AccountState(
     private IReadOnlyList<IAccountEvent> SaveRimap(RimapRecordChange change, AccountContext ctx)
     {
         Rimap.TryGetValue(change.Name ?? "", out var existing);
-        var record = change.ApplyTo(existing, ctx.Sealer);
+        var record = change.ApplyTo(existing, ctx.Sealer, ctx.ByAccountUser);
         if (record is null)
             return existing is null ? [] : [new RecordRemoved(RecordKind.Rimap, existing.Name)];
         if (existing is null && Rimap.Count >= MaxRecordsPerKind)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using RemotePoll.Core.Security;
 using RemotePoll.Testing.Processes;
 
 namespace RemotePoll.Testing.Nodes;
@@ -46,8 +47,38 @@ public sealed class NodeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await node.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
+        var timeout = readyTimeout ?? TimeSpan.FromSeconds(90);
+        NodeTokens.Register(port, await node.ServerTokenAsync(psi.Environment, timeout));
+        await node.WaitReadyAsync(timeout);
         return node;
+    }
+
+    /// <summary>
+    /// A server-administrator token issued offline from the node's cluster secret (the environment's, or DATA/cluster.secret
+    /// once the node has created it), as an operator bootstraps with <c>rpoll token issue --secret-file</c>.
+    /// </summary>
+    private async Task<string> ServerTokenAsync(IDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                var secret = environment.TryGetValue(ClusterSecret.EnvironmentVariable, out var text) && !string.IsNullOrEmpty(text)
+                    ? ClusterSecret.FromText(text, ClusterSecret.EnvironmentVariable)
+                    : ClusterSecret.ReadFile(environment.TryGetValue(ClusterSecret.FileEnvironmentVariable, out var f) && !string.IsNullOrEmpty(f)
+                        ? f : Path.Combine(DataDir, ClusterSecret.FileName));
+                return secret.Signer().Issue(Caller.ServerAdministrator, DateTimeOffset.UtcNow, TimeSpan.FromDays(7));
+            }
+            catch (InvalidDataException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(200);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidOperationException($"no cluster secret for the node on port {Port}: {ex.Message}\n{Log}", ex);
+            }
+        }
     }
 
     private void Append(string? line)
