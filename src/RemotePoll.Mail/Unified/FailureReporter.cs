@@ -16,13 +16,14 @@ public sealed class FailureReporter(IQueueDelivery relay, string reportingMta, s
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
-    /// <summary>Whether the relay acknowledged the report for every one of <paramref name="failures"/>.</summary>
-    public async Task<bool> SendAsync(string sender, ReadOnlyMemory<byte> original, IReadOnlyList<RecipientOutcome> failures, CancellationToken cancellationToken)
+    /// <summary>Null when the relay acknowledged the report for <paramref name="failures"/>; else the relay's refusal.</summary>
+    public async Task<string?> SendAsync(string sender, ReadOnlyMemory<byte> original, IReadOnlyList<RecipientOutcome> failures, CancellationToken cancellationToken)
     {
         var report = Build(sender, original.Span, failures);
-        var message = new MessageToDeliver(postmaster, new MessageEnvelope("", [new EnvelopeRecipient(sender, DsnNotify.Never)]), report);
+        var message = new MessageToDeliver(postmaster, new MessageEnvelope(null, [new EnvelopeRecipient(sender, DsnNotify.Never)]), report);
         var results = await relay.DeliverBatchAsync([message], cancellationToken).ConfigureAwait(false);
-        return results.Count == 1 && results[0].AllDelivered;
+        return results.Count == 1 && results[0].AllDelivered ? null
+            : results.SelectMany(r => r.Recipients).FirstOrDefault(r => !r.Outcome.IsDelivered)?.Outcome.ToString() ?? "no answer";
     }
 
     /// <summary>The report as RFC 5322 bytes: multipart/report; report-type=delivery-status (RFC 3464).</summary>

@@ -144,9 +144,10 @@ public sealed class UnifiedDestination(IQueueDelivery queue, string postmaster, 
         }
         try
         {
-            var sent = await options.Reports.SendAsync(message.Sender, message.Content, toReport, cancellationToken).ConfigureAwait(false);
-            options.Log?.Invoke(sent ? $"failure report for {who} sent to {message.Sender}" : $"the report relay refused the failure report for {who} to {message.Sender}");
-            return sent;
+            var refusal = await options.Reports.SendAsync(message.Sender, message.Content, toReport, cancellationToken).ConfigureAwait(false);
+            options.Log?.Invoke(refusal is null ? $"failure report for {who} sent to {message.Sender}"
+                : $"the report relay refused the failure report for {who} to {message.Sender}: {refusal}");
+            return refusal is null;
         }
         catch (DeliveryUnavailableException e)
         {
