@@ -7,17 +7,21 @@ using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Host;
+using RemotePoll.Web;
 
 NodeOptions options;
 PollEnvironment environment;
+WebSettings web;
 try
 {
     if (args is ["--help"] or ["-h"]) { Console.WriteLine(NodeCommandLine.Usage); return 0; }
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
     Directory.CreateDirectory(options.DataDir);
     var sealer = KeyRing.LoadOrCreate(options.KeyFile);
-    environment = PollEnvironmentFactory.Create(options, PollEnvironmentFactory.LoadHocon(options), sealer,
-        name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null);
+    var hocon = PollEnvironmentFactory.LoadHocon(options);
+    Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    environment = PollEnvironmentFactory.Create(options, hocon, sealer, env);
+    web = WebSettings.From(options, hocon, env);
 }
 catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or InvalidDataException or IOException
     or FormatException or Akka.Configuration.ConfigurationException)
@@ -29,6 +33,7 @@ catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddSimpleConsole(c =>
 {
     c.SingleLine = true;
@@ -44,6 +49,8 @@ builder.Services.AddAkka(NodeOptions.SystemName, (akka, _) =>
     });
     akka.AddRemotePoll(options, environment);
 });
+
+builder.Services.AddRemotePollWeb(web, options);
 
 using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemotePoll");

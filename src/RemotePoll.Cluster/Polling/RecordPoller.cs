@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
+using RemotePoll.Cluster.Metrics;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 
@@ -30,6 +31,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     private DateTimeOffset? _servedOrder;
     private DateTimeOffset? _lastServedOrder;
     private bool _accountFailed;
+    private DateTimeOffset? _due;
 
     protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env)
     {
@@ -37,11 +39,11 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _lastAttempt = lastAttempt;
         Env = env;
         Entity = Context.Parent;
-        Receive<Tick>(_ => { if (!_running) Start(); });
+        Receive<Tick>(_ => { if (!_running) Start(_due); });
         Receive<PollNow>(p =>
         {
             if (p.ReplyTo is not null) _waiters.Add(p.ReplyTo);
-            if (_running) _pollAgain = true; else Start();
+            if (_running) _pollAgain = true; else Start(null);
         });
         Receive<PollReport>(Finished);
     }
@@ -87,12 +89,15 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         // Spread polls that are due now, so that thousands of records do not connect at the same instant.
         var spread = TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min((Period.Interval ?? TimeSpan.FromSeconds(1)).TotalMilliseconds, 5_000));
         var delay = due > now ? due.Value - now : spread;
+        _due = due;
         Timers.StartSingleTimer(TimerKey, Tick.Instance, delay > atLeast ? delay : atLeast);
     }
 
-    private void Start()
+    /// <param name="due">When a scheduled poll was due (for the lateness metric); null for an order.</param>
+    private void Start(DateTimeOffset? due)
     {
         Timers.Cancel(TimerKey);
+        _due = null;
         var started = DateTimeOffset.UtcNow;
         // A node that may not poll skips the turn without recording an error on the record: nothing was tried.
         if (Refusal(started) is { } refusal)
@@ -108,7 +113,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _cancel = new CancellationTokenSource(Env.PollTimeout);
         var own = OwnAddresses.Of(Context.System, Env.ConfiguredOwnAddresses);
         var registry = ActorRegistry.For(Context.System);
-        GuardedAsync(Env.Settings.Current!, own, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), started, _cancel.Token).PipeTo(Self);
+        GuardedAsync(Env.Settings.Current!, own, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), started, due, _cancel.Token).PipeTo(Self);
     }
 
     private void Finished(PollReport report)
@@ -118,11 +123,12 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _accountFailed = report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) or nameof(PollErrorKind.MailboxLocked)
             or nameof(PollErrorKind.ConnectionLost);
         Entity.Tell(new PollCompleted(Kind, report, _servedOrder));
+        PollMetrics.PollEnded(report);
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
         _waiters.Clear();
         LogOutcome(report);
-        if (_pollAgain) { _pollAgain = false; Start(); }
+        if (_pollAgain) { _pollAgain = false; Start(null); }
         else Schedule();
     }
 
@@ -132,7 +138,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     /// permit, and a connection failure marks the host failed for every node.
     /// </summary>
     private async Task<PollReport> GuardedAsync(ModuleSettings settings, IReadOnlySet<IPAddress> own, IActorRef hostHealth,
-        IActorRef governor, DateTimeOffset started, CancellationToken ct)
+        IActorRef governor, DateTimeOffset started, DateTimeOffset? due, CancellationToken ct)
     {
         var host = Host.Host;
         try
@@ -151,6 +157,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
 
             var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
+            if (due is { } d) PollMetrics.PollStartedLate(Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", DateTimeOffset.UtcNow - d);
             using var renew = new CancellationTokenSource();
             var renewing = RenewAsync(governor, permit, renew.Token);
             try
