@@ -5,12 +5,14 @@ using Microsoft.Extensions.Logging;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Secrets;
+using RemotePoll.Core.Security;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Host;
 using RemotePoll.Web;
 
 NodeOptions options;
 PollEnvironment environment;
+ClusterSecret secret;
 WebSettings web;
 try
 {
@@ -18,6 +20,7 @@ try
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
     Directory.CreateDirectory(options.DataDir);
     var sealer = KeyRing.LoadOrCreate(options.KeyFile);
+    secret = ClusterSecret.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
     var hocon = PollEnvironmentFactory.LoadHocon(options);
     Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
     environment = PollEnvironmentFactory.Create(options, hocon, sealer, env);
@@ -47,15 +50,16 @@ builder.Services.AddAkka(NodeOptions.SystemName, (akka, _) =>
         l.ClearLoggers();
         l.AddLoggerFactory();
     });
-    akka.AddRemotePoll(options, environment);
+    akka.AddRemotePoll(options, environment, secret);
 });
 
-builder.Services.AddRemotePollWeb(web, options);
+builder.Services.AddRemotePollWeb(web, options, environment, secret);
 
 using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemotePoll");
 log.LogInformation("RemotePoll node {Host}:{Port}, data in {Data}, {Db}", options.Hostname, options.Port,
     Path.GetFullPath(options.DataDir), options.Database is null ? "SQLite" : "PostgreSQL");
+log.LogInformation("Admin API tokens verified with the {Secret}", secret);
 log.LogInformation("Delivery: queue {Queue}, mailbox store {Store}", environment.Queue.GetType().Name, environment.Store.GetType().Name);
 await host.RunAsync();
 return 0;

@@ -25,7 +25,8 @@ namespace RemotePoll.Web;
 /// <c>/health/live</c>, <c>/health/ready</c>. It runs beside the node's generic host and reaches the cluster only through
 /// the node's actor system (the admin API), so the pages can do nothing the CLI could not.
 /// </summary>
-public sealed class WebServer(WebSettings settings, NodeOptions node, IServiceProvider nodeServices, ILogger<WebServer> log) : IHostedService
+public sealed class WebServer(WebSettings settings, NodeOptions node, IServiceProvider nodeServices, MailPasswordSignIn mailSignIn,
+    ILogger<WebServer> log) : IHostedService
 {
     public const string ReadyTag = "ready";
     public const string LiveTag = "live";
@@ -70,9 +71,11 @@ public sealed class WebServer(WebSettings settings, NodeOptions node, IServicePr
         services.AddSingleton(_ => nodeServices.GetRequiredService<ActorSystem>());
         services.AddSingleton(_ => nodeServices.GetRequiredService<ActorRegistry>());
         services.AddSingleton<AdminGateway>();
+        services.AddSingleton(mailSignIn);
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/");
+            o.Conventions.AllowAnonymousToPage("/SignIn");
         });
         var secure = settings.Https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddAntiforgery(o =>

@@ -10,6 +10,7 @@ using RemotePoll.Core.Admin;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Security;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cluster.Accounts;
@@ -118,7 +119,14 @@ public sealed class AccountEntity : SnapshottingActor
         IReadOnlyList<IAccountEvent> events;
         try
         {
-            events = _state.Process(envelope.Command, new AccountContext(DateTimeOffset.UtcNow, envelope.MainDomain, _sealer));
+            events = _state.Process(envelope.Command,
+                new AccountContext(DateTimeOffset.UtcNow, envelope.MainDomain, _sealer) { ByAccountUser = envelope.ByAccountUser });
+        }
+        catch (PermissionDeniedException ex)
+        {
+            Sender.Tell(AdminReply.Failure(ex.Message));
+            PassivateIfEmpty();
+            return;
         }
         catch (ValidationException ex)
         {

@@ -5,6 +5,7 @@ namespace RemotePoll.Cluster.Accounts;
 
 /// <summary>
 /// An account command on its way to the entity through the shard region, with what the admin API knew of the
-/// directory when it sent it (the main domain decides who may set Special).
+/// directory when it sent it (the main domain decides who may set Special), and whether the account's own user sent it
+/// (then CanModifyRPOP applies, Special is refused and saved records are marked ByAccountUser).
 /// </summary>
-public sealed record AccountEnvelope(IAccountCommand Command, string? MainDomain) : IClusterMessage;
+public sealed record AccountEnvelope(IAccountCommand Command, string? MainDomain, bool ByAccountUser = false) : IClusterMessage;

@@ -8,6 +8,7 @@ using RemotePoll.Core.Admin;
 using RemotePoll.Core.CommuniGate;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Security;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cluster.Admin;
@@ -15,6 +16,9 @@ namespace RemotePoll.Cluster.Admin;
 /// <summary>
 /// The admin API on every node, registered with the ClusterClientReceptionist: it checks each
 /// <see cref="AdminRequest"/>, routes it to the shard region or a singleton, and always answers an <see cref="AdminReply"/>.
+/// Before anything runs, the request's credential is verified against the cluster secret and the caller's role is
+/// checked (<see cref="AdminPermissions"/>): a missing, expired or forged token, or a command beyond the role, is
+/// answered "permission denied" and nothing changes.
 /// </summary>
 public sealed class AdminApi : ReceiveActor
 {
@@ -28,10 +32,14 @@ public sealed class AdminApi : ReceiveActor
     private readonly IActorRef _directory;
     private readonly IActorRef _hostHealth;
     private readonly ISecretSealer _sealer;
+    private readonly TokenVerifier _verifier;
+    private readonly TokenSigner _signer;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer)
+    public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer, ClusterSecret secret)
     {
+        _verifier = secret.Verifier();
+        _signer = secret.Signer();
         _hostHealth = hostHealth;
         _accounts = accounts;
         _moduleSettings = moduleSettings;
@@ -40,17 +48,35 @@ public sealed class AdminApi : ReceiveActor
         Receive<AdminRequest>(Handle);
     }
 
-    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer) =>
-        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer));
+    public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer,
+        ClusterSecret secret) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, secret));
 
     private void Handle(AdminRequest request)
     {
-        _log.Debug("admin request {0}", request);
         var sender = Sender;
+        var commandName = request.Command?.GetType().Name ?? "(none)";
+        if (!_verifier.TryVerify(request.Credential, DateTimeOffset.UtcNow, out var token, out var reason))
+        {
+            _log.Info($"admin request {commandName} refused: {reason}");
+            sender.Tell(AdminReply.Failure(AdminPermissions.Message(reason)));
+            return;
+        }
+        _log.Debug($"admin request {request.Command} by {token.Caller} (token {token.Id})");
         try
         {
+            if (request.Command is null) { sender.Tell(AdminReply.Failure("command: is missing")); return; }
+            if (AdminPermissions.Refusal(token.Caller, request.Command) is { } refusal)
+            {
+                _log.Info($"admin request {commandName} by {token.Caller} (token {token.Id}) refused: {refusal}");
+                sender.Tell(AdminReply.Failure(AdminPermissions.Message(refusal)));
+                return;
+            }
+            var byUser = token.Caller.Role == CallerRole.User;
             switch (request.Command)
             {
+                case WhoAmI: sender.Tell(AdminReply.Success(ViewOf(token))); break;
+                case IssueToken t: sender.Tell(Issue(t, token)); break;
                 case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
                 case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
@@ -59,8 +85,8 @@ public sealed class AdminApi : ReceiveActor
                 case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;
                 case HostsList or HostsClear: _hostHealth.Forward(request.Command); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
-                case CgpSetRecords s: ToAccount(CgpSet(s), sender); break;
-                case IAccountCommand c: ToAccount(c, sender); break;
+                case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser); break;
+                case IAccountCommand c: ToAccount(c, sender, byUser); break;
                 default: sender.Tell(AdminReply.Failure($"unknown command {request.Command.GetType().Name}")); break;
             }
         }
@@ -74,17 +100,27 @@ public sealed class AdminApi : ReceiveActor
         }
     }
 
-    private void ToAccount(IAccountCommand command, IActorRef sender)
+    private static CallerView ViewOf(AccessToken t) => new(t.Caller.RoleName, t.Caller.Domain, t.Caller.Account, t.Id, t.Expires);
+
+    private AdminReply Issue(IssueToken t, AccessToken issuer)
     {
-        var normalized = Normalize(command);
-        Send(normalized).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+        var caller = Caller.Create(RoleNames.Parse(t.Role), t.Domain, t.Account);
+        var (text, issued) = _signer.IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
+        _log.Info($"token {issued.Id} issued for {caller} until {issued.Expires:u} by {issuer.Caller} (token {issuer.Id})");
+        return AdminReply.Success(new IssuedToken(text, ViewOf(issued)));
     }
 
-    private async Task<AdminReply> Send(IAccountCommand command)
+    private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser)
+    {
+        var normalized = Normalize(command);
+        Send(normalized, byAccountUser).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+    }
+
+    private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
         var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
-        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain), timeout);
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser), timeout);
     }
 
     private async Task<AdminReply> CgpGet(CgpGetRecords get)

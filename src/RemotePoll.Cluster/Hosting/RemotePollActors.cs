@@ -12,6 +12,7 @@ using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Security;
 
 namespace RemotePoll.Cluster.Hosting;
 
@@ -56,13 +57,14 @@ public static class RemotePollActors
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
         builder.WithSingleton<ConnectionGovernor>("connection-governor", ConnectionGovernor.Props(settings));
 
-    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer) =>
+    /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
+    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret) =>
         builder
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
                 var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
-                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer), AdminApi.Name);
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

@@ -5,13 +5,15 @@ using Akka.Hosting;
 using Akka.Remote.Hosting;
 using RemotePoll.Cluster.Serialization;
 using RemotePoll.Cluster.Polling;
+using RemotePoll.Core.Security;
 
 namespace RemotePoll.Cluster.Hosting;
 
 /// <summary>The whole node on one screen: HOCON, serialization, remoting, clustering, persistence and the actors.</summary>
 public static class RemotePollNode
 {
-    public static AkkaConfigurationBuilder AddRemotePoll(this AkkaConfigurationBuilder builder, NodeOptions options, PollEnvironment env)
+    public static AkkaConfigurationBuilder AddRemotePoll(this AkkaConfigurationBuilder builder, NodeOptions options, PollEnvironment env,
+        ClusterSecret secret)
     {
         foreach (var file in options.HoconFiles) // each prepended over the ones before
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(file)), HoconAddMode.Prepend);
@@ -29,6 +31,6 @@ public static class RemotePollNode
             .AddHostHealth()
             .AddConnectionGovernor(env.Settings)
             .AddAccountSharding(env)
-            .AddAdminApi(env.Sealer);
+            .AddAdminApi(env.Sealer, secret);
     }
 }

@@ -79,6 +79,10 @@ public static class MessageManifests
         (typeof(AccountView), "result.account"),
         (typeof(PollReport), "result.poll"),
         (typeof(HostsView), "result.hosts"),
+        (typeof(WhoAmI), "admin.whoami"),
+        (typeof(IssueToken), "admin.token-issue"),
+        (typeof(CallerView), "result.caller"),
+        (typeof(IssuedToken), "result.token"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

@@ -2,5 +2,12 @@ using RemotePoll.Core.Secrets;
 
 namespace RemotePoll.Core.Accounts;
 
-/// <summary>What a command needs from outside the account: the clock, the main domain, the password sealer.</summary>
-public sealed record AccountContext(DateTimeOffset Now, string? MainDomain, ISecretSealer Sealer);
+/// <summary>What a command needs from outside the account: the clock, the main domain, the password sealer, and who sends it.</summary>
+public sealed record AccountContext(DateTimeOffset Now, string? MainDomain, ISecretSealer Sealer)
+{
+    /// <summary>
+    /// The command comes from the account's own user (not an administrator): it may change records only with CanModifyRPOP,
+    /// may not set Special, and the records it saves are marked <c>ByAccountUser</c> (outbound safety checks their targets).
+    /// </summary>
+    public bool ByAccountUser { get; init; }
+}

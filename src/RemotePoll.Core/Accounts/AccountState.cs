@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Security;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Settings;
@@ -51,7 +52,25 @@ public sealed record AccountState(
     /// The events that <paramref name="command"/> causes; empty when it changes nothing (a query, or a no-op).
     /// Throws <see cref="ValidationException"/> naming every bad field; the state is then unchanged.
     /// </summary>
-    public IReadOnlyList<IAccountEvent> Process(IAccountCommand command, AccountContext ctx) => command switch
+    public IReadOnlyList<IAccountEvent> Process(IAccountCommand command, AccountContext ctx)
+    {
+        if (ctx.ByAccountUser && UserRefusal(command) is { } refusal) throw new PermissionDeniedException(refusal);
+        return Decide(command, ctx);
+    }
+
+    /// <summary>
+    /// An account user reads their records; changing them (Poll Every, Try Now included) needs CanModifyRPOP (spec, RPOP and
+    /// RIMAP Components); account settings and UID imports are for administrators.
+    /// </summary>
+    private string? UserRefusal(IAccountCommand command) => command switch
+    {
+        GetAccount => null,
+        SetAccountSettings or ImportUids => "an account user may not change account settings or import UIDs",
+        _ when !Settings.CanModifyRpop => $"the account {Address} may not modify its records (CanModifyRPOP is off)",
+        _ => null,
+    };
+
+    private IReadOnlyList<IAccountEvent> Decide(IAccountCommand command, AccountContext ctx) => command switch
     {
         SetRpopRecord c => SaveRpop(c.Change, ctx),
         SetRimapRecord c => SaveRimap(c.Change, ctx),
@@ -129,7 +148,7 @@ public sealed record AccountState(
     private IReadOnlyList<IAccountEvent> SaveRpop(RpopRecordChange change, AccountContext ctx)
     {
         Rpop.TryGetValue(change.Name ?? "", out var existing);
-        var record = change.ApplyTo(existing, RecordRules.For(Address, ctx.MainDomain), ctx.Sealer);
+        var record = change.ApplyTo(existing, RecordRules.For(Address, ctx.MainDomain, ctx.ByAccountUser), ctx.Sealer);
         if (record is null)
             return existing is null ? [] : [new RecordRemoved(RecordKind.Rpop, existing.Name)];
         if (existing is null && Rpop.Count >= MaxRecordsPerKind)
@@ -142,7 +161,7 @@ public sealed record AccountState(
     private IReadOnlyList<IAccountEvent> SaveRimap(RimapRecordChange change, AccountContext ctx)
     {
         Rimap.TryGetValue(change.Name ?? "", out var existing);
-        var record = change.ApplyTo(existing, ctx.Sealer);
+        var record = change.ApplyTo(existing, ctx.Sealer, ctx.ByAccountUser);
         if (record is null)
             return existing is null ? [] : [new RecordRemoved(RecordKind.Rimap, existing.Name)];
         if (existing is null && Rimap.Count >= MaxRecordsPerKind)

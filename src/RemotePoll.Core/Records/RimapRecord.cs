@@ -17,6 +17,9 @@ public sealed record RimapRecord(
     string? ListFilter = null,
     DateTimeOffset? ExtOrder = null)
 {
+    /// <summary>Created or last retargeted by the account's user (not an administrator): outbound safety checks its target.</summary>
+    public bool ByAccountUser { get; init; }
+
     public const int DefaultPort = 143;
     public const int DefaultTlsPort = 993;
 

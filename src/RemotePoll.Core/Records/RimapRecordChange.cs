@@ -27,7 +27,8 @@ public sealed record RimapRecordChange(string Name)
     public bool Replace { get; init; }
 
     /// <summary>The record after this change, or null for Never. Throws <see cref="ValidationException"/>.</summary>
-    public RimapRecord? ApplyTo(RimapRecord? existing, ISecretSealer sealer)
+    /// <param name="byAccountUser">The account's user makes the change (see <see cref="RecordRules.ByAccountUser"/>).</param>
+    public RimapRecord? ApplyTo(RimapRecord? existing, ISecretSealer sealer, bool byAccountUser = false)
     {
         var errors = new List<FieldError>();
         var every = RecordFieldChecks.Every(errors, Every);
@@ -56,7 +57,10 @@ public sealed record RimapRecordChange(string Name)
             security!.Value,
             auth!.Value,
             filter,
-            ExtOrder ?? existing?.ExtOrder);
+            ExtOrder ?? existing?.ExtOrder)
+        {
+            ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host),
+        };
     }
 
     public override string ToString() =>

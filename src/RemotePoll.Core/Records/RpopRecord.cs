@@ -18,6 +18,9 @@ public sealed record RpopRecord(
     string? Mailbox = null,
     string? Special = null)
 {
+    /// <summary>Created or last retargeted by the account's user (not an administrator): outbound safety checks its target.</summary>
+    public bool ByAccountUser { get; init; }
+
     public const int DefaultPort = 110;
     public const int DefaultTlsPort = 995;
 

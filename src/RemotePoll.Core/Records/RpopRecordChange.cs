@@ -43,7 +43,8 @@ public sealed record RpopRecordChange(string Name)
         var special = Special is null ? b?.Special : Special.Length == 0 ? null : Special.Trim();
         if (special is not null)
         {
-            if (SpecialHeader.Check(special) is { } sr) errors.Add(new FieldError("Special", sr));
+            if (rules.ByAccountUser && Special is { Length: > 0 }) errors.Add(new FieldError("Special", "an account user may not set Special"));
+            else if (SpecialHeader.Check(special) is { } sr) errors.Add(new FieldError("Special", sr));
             else if (!rules.SpecialAllowed)
                 errors.Add(new FieldError("Special", "is allowed only on records of postmaster in the main domain"));
         }
@@ -59,7 +60,10 @@ public sealed record RpopRecordChange(string Name)
             Apop ?? b?.Apop ?? false,
             Tls ?? b?.Tls ?? false,
             mailbox,
-            special);
+            special)
+        {
+            ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host),
+        };
     }
 
     public override string ToString() =>

@@ -1,0 +1,80 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace RemotePoll.Core.Security;
+
+/// <summary>
+/// The cluster secret that signs access tokens; every node of a cluster (and the web front end) must hold the same.
+/// From, in order: <c>RPOLL_CLUSTER_SECRET</c> (base64), <c>RPOLL_CLUSTER_SECRET_FILE</c> (a path, e.g. a secret mount),
+/// else <c>DATA/cluster.secret</c>, created on first start with owner-only permissions (0600).
+/// The file holds one line: base64 of 32 or more random bytes. <see cref="ToString"/> never shows it.
+/// </summary>
+public sealed class ClusterSecret
+{
+    public const string FileName = "cluster.secret";
+    public const string EnvironmentVariable = "RPOLL_CLUSTER_SECRET";
+    public const string FileEnvironmentVariable = "RPOLL_CLUSTER_SECRET_FILE";
+
+    private readonly byte[] _key;
+
+    private ClusterSecret(byte[] key, string source)
+    {
+        _key = key;
+        Source = source;
+    }
+
+    /// <summary>Where it came from (a path or the variable's name), for the start-up log; never the secret.</summary>
+    public string Source { get; }
+
+    public TokenSigner Signer() => new(_key);
+
+    public TokenVerifier Verifier() => new(_key);
+
+    /// <summary>
+    /// The node's secret from the environment, else from <paramref name="dataDir"/>/cluster.secret, created when missing.
+    /// Throws <see cref="InvalidDataException"/> when the given secret is not base64 of at least 32 bytes.
+    /// </summary>
+    public static ClusterSecret LoadOrCreate(string dataDir, Func<string, string?> environment)
+    {
+        if (environment(EnvironmentVariable) is { Length: > 0 } text) return Parse(text, EnvironmentVariable);
+        if (environment(FileEnvironmentVariable) is { Length: > 0 } path) return ReadFile(path);
+        var file = Path.Combine(dataDir, FileName);
+        if (!File.Exists(file)) CreateFile(file);
+        return ReadFile(file);
+    }
+
+    /// <summary>Reads a secret file (the offline `rpoll token issue --secret-file`, a secret mount).</summary>
+    public static ClusterSecret ReadFile(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidDataException($"cluster secret '{path}': {ex.Message}", ex);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Writes a fresh random secret to <paramref name="path"/>, readable and writable by the owner only; fails if it exists.</summary>
+    public static void CreateFile(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var stream = new FileStream(path, options);
+        stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n"));
+        stream.Flush(true);
+    }
+
+    private static ClusterSecret Parse(string text, string source)
+    {
+        byte[] key;
+        try { key = Convert.FromBase64String(text.Trim()); }
+        catch (FormatException) { throw new InvalidDataException($"cluster secret from {source} is not base64"); }
+        if (key.Length < TokenFormat.MinSecretBytes)
+            throw new InvalidDataException($"cluster secret from {source} is shorter than {TokenFormat.MinSecretBytes} bytes");
+        return new ClusterSecret(key, source);
+    }
+
+    public override string ToString() => $"cluster secret from {Source}";
+}
