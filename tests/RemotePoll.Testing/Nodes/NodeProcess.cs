@@ -29,8 +29,10 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     public static async Task<NodeProcess> StartAsync(string dataDir, int port, IEnumerable<string>? args = null,
-        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null)
+        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, Func<Task<bool>>? isReady = null)
     {
+        // Nodes side by side would all claim the web UI's default 127.0.0.1:8010: off unless a test asks for it.
+        if (args?.Contains("--web") != true) args = [.. args ?? [], "--web", "off"];
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -46,7 +48,7 @@ public sealed class NodeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await node.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
+        await node.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90), isReady);
         return node;
     }
 
@@ -56,12 +58,19 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_log) _log.AppendLine(line);
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout)
+    private async Task WaitReadyAsync(TimeSpan timeout, Func<Task<bool>>? isReady)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the node exited with {_process.ExitCode}:\n{Log}");
+            if (isReady is not null)
+            {
+                if (await isReady()) return;
+                if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node on port {Port} was not ready in {timeout}:\n{Log}");
+                await Task.Delay(500);
+                continue;
+            }
             var r = await RpollCli.RunAsync(Port, null, "module", "show");
             if (r.ExitCode == 0) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node on port {Port} was not ready in {timeout}:\n{r.StandardError}\n{Log}");

@@ -104,6 +104,22 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
         return RedirectToPage();
     }
 
+    /// <summary>The account's CanModifyRPOP (administrators only; the admin API refuses it to account users).</summary>
+    public async Task<IActionResult> OnPostSettingsAsync([FromForm] bool canModifyRpop, CancellationToken ct)
+    {
+        var reply = await admin.SendAsync(User.Token(), new SetAccountSettings(Address, canModifyRpop), ct);
+        if (!reply.Ok)
+        {
+            if (!await LoadAsync(ct)) return Page();
+            Rpop = RpopRows(View!);
+            Rimap = RimapRows(View!);
+            Refusal = reply.Error;
+            return Page();
+        }
+        Notice = canModifyRpop ? "The account user may now change these records." : "The account user may no longer change these records.";
+        return RedirectToPage();
+    }
+
     /// <summary>Try Now (spec, RIMAP): an out-of-schedule poll order; the button is hidden while the order is active.</summary>
     public async Task<IActionResult> OnPostTryNowAsync([FromForm] string name, CancellationToken ct)
     {
