@@ -33,9 +33,14 @@ public static class CommandTable
           rimap remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           cgp GETACCOUNTRPOPS ACCOUNT [--with-passwords] | SETACCOUNTRPOPS ACCOUNT DICTIONARY|-
           cgp GETACCOUNTRIMAPS ACCOUNT [--with-passwords] | SETACCOUNTRIMAPS ACCOUNT DICTIONARY|-
+          token issue --role server|domain|user [--domain D] [--account A] [--expires DURATION] [--secret-file FILE]
+                                                   (DURATION: 30d, 12h, 1y; --secret-file: offline, no node needed)
+          token whoami                             (who the cluster takes this token's holder to be)
+          secrets rotate [--reseal-only]           (a new key seals every stored password; server administrators)
+          token: --token TOKEN, else RPOLL_TOKEN, else ~/.rpoll/token
         """;
 
-    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json"];
+    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json", "--reseal-only"];
 
     /// <summary>Parses PALETTE VERB ARGS; <paramref name="readSecret"/> reads a password when --password-stdin is given.</summary>
     public static CliCommand Parse(IReadOnlyList<string> words, Func<string> readSecret, Func<string> readStdin)
@@ -73,6 +78,10 @@ public static class CommandTable
             ("cgp", "GETACCOUNTRIMAPS") => new(new CgpGetRecords(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Flag("--with-passwords"))),
             ("cgp", "SETACCOUNTRPOPS") => new(new CgpSetRecords(a.Positional("ACCOUNT"), RecordKind.Rpop, Dictionary(a, readStdin))),
             ("cgp", "SETACCOUNTRIMAPS") => new(new CgpSetRecords(a.Positional("ACCOUNT"), RecordKind.Rimap, Dictionary(a, readStdin))),
+            ("token", "issue") => new(new IssueToken(a.Option("--role") ?? throw new UsageException("token issue: --role is missing"),
+                a.Option("--domain"), a.Option("--account"), a.Option("--expires"))),
+            ("token", "whoami") => new(new WhoAmI()),
+            ("secrets", "rotate") => new(new RotateSecrets(a.Flag("--reseal-only"))),
             _ => throw new UsageException($"'{name}' is not a command (see 'rpoll help')"),
         };
         a.EnsureAllUsed();

@@ -23,6 +23,8 @@ public static class Output
         return shown switch
         {
             Done d => d.Message,
+            IssuedToken t => t.Token,
+            CallerView c => $"role: {c.Role}\ndomain: {c.Domain ?? "-"}\naccount: {c.Account ?? "-"}\ntoken: {c.TokenId}, expires {Time(c.Expires)}",
             CgpText t => t.Text,
             ModuleSettingsView m => Table(["KEY", "VALUE"], m.Settings.ToPairs().Select(p => new[] { p.Key, p.Value })),
             DomainsView d => Table(["DOMAIN", "MAIN", "ASSIGNED IPS"], d.Domains.Select(x => new[] { x.Name, x.IsMain ? "yes" : "no", string.Join(",", x.AssignedIps) })),

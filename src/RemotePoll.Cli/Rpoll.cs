@@ -1,5 +1,7 @@
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Security;
+using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cli;
 
@@ -19,6 +21,7 @@ public static class Rpoll
         HostAndPort contact;
         try
         {
+            if (TakeOption(words, "--secret-file") is { } secretFile) return await IssueOfflineAsync(words, json, secretFile, stdout, stderr);
             token = TakeOption(words, "--token") ?? Environment.GetEnvironmentVariable("RPOLL_TOKEN") ?? ReadTokenFile();
             var contactText = words.Count > 0 && HostAndPort.TryParse(words[0], out _) is { Port: not null } ? words[0] : null;
             if (contactText is not null) words.RemoveAt(0);
@@ -88,6 +91,34 @@ public static class Rpoll
         }
         await stdout.WriteLineAsync(Output.Render(reply.Result!, command.View, json));
         return reply.Result is PollReport { Ok: false } ? Refused : Ok;
+    }
+
+    /// <summary>
+    /// <c>token issue ... --secret-file FILE</c>: signs a token with the cluster secret on this machine, no node needed
+    /// (the bootstrap of the first administrator). Prints the token only, never the secret.
+    /// </summary>
+    private static async Task<int> IssueOfflineAsync(List<string> words, bool json, string secretFile, TextWriter stdout, TextWriter stderr)
+    {
+        try
+        {
+            var parsed = CommandTable.Parse(words, () => throw new UsageException("no password here"), () => "");
+            if (parsed.Command is not IssueToken t) throw new UsageException("--secret-file: only with 'token issue'");
+            var caller = Caller.Create(RoleNames.Parse(t.Role), t.Domain, t.Account);
+            var (text, issued) = ClusterSecret.ReadFile(secretFile).Signer().IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
+            var view = new IssuedToken(text, new CallerView(caller.RoleName, caller.Domain, caller.Account, issued.Id, issued.Expires));
+            await stdout.WriteLineAsync(Output.Render(view, CliView.Whole, json));
+            return Ok;
+        }
+        catch (UsageException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return BadUsage;
+        }
+        catch (Exception ex) when (ex is ValidationException or InvalidDataException)
+        {
+            await stderr.WriteLineAsync($"rpoll: token issue: {ex.Message}");
+            return BadUsage;
+        }
     }
 
     private static string ReadSecret(TextReader stdin, TextWriter stdout, bool interactive)

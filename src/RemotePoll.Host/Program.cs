@@ -19,7 +19,7 @@ try
     if (args is ["--help"] or ["-h"]) { Console.WriteLine(NodeCommandLine.Usage); return 0; }
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
     Directory.CreateDirectory(options.DataDir);
-    var sealer = KeyRing.LoadOrCreate(options.KeyFile);
+    var sealer = KeyRing.Load(options.DataDir, Environment.GetEnvironmentVariable);
     secret = ClusterSecret.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
     var hocon = PollEnvironmentFactory.LoadHocon(options);
     Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
@@ -59,7 +59,7 @@ using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemotePoll");
 log.LogInformation("RemotePoll node {Host}:{Port}, data in {Data}, {Db}", options.Hostname, options.Port,
     Path.GetFullPath(options.DataDir), options.Database is null ? "SQLite" : "PostgreSQL");
-log.LogInformation("Admin API tokens verified with the {Secret}", secret);
+log.LogInformation("Admin API tokens verified with the {Secret}; passwords sealed with the {Keys}", secret, environment.Sealer);
 log.LogInformation("Delivery: queue {Queue}, mailbox store {Store}", environment.Queue.GetType().Name, environment.Store.GetType().Name);
 await host.RunAsync();
 return 0;

@@ -36,8 +36,13 @@ public sealed class WebNode : IAsyncLifetime
         Http.BaseAddress = new Uri(BaseUrl);
         Node = await NodeProcess.StartAsync(_data, _ports[0],
             ["--web", $"127.0.0.1:{_ports[1]}", "--store", $"imap://127.0.0.1:{Dovecot.ImapPort}", "--ca-file", Dovecot.CaCertificatePath],
-            new Dictionary<string, string> { ["RPOLL_STORE_USER"] = Dovecot.MasterUser, ["RPOLL_STORE_PASSWORD"] = Dovecot.MasterPassword },
-            isReady: IsReadyAsync);
+            new Dictionary<string, string> { ["RPOLL_STORE_USER"] = Dovecot.MasterUser, ["RPOLL_STORE_PASSWORD"] = Dovecot.MasterPassword });
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await IsReadyAsync())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the web UI on {BaseUrl} was not ready:\n{Node.Log}");
+            await Task.Delay(300);
+        }
         Browser = await Browser.LaunchAsync();
     }
 

@@ -142,6 +142,8 @@ public sealed class WebUiTests(WebNode web) : IClassFixture<WebNode>
         var metrics = await web.Http.GetStringAsync("/metrics", Ct);
         Assert.Matches(@"remotepoll_polls_total\{[^}]*kind=""RIMAP""[^}]*outcome=""ok""[^}]*\} [1-9]", metrics);
         Assert.Matches(@"remotepoll_messages_total\{[^}]*kind=""RIMAP""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"remotepoll_received_bytes_total\{[^}]*kind=""RIMAP""[^}]*\} [1-9]", metrics);
+        Assert.Matches(@"remotepoll_poll_lateness_seconds_count\{[^}]*kind=""RIMAP""[^}]*\} [1-9]", metrics);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class AccountEntity : SnapshottingActor
         _env = env;
         _sealer = env.Sealer;
         _state = AccountState.Empty(address);
-        PersistenceId = "account-" + address;
+        PersistenceId = PersistenceIdPrefix + address;
 
         Recover<SnapshotOffer>(o => { if (o.Snapshot is AccountSnapshot s) _state = s.ToState(); });
         Recover<IAccountEvent>(e => _state = _state.Apply(e));
@@ -52,6 +52,7 @@ public sealed class AccountEntity : SnapshottingActor
             });
         });
         Command<GetMarks>(g => Sender.Tell(_state.MarksOf(g.Name)));
+        Command<ResealPasswords>(_ => Reseal());
         Command<CommitMark>(c =>
         {
             var sender = Sender;
@@ -81,6 +82,8 @@ public sealed class AccountEntity : SnapshottingActor
             });
         });
     }
+
+    public const string PersistenceIdPrefix = "account-";
 
     public override string PersistenceId { get; }
 
@@ -165,6 +168,34 @@ public sealed class AccountEntity : SnapshottingActor
             if (envelope.Command is PollRecord p) PollNow(_rimapPollers[p.Name], p, sender);
             else sender.Tell(AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));
             PassivateIfEmpty();
+        });
+    }
+
+    /// <summary>Key rotation: re-seal, then snapshot at once so the events holding old ciphertexts are deleted behind it.</summary>
+    private void Reseal()
+    {
+        var sender = Sender;
+        IReadOnlyList<IAccountEvent> events;
+        try { events = _state.ResealPasswords(_sealer); }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            sender.Tell(new PasswordsResealed(_state.Address, 0, ex.Message));
+            return;
+        }
+        if (events.Count == 0)
+        {
+            sender.Tell(new PasswordsResealed(_state.Address, 0));
+            PassivateIfEmpty();
+            return;
+        }
+        var applied = 0;
+        PersistAll(events, e =>
+        {
+            _state = _state.Apply(e);
+            if (++applied < events.Count) return;
+            SnapshotNow(AccountSnapshot.From(_state));
+            SyncPollers();
+            sender.Tell(new PasswordsResealed(_state.Address, events.Count));
         });
     }
 

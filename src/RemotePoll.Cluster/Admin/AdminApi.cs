@@ -1,7 +1,12 @@
 using Akka.Actor;
 using Akka.Event;
+using Akka.Persistence.Query;
+using Akka.Persistence.Sql.Query;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
@@ -77,6 +82,7 @@ public sealed class AdminApi : ReceiveActor
             {
                 case WhoAmI: sender.Tell(AdminReply.Success(ViewOf(token))); break;
                 case IssueToken t: sender.Tell(Issue(t, token)); break;
+                case RotateSecrets r: Rotate(r, sender); break;
                 case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
                 case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
@@ -108,6 +114,53 @@ public sealed class AdminApi : ReceiveActor
         var (text, issued) = _signer.IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
         _log.Info($"token {issued.Id} issued for {caller} until {issued.Expires:u} by {issuer.Caller} (token {issuer.Id})");
         return AdminReply.Success(new IssuedToken(text, ViewOf(issued)));
+    }
+
+    /// <summary>Adds a key (one-node cluster, data-folder key file) then has every account re-seal its passwords.</summary>
+    private void Rotate(RotateSecrets r, IActorRef sender)
+    {
+        string? added = null;
+        if (!r.ResealOnly)
+        {
+            var members = Akka.Cluster.Cluster.Get(Context.System).State.Members.Count;
+            if (members > 1)
+            {
+                sender.Tell(AdminReply.Failure($"secrets rotate: every one of the {members} nodes must hold a new key before it seals with it: add a key " +
+                    "line to every node's key source (DATA/secrets.keys, RPOLL_SECRETS_KEYS or RPOLL_SECRETS_KEYS_FILE), restart the nodes one by one, " +
+                    "then run 'secrets rotate --reseal-only'"));
+                return;
+            }
+            if (_sealer is not KeyRing { CanAddKeys: true } ring)
+            {
+                sender.Tell(AdminReply.Failure($"secrets rotate: the keys come from {(_sealer as KeyRing)?.Source ?? "outside the data folder"}: add a key " +
+                    "line there, restart the node, then run 'secrets rotate --reseal-only'"));
+                return;
+            }
+            added = ring.AddKey();
+            _log.Info($"secrets rotate: key {added} added to {ring.Source}; it seals from now on");
+        }
+        ResealAll(Context.System, added).PipeTo(sender, failure: ex => AdminReply.Failure($"secrets rotate: {ex.Message}"));
+    }
+
+    private async Task<AdminReply> ResealAll(ActorSystem system, string? added)
+    {
+        var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
+        var ids = await journal.CurrentPersistenceIds()
+            .Where(id => id.StartsWith(AccountEntity.PersistenceIdPrefix, StringComparison.Ordinal))
+            .RunWith(Sink.Seq<string>(), system.Materializer());
+        var accounts = ids.Select(id => id[AccountEntity.PersistenceIdPrefix.Length..]).Distinct().ToList();
+        var passwords = 0;
+        var failures = new List<string>();
+        foreach (var batch in accounts.Chunk(16))
+        {
+            var answers = await Task.WhenAll(batch.Select(a => _accounts.Ask<PasswordsResealed>(new ResealPasswords(a), AskTimeout)));
+            passwords += answers.Sum(x => x.Count);
+            failures.AddRange(answers.Where(x => x.Error is not null).Select(x => $"{x.Account}: {x.Error}"));
+        }
+        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} passwords of {accounts.Count} accounts sealed again with the current key";
+        return failures.Count == 0
+            ? AdminReply.Success(new Done(what))
+            : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} accounts failed: {string.Join("; ", failures.Take(10))}");
     }
 
     private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser)

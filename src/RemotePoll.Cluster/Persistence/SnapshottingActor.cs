@@ -25,6 +25,9 @@ public abstract class SnapshottingActor : ReceivePersistentActor
         Command<DeleteSnapshotsFailure>(f => Log.Warning(f.Cause, "deleting old snapshots of {0} failed", PersistenceId));
     }
 
+    /// <summary>Snapshots now (after a key rotation, so the old ciphertexts leave the journal with the events before it).</summary>
+    protected void SnapshotNow(object snapshot) => SaveSnapshot(snapshot);
+
     /// <summary>Call after an event was applied: snapshots when the sequence number reaches the next multiple.</summary>
     protected void MaybeSnapshot(Func<object> snapshot)
     {

@@ -83,6 +83,9 @@ public static class MessageManifests
         (typeof(IssueToken), "admin.token-issue"),
         (typeof(CallerView), "result.caller"),
         (typeof(IssuedToken), "result.token"),
+        (typeof(RotateSecrets), "admin.secrets-rotate"),
+        (typeof(ResealPasswords), "msg.reseal-passwords"),
+        (typeof(PasswordsResealed), "msg.passwords-resealed"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

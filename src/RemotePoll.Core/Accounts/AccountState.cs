@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Records;
+using RemotePoll.Core.Secrets;
 using RemotePoll.Core.Security;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Mirrors;
@@ -125,6 +126,18 @@ public sealed record AccountState(
         PollSucceeded or PollFailed or LedgerChanged or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
+
+    /// <summary>
+    /// Key rotation: every password sealed with an older key, sealed again with the current one (the record is otherwise
+    /// unchanged). Throws <see cref="System.Security.Cryptography.CryptographicException"/> when a password cannot be opened.
+    /// </summary>
+    public IReadOnlyList<IAccountEvent> ResealPasswords(ISecretSealer sealer) =>
+    [
+        .. Rpop.Values.Where(r => sealer.NeedsResealing(r.Password))
+            .Select(r => new RpopRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
+        .. Rimap.Values.Where(r => sealer.NeedsResealing(r.Password))
+            .Select(r => new RimapRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
+    ];
 
     /// <summary>Only UIDs not yet delivered: importing the same file twice is a no-op, not an empty journal event.</summary>
     private IReadOnlyList<IAccountEvent> ImportNew(string name, IReadOnlyList<string> uids)

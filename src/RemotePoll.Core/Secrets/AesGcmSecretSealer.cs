@@ -26,6 +26,9 @@ public sealed class AesGcmSecretSealer : ISecretSealer
 
     public string CurrentKeyId => _currentKeyId;
 
+    /// <summary>The ids of every key that opens.</summary>
+    public IReadOnlyCollection<string> KeyIds => _keys.Keys.ToList();
+
     public SealedSecret Seal(string clearText)
     {
         var plain = Encoding.UTF8.GetBytes(clearText);

@@ -7,4 +7,7 @@ public interface ISecretSealer
 
     /// <summary>Decrypts; throws <see cref="System.Security.Cryptography.CryptographicException"/> when it was not sealed by a known key.</summary>
     string Unseal(SealedSecret sealedSecret);
+
+    /// <summary>True when <paramref name="sealedSecret"/> was sealed with a key other than the current one (a rotation re-seals it).</summary>
+    bool NeedsResealing(SealedSecret sealedSecret) => false;
 }

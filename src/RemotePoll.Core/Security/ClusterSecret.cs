@@ -36,7 +36,7 @@ public sealed class ClusterSecret
     /// </summary>
     public static ClusterSecret LoadOrCreate(string dataDir, Func<string, string?> environment)
     {
-        if (environment(EnvironmentVariable) is { Length: > 0 } text) return Parse(text, EnvironmentVariable);
+        if (environment(EnvironmentVariable) is { Length: > 0 } text) return FromText(text, EnvironmentVariable);
         if (environment(FileEnvironmentVariable) is { Length: > 0 } path) return ReadFile(path);
         var file = Path.Combine(dataDir, FileName);
         if (!File.Exists(file)) CreateFile(file);
@@ -52,21 +52,29 @@ public sealed class ClusterSecret
         {
             throw new InvalidDataException($"cluster secret '{path}': {ex.Message}", ex);
         }
-        return Parse(text, path);
+        return FromText(text, path);
     }
 
-    /// <summary>Writes a fresh random secret to <paramref name="path"/>, readable and writable by the owner only; fails if it exists.</summary>
+    /// <summary>
+    /// Writes a fresh random secret to <paramref name="path"/>, readable and writable by the owner only; fails if it exists.
+    /// Written beside it and renamed into place, so a reader never sees a half-written file.
+    /// </summary>
     public static void CreateFile(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        var temporary = path + ".new";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(path, options);
-        stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n"));
-        stream.Flush(true);
+        using (var stream = new FileStream(temporary, options))
+        {
+            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n"));
+            stream.Flush(true);
+        }
+        File.Move(temporary, path, overwrite: false);
     }
 
-    private static ClusterSecret Parse(string text, string source)
+    /// <summary>A secret given as text (base64 of at least 32 bytes); <paramref name="source"/> names where it came from in errors.</summary>
+    public static ClusterSecret FromText(string text, string source)
     {
         byte[] key;
         try { key = Convert.FromBase64String(text.Trim()); }

@@ -42,6 +42,7 @@ public sealed class JournalCheck(NodeOptions options) : IHealthCheck
         {
             DataSource = options.SqliteFile,
             Mode = SqliteOpenMode.ReadWrite, // a missing file is an error, not a new empty database
+            Pooling = false, // a pooled connection would keep answering from a file that is gone
             DefaultTimeout = (int)Timeout.TotalSeconds,
         }.ToString());
 }

@@ -19,7 +19,7 @@ public sealed class AccountEntityTests : TestKit
 {
     private const string Account = "john@example.com";
     private readonly string _data = Directory.CreateTempSubdirectory("rpoll-entity-").FullName;
-    private readonly AesGcmSecretSealer _sealer;
+    private readonly KeyRing _sealer;
     private readonly PollEnvironment _env;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -8,9 +8,9 @@ using RemotePoll.Testing.Processes;
 namespace RemotePoll.System.Tests.Cluster;
 
 /// <summary>
-/// Node processes on loopback that share one PostgreSQL database and one key file (every node of a cluster needs the
-/// same <c>secrets.keys</c>, or one cannot open the passwords another sealed). Node 0 seeds; every node is given its
-/// address as the seed.
+/// Node processes on loopback that share one PostgreSQL database, one key file (every node of a cluster needs the
+/// same <c>secrets.keys</c>, or one cannot open the passwords another sealed) and one <c>cluster.secret</c> (so a token
+/// any node accepts is accepted by all). Node 0 seeds; every node is given its address as the seed.
 /// </summary>
 internal sealed class NodeGroup : IAsyncDisposable
 {
@@ -18,6 +18,7 @@ internal sealed class NodeGroup : IAsyncDisposable
 
     private readonly string _root = Directory.CreateTempSubdirectory("rpoll-cluster-").FullName;
     private readonly string _keyLine = $"k1 {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}\n";
+    private readonly string _clusterSecret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n";
     private readonly NodeProcess?[] _nodes;
 
     public NodeGroup(string database, int size)
@@ -44,13 +45,16 @@ internal sealed class NodeGroup : IAsyncDisposable
     {
         var data = DataDir(i);
         Directory.CreateDirectory(data);
-        var keys = Path.Combine(data, "secrets.keys");
-        if (!File.Exists(keys))
-        {
-            await File.WriteAllTextAsync(keys, _keyLine);
-            UnixProcess.SetMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        await WriteOwnerOnlyOnceAsync(Path.Combine(data, "secrets.keys"), _keyLine);
+        await WriteOwnerOnlyOnceAsync(Path.Combine(data, "cluster.secret"), _clusterSecret);
         _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}"]);
+    }
+
+    private static async Task WriteOwnerOnlyOnceAsync(string path, string text)
+    {
+        if (File.Exists(path)) return;
+        await File.WriteAllTextAsync(path, text);
+        UnixProcess.SetMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
     public Task<CommandResult> Rpoll(int node, string? stdin, params string[] args) => RpollCli.RunAsync(Ports[node], stdin, args);

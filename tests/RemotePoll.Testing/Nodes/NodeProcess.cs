@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using RemotePoll.Core.Security;
 using RemotePoll.Testing.Processes;
 
 namespace RemotePoll.Testing.Nodes;
@@ -29,7 +30,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     public static async Task<NodeProcess> StartAsync(string dataDir, int port, IEnumerable<string>? args = null,
-        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, Func<Task<bool>>? isReady = null)
+        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null)
     {
         // Nodes side by side would all claim the web UI's default 127.0.0.1:8010: off unless a test asks for it.
         if (args?.Contains("--web") != true) args = [.. args ?? [], "--web", "off"];
@@ -48,8 +49,38 @@ public sealed class NodeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await node.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90), isReady);
+        var timeout = readyTimeout ?? TimeSpan.FromSeconds(90);
+        NodeTokens.Register(port, await node.ServerTokenAsync(psi.Environment, timeout));
+        await node.WaitReadyAsync(timeout);
         return node;
+    }
+
+    /// <summary>
+    /// A server-administrator token issued offline from the node's cluster secret (the environment's, or DATA/cluster.secret
+    /// once the node has created it), as an operator bootstraps with <c>rpoll token issue --secret-file</c>.
+    /// </summary>
+    private async Task<string> ServerTokenAsync(IDictionary<string, string?> environment, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                var secret = environment.TryGetValue(ClusterSecret.EnvironmentVariable, out var text) && !string.IsNullOrEmpty(text)
+                    ? ClusterSecret.FromText(text, ClusterSecret.EnvironmentVariable)
+                    : ClusterSecret.ReadFile(environment.TryGetValue(ClusterSecret.FileEnvironmentVariable, out var f) && !string.IsNullOrEmpty(f)
+                        ? f : Path.Combine(DataDir, ClusterSecret.FileName));
+                return secret.Signer().Issue(Caller.ServerAdministrator, DateTimeOffset.UtcNow, TimeSpan.FromDays(7));
+            }
+            catch (InvalidDataException) when (DateTime.UtcNow < deadline && !_process.HasExited)
+            {
+                await Task.Delay(200);
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidOperationException($"no cluster secret for the node on port {Port}: {ex.Message}\n{Log}", ex);
+            }
+        }
     }
 
     private void Append(string? line)
@@ -58,19 +89,12 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_log) _log.AppendLine(line);
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout, Func<Task<bool>>? isReady)
+    private async Task WaitReadyAsync(TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the node exited with {_process.ExitCode}:\n{Log}");
-            if (isReady is not null)
-            {
-                if (await isReady()) return;
-                if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node on port {Port} was not ready in {timeout}:\n{Log}");
-                await Task.Delay(500);
-                continue;
-            }
             var r = await RpollCli.RunAsync(Port, null, "module", "show");
             if (r.ExitCode == 0) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node on port {Port} was not ready in {timeout}:\n{r.StandardError}\n{Log}");

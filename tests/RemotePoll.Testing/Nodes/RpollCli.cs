@@ -10,7 +10,14 @@ public static class RpollCli
     /// <summary>Longer than rpoll's own 60 s wait for an answer, so the CLI reports a timeout rather than being killed.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<CommandResult> RunAsync(int port, string? stdin, params string[] args)
+    private static readonly Lazy<string> EmptyHome = new(() => Directory.CreateTempSubdirectory("rpoll-home-").FullName);
+
+    /// <summary>Runs rpoll against the node on <paramref name="port"/> as its server administrator (the token from <see cref="NodeTokens"/>).</summary>
+    public static Task<CommandResult> RunAsync(int port, string? stdin, params string[] args) =>
+        RunWithTokenAsync(port, NodeTokens.For(port), stdin, args);
+
+    /// <summary>Runs rpoll with <paramref name="token"/> in RPOLL_TOKEN; null: no token at all (an empty home, no RPOLL_TOKEN).</summary>
+    public static async Task<CommandResult> RunWithTokenAsync(int port, string? token, string? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +33,8 @@ public static class RpollCli
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("RPOLL_TOKEN");
         psi.Environment.Remove("RPOLL_CONTACT");
+        if (token is not null) psi.Environment["RPOLL_TOKEN"] = token;
+        else psi.Environment["HOME"] = EmptyHome.Value; // no ~/.rpoll/token of whoever runs the tests
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rpoll");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
