@@ -1,15 +1,8 @@
 namespace RemotePoll.Web.Forms;
 
-/// <summary>One row of the RPOP table as the form sends it; the last row, not <see cref="Existing"/>, creates a record.</summary>
-public sealed class RpopRow
+/// <summary>One row of the RPOP table as the form sends it.</summary>
+public sealed class RpopRow : RecordRow
 {
-    public string? Name { get; set; }
-    public bool Existing { get; set; }
-    public string Every { get; set; } = "Never";
-    public string? AuthName { get; set; }
-    public string? Host { get; set; }
-    /// <summary>Write-only: never rendered; empty keeps the stored password.</summary>
-    public string? Password { get; set; }
     public bool Leave { get; set; }
     public bool Apop { get; set; }
     public bool Tls { get; set; }
@@ -19,5 +12,9 @@ public sealed class RpopRow
     /// <summary>Shown, not sent: Last (the time of the last success, or the error of the last failure).</summary>
     public string? Last { get; set; }
     public bool LastFailed { get; set; }
-    public RowErrors Errors { get; } = new();
+
+    public override void ShowStatusOf(RecordRow stored)
+    {
+        if (stored is RpopRow s) (Last, LastFailed) = (s.Last, s.LastFailed);
+    }
 }

@@ -5,7 +5,6 @@ using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
-using RemotePoll.Core.Validation;
 using RemotePoll.Web.Forms;
 using RemotePoll.Web.SignIn;
 
@@ -38,17 +37,8 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
         return Page();
     }
 
-    public async Task<IActionResult> OnPostRpopAsync(CancellationToken ct)
-    {
-        if (!await LoadAsync(ct)) return Page();
-        var submitted = Rpop;
-        var changes = new List<RpopRecordChange>();
-        foreach (var row in submitted)
-        {
-            var name = row.Name?.Trim();
-            if (string.IsNullOrEmpty(name)) continue;
-            if (!row.Existing && IsNever(row.Every)) { row.Errors.Add("Poll Every", "select a polling period to create the record"); continue; }
-            changes.Add(new RpopRecordChange(name)
+    public Task<IActionResult> OnPostRpopAsync(CancellationToken ct) =>
+        UpdateAsync(Rpop, "RPOP", RpopErrors, (row, name) => new RpopRecordChange(name)
             {
                 Every = row.Every,
                 AuthName = row.AuthName?.Trim() ?? "",
@@ -59,30 +49,12 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
                 Tls = row.Tls,
                 Mailbox = row.Mailbox?.Trim() ?? "",
                 Special = row.Special?.Trim() ?? "",
-            });
-        }
-        if (submitted.Any(r => r.Errors.Any)) return RpopRefused(submitted);
-        var reply = await admin.SendAsync(User.Token(), new ReplaceRpopRecords(Address, changes), ct);
-        if (!reply.Ok)
-        {
-            Distribute(reply, submitted.Select(r => (r.Name, r.Errors)), RpopErrors);
-            return RpopRefused(submitted);
-        }
-        Notice = "The RPOP records were updated.";
-        return RedirectToPage();
-    }
+            },
+            changes => new ReplaceRpopRecords(Address, changes),
+            view => { Rpop = WithStatus(Rpop, RpopRows(view)); Rimap = RimapRows(view); }, ct);
 
-    public async Task<IActionResult> OnPostRimapAsync(CancellationToken ct)
-    {
-        if (!await LoadAsync(ct)) return Page();
-        var submitted = Rimap;
-        var changes = new List<RimapRecordChange>();
-        foreach (var row in submitted)
-        {
-            var name = row.Name?.Trim();
-            if (string.IsNullOrEmpty(name)) continue;
-            if (!row.Existing && IsNever(row.Every)) { row.Errors.Add("Poll Every", "select a polling period to create the record"); continue; }
-            changes.Add(new RimapRecordChange(name)
+    public Task<IActionResult> OnPostRimapAsync(CancellationToken ct) =>
+        UpdateAsync(Rimap, "RIMAP", RimapErrors, (row, name) => new RimapRecordChange(name)
             {
                 Every = row.Every,
                 AuthName = row.AuthName?.Trim() ?? "",
@@ -91,31 +63,15 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
                 Security = row.Security,
                 AuthMethod = row.AuthMethod,
                 ListFilter = row.Filter?.Trim() ?? "",
-            });
-        }
-        if (submitted.Any(r => r.Errors.Any)) return RimapRefused(submitted);
-        var reply = await admin.SendAsync(User.Token(), new ReplaceRimapRecords(Address, changes), ct);
-        if (!reply.Ok)
-        {
-            Distribute(reply, submitted.Select(r => (r.Name, r.Errors)), RimapErrors);
-            return RimapRefused(submitted);
-        }
-        Notice = "The RIMAP records were updated.";
-        return RedirectToPage();
-    }
+            },
+            changes => new ReplaceRimapRecords(Address, changes),
+            view => { Rpop = RpopRows(view); Rimap = WithStatus(Rimap, RimapRows(view)); }, ct);
 
     /// <summary>The account's CanModifyRPOP (administrators only; the admin API refuses it to account users).</summary>
     public async Task<IActionResult> OnPostSettingsAsync([FromForm] bool canModifyRpop, CancellationToken ct)
     {
         var reply = await admin.SendAsync(User.Token(), new SetAccountSettings(Address, canModifyRpop), ct);
-        if (!reply.Ok)
-        {
-            if (!await LoadAsync(ct)) return Page();
-            Rpop = RpopRows(View!);
-            Rimap = RimapRows(View!);
-            Refusal = reply.Error;
-            return Page();
-        }
+        if (!reply.Ok) return await RefusedAsync(reply, ct);
         Notice = canModifyRpop ? "The account user may now change these records." : "The account user may no longer change these records.";
         return RedirectToPage();
     }
@@ -124,29 +80,48 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
     public async Task<IActionResult> OnPostTryNowAsync([FromForm] string name, CancellationToken ct)
     {
         var reply = await admin.SendAsync(User.Token(), new PollRecord(Address, RecordKind.Rimap, name, Wait: false), ct);
-        if (!reply.Ok)
-        {
-            if (!await LoadAsync(ct)) return Page();
-            Rpop = RpopRows(View!);
-            Rimap = RimapRows(View!);
-            Refusal = reply.Error;
-            return Page();
-        }
+        if (!reply.Ok) return await RefusedAsync(reply, ct);
         Notice = $"A poll of {name} was ordered.";
         return RedirectToPage();
     }
 
-    private IActionResult RpopRefused(List<RpopRow> submitted)
+    /// <summary>
+    /// Update of one record set: the rows with a name become the whole new set (Never rows remove theirs); a refusal is
+    /// shown beside its fields with what was typed (never the passwords), and nothing is changed.
+    /// </summary>
+    private async Task<IActionResult> UpdateAsync<TRow, TChange>(List<TRow> submitted, string kind, List<string> sectionErrors,
+        Func<TRow, string, TChange> change, Func<List<TChange>, IAdminCommand> command, Action<AccountView> showRefused,
+        CancellationToken ct) where TRow : RecordRow
     {
-        Rpop = WithStatus(submitted, RpopRows(View!));
-        Rimap = RimapRows(View!);
+        if (!await LoadAsync(ct)) return Page();
+        var changes = new List<TChange>();
+        foreach (var row in submitted)
+        {
+            var name = row.Name?.Trim();
+            if (string.IsNullOrEmpty(name)) continue;
+            if (!row.Existing && IsNever(row.Every)) { row.Errors.Add("Poll Every", "select a polling period to create the record"); continue; }
+            changes.Add(change(row, name));
+        }
+        if (!submitted.Any(r => r.Errors.Any))
+        {
+            var reply = await admin.SendAsync(User.Token(), command(changes), ct);
+            if (reply.Ok)
+            {
+                Notice = $"The {kind} records were updated.";
+                return RedirectToPage();
+            }
+            Distribute(reply, submitted, sectionErrors);
+        }
+        showRefused(View!);
         return Page();
     }
 
-    private IActionResult RimapRefused(List<RimapRow> submitted)
+    private async Task<IActionResult> RefusedAsync(AdminReply reply, CancellationToken ct)
     {
+        if (!await LoadAsync(ct)) return Page();
         Rpop = RpopRows(View!);
-        Rimap = WithStatus(submitted, RimapRows(View!));
+        Rimap = RimapRows(View!);
+        Refusal = reply.Error;
         return Page();
     }
 
@@ -176,7 +151,7 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
     /// Puts each refusal beside its field: the admin API names a field of a record as "NAME: Field" when a whole set
     /// was sent, or just "Field"; what fits no row goes to the section's list.
     /// </summary>
-    private static void Distribute(AdminReply reply, IEnumerable<(string? Name, RowErrors Errors)> rows, List<string> section)
+    private static void Distribute(AdminReply reply, IEnumerable<RecordRow> rows, List<string> section)
     {
         var byName = rows.Where(r => !string.IsNullOrWhiteSpace(r.Name))
             .GroupBy(r => r.Name!.Trim(), AccountState.NameComparer).ToDictionary(g => g.Key, g => g.First().Errors, AccountState.NameComparer);
@@ -191,28 +166,15 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
 
     private static bool IsNever(string? every) => string.Equals(every?.Trim(), "Never", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The submitted rows (passwords dropped: they are never sent back) with Last and order from the view.</summary>
-    private static List<RpopRow> WithStatus(List<RpopRow> submitted, List<RpopRow> stored)
+    /// <summary>The submitted rows (passwords dropped: they are never sent back) with Last and order from the stored ones.</summary>
+    private static List<TRow> WithStatus<TRow>(List<TRow> submitted, List<TRow> stored) where TRow : RecordRow, new()
     {
         foreach (var row in submitted)
         {
             row.Password = null;
-            if (row.Existing && stored.FirstOrDefault(s => AccountState.NameComparer.Equals(s.Name, row.Name)) is { } s)
-                (row.Last, row.LastFailed) = (s.Last, s.LastFailed);
+            if (row.Existing && stored.FirstOrDefault(s => AccountState.NameComparer.Equals(s.Name, row.Name)) is { } s) row.ShowStatusOf(s);
         }
-        if (submitted.All(r => r.Existing)) submitted.Add(new RpopRow());
-        return submitted;
-    }
-
-    private static List<RimapRow> WithStatus(List<RimapRow> submitted, List<RimapRow> stored)
-    {
-        foreach (var row in submitted)
-        {
-            row.Password = null;
-            if (row.Existing && stored.FirstOrDefault(s => AccountState.NameComparer.Equals(s.Name, row.Name)) is { } s)
-                (row.Last, row.Error, row.Order) = (s.Last, s.Error, s.Order);
-        }
-        if (submitted.All(r => r.Existing)) submitted.Add(new RimapRow());
+        if (submitted.All(r => r.Existing)) submitted.Add(new TRow());
         return submitted;
     }
 
