@@ -17,11 +17,11 @@ public static class Rpoll
     {
         var words = args.ToList();
         var json = words.Remove("--json");
-        string? token;
+        string? token, secretFile;
         HostAndPort contact;
         try
         {
-            if (TakeOption(words, "--secret-file") is { } secretFile) return await IssueOfflineAsync(words, json, secretFile, stdout, stderr);
+            secretFile = TakeOption(words, "--secret-file");
             token = TakeOption(words, "--token") ?? Environment.GetEnvironmentVariable("RPOLL_TOKEN") ?? ReadTokenFile();
             var contactText = words.Count > 0 && HostAndPort.TryParse(words[0], out _) is { Port: not null } ? words[0] : null;
             if (contactText is not null) words.RemoveAt(0);
@@ -36,6 +36,7 @@ public static class Rpoll
         }
 
         if (words is ["help"] or ["--help"] or ["-h"]) { await stdout.WriteLineAsync(CommandTable.Help); return Ok; }
+        if (secretFile is not null) return await IssueOfflineAsync(words, json, secretFile, stdout, stderr);
 
         await using var client = AdminClient.Connect(contact);
         if (words.Count > 0) return await RunOneAsync(client, words, json, token, stdin, stdout, stderr, interactive: false);

@@ -24,6 +24,8 @@ public static class NodeCommandLine
           --store TARGET      mailbox store: maildir | imap://HOST:PORT (master user from HOCON/env)    env RPOLL_STORE
           --ca-file FILE      extra trusted CA certificates (PEM) for remote servers            env RPOLL_CA_FILE
           --web HOST:PORT|off the web UI, /metrics and /health; default 127.0.0.1:8010        env RPOLL_WEB
+          secrets (environment only): RPOLL_CLUSTER_SECRET or RPOLL_CLUSTER_SECRET_FILE, else DATA/cluster.secret (signs tokens);
+                                      RPOLL_SECRETS_KEYS or RPOLL_SECRETS_KEYS_FILE, else DATA/secrets.keys (seal passwords)
         """;
 
     /// <summary>Parses the options; throws <see cref="ArgumentException"/> naming the option and the reason.</summary>

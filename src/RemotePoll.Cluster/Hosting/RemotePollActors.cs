@@ -22,9 +22,12 @@ public static class RemotePollActors
     /// <summary>Shards are fixed for the life of a cluster: never change this number on a running deployment.</summary>
     public const int ShardCount = 100;
 
+    /// <summary>The account shard region's type name (its path is /system/sharding/accounts on every node).</summary>
+    public const string AccountsRegionName = "accounts";
+
     public static AkkaConfigurationBuilder AddAccountSharding(this AkkaConfigurationBuilder builder, PollEnvironment env) =>
         builder.WithShardRegion<AccountRegion>(
-            "accounts",
+            AccountsRegionName,
             address => AccountEntity.Props(address, env),
             new AccountMessageExtractor(ShardCount),
             new ShardOptions
