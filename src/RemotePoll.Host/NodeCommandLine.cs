@@ -13,7 +13,7 @@ public static class NodeCommandLine
 {
     public const string Usage = """
         usage: remotepoll [--data DIR] [--hostname HOST] [--port PORT] [--seed HOST:PORT]... [--config FILE]... [--db CONNECTION]
-                  [--deliver TARGET] [--store TARGET] [--ca-file FILE]
+                  [--deliver TARGET] [--store TARGET] [--ca-file FILE] [--web HOST:PORT|off]
           --data DIR          data folder (SQLite journal, keys, Maildir); default ./data        env RPOLL_DATA
           --hostname HOST     address to bind and be reached at; default 127.0.0.1              env RPOLL_HOSTNAME
           --port PORT         remoting port; default 4053                                       env RPOLL_PORT
@@ -23,6 +23,7 @@ public static class NodeCommandLine
           --deliver TARGET    queue path: maildir | lmtp://HOST:PORT | lmtp:/socket | smtp://HOST:PORT  env RPOLL_DELIVER
           --store TARGET      mailbox store: maildir | imap://HOST:PORT (master user from HOCON/env)    env RPOLL_STORE
           --ca-file FILE      extra trusted CA certificates (PEM) for remote servers            env RPOLL_CA_FILE
+          --web HOST:PORT|off the web UI, /metrics and /health; default 127.0.0.1:8010        env RPOLL_WEB
           secrets (environment only): RPOLL_CLUSTER_SECRET or RPOLL_CLUSTER_SECRET_FILE, else DATA/cluster.secret (signs tokens);
                                       RPOLL_SECRETS_KEYS or RPOLL_SECRETS_KEYS_FILE, else DATA/secrets.keys (seal passwords)
         """;
@@ -41,6 +42,7 @@ public static class NodeCommandLine
         if (Env("RPOLL_DELIVER") is { } dl) o = o with { Deliver = dl };
         if (Env("RPOLL_STORE") is { } st) o = o with { Store = st };
         if (Env("RPOLL_CA_FILE") is { } ca) o = o with { CaFile = ca };
+        if (Env("RPOLL_WEB") is { } web) o = o with { Web = web };
 
         var seeds = new List<string>();
         var configs = new List<string>();
@@ -59,6 +61,7 @@ public static class NodeCommandLine
                 case "--deliver": o = o with { Deliver = Value() }; break;
                 case "--store": o = o with { Store = Value() }; break;
                 case "--ca-file": o = o with { CaFile = Value() }; break;
+                case "--web": o = o with { Web = Value() }; break;
                 default: throw new ArgumentException($"{name}: unknown option");
             }
         }

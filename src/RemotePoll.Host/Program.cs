@@ -8,10 +8,12 @@ using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Security;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Host;
+using RemotePoll.Web;
 
 NodeOptions options;
 PollEnvironment environment;
 ClusterSecret secret;
+WebSettings web;
 try
 {
     if (args is ["--help"] or ["-h"]) { Console.WriteLine(NodeCommandLine.Usage); return 0; }
@@ -19,8 +21,10 @@ try
     Directory.CreateDirectory(options.DataDir);
     var sealer = KeyRing.Load(options.DataDir, Environment.GetEnvironmentVariable);
     secret = ClusterSecret.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
-    environment = PollEnvironmentFactory.Create(options, PollEnvironmentFactory.LoadHocon(options), sealer,
-        name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null);
+    var hocon = PollEnvironmentFactory.LoadHocon(options);
+    Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    environment = PollEnvironmentFactory.Create(options, hocon, sealer, env);
+    web = WebSettings.From(options, hocon, env);
 }
 catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or InvalidDataException or IOException
     or FormatException or Akka.Configuration.ConfigurationException)
@@ -32,6 +36,7 @@ catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or
 
 var builder = Host.CreateApplicationBuilder();
 builder.Logging.ClearProviders();
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddSimpleConsole(c =>
 {
     c.SingleLine = true;
@@ -47,6 +52,8 @@ builder.Services.AddAkka(NodeOptions.SystemName, (akka, _) =>
     });
     akka.AddRemotePoll(options, environment, secret);
 });
+
+builder.Services.AddRemotePollWeb(web, options, environment, secret);
 
 using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemotePoll");

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RemotePoll.Cluster.Metrics;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Core.Governor;
 
@@ -47,9 +48,12 @@ public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
 
     public static Props Props(ModuleSettingsCache settings) => Akka.Actor.Props.Create(() => new ConnectionGovernor(settings));
 
+    protected override void PostStop() => PollMetrics.Permits(null);
+
     private void Grant((PermitPool Pool, IReadOnlyList<string> Granted) step)
     {
         _pool = step.Pool;
+        PollMetrics.Permits(_pool);
         foreach (var id in step.Granted)
             if (_replyTo.Remove(id, out var to)) to.Tell(new PermitGranted(id));
         if (step.Granted.Count > 0) _log.Debug("RPOLL permits in use {0}/{1}, waiting {2}", _pool.InUse, _pool.Capacity, _pool.Waiting.Count);

@@ -23,6 +23,8 @@ public sealed record NodeOptions
     public string? Store { get; init; }
     /// <summary>Extra trusted CA certificates for remote servers (overrides remotepoll.ca-file).</summary>
     public string? CaFile { get; init; }
+    /// <summary>The web UI's HOST:PORT or "off" (overrides remotepoll.web.listen); null: the HOCON value.</summary>
+    public string? Web { get; init; }
     /// <summary>Extra HOCON files, applied over the defaults in order.</summary>
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];
 

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Persistence;
+using RemotePoll.Cluster.Metrics;
 using RemotePoll.Cluster.Persistence;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Hosts;
@@ -12,7 +13,13 @@ namespace RemotePoll.Cluster.Hosts;
 /// </summary>
 public sealed class HostHealth : SnapshottingActor
 {
-    private FailedHosts _hosts = FailedHosts.Empty;
+    private FailedHosts _failed = FailedHosts.Empty;
+
+    private FailedHosts _hosts
+    {
+        get => _failed;
+        set { _failed = value; PollMetrics.FailedHosts(value); }
+    }
 
     public HostHealth()
     {
@@ -47,4 +54,16 @@ public sealed class HostHealth : SnapshottingActor
     }
 
     public override string PersistenceId => "host-health";
+
+    protected override void PreStart()
+    {
+        base.PreStart();
+        PollMetrics.FailedHosts(_failed);
+    }
+
+    protected override void PostStop()
+    {
+        PollMetrics.FailedHosts(null);
+        base.PostStop();
+    }
 }

@@ -7,6 +7,7 @@ using System.Net.Sockets;
 using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
+using RemotePoll.Cluster.Metrics;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 
@@ -138,6 +139,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _accountFailed = report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) or nameof(PollErrorKind.MailboxLocked)
             or nameof(PollErrorKind.ConnectionLost);
         Entity.Tell(new PollCompleted(Kind, report, _servedOrder));
+        PollMetrics.PollEnded(report);
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
         _waiters.Clear();
@@ -171,7 +173,11 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
 
             var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
-            if (due is { } d) Env.Stats.PollStarted(DateTimeOffset.UtcNow - d);
+            if (due is { } d)
+            {
+                Env.Stats.PollStarted(DateTimeOffset.UtcNow - d);
+                PollMetrics.PollStartedLate(Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", DateTimeOffset.UtcNow - d);
+            }
             using var renew = new CancellationTokenSource();
             var renewing = RenewAsync(governor, permit, renew.Token);
             try

@@ -1,22 +1,14 @@
-using System.Diagnostics.Metrics;
-
 namespace RemotePoll.Cluster.Stats;
 
 /// <summary>
 /// What a node's pollers report about themselves: how many run, how many polls started, and how late each started
 /// against its schedule. Lateness is measured twice: when the timer fires (the actor system's delay) and when the
 /// poll may connect (the timer's delay plus the wait for a Processes permit). Polls ordered by an operator are not
-/// counted (they have no schedule). Read with <c>rpoll node stats</c>; also published as System.Diagnostics.Metrics
-/// instruments of the meter <see cref="MeterName"/> for any metrics exporter.
+/// counted (they have no schedule). Read with <c>rpoll node stats</c>; the start lateness is also published on
+/// <c>/metrics</c> by <see cref="Metrics.PollMetrics"/>.
 /// </summary>
 public sealed class PollStats
 {
-    public const string MeterName = "RemotePoll.Polling";
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly UpDownCounter<int> PollersInstrument = Meter.CreateUpDownCounter<int>("remotepoll.pollers", description: "record pollers running");
-    private static readonly Histogram<double> LatenessInstrument = Meter.CreateHistogram<double>("remotepoll.poll.lateness", "s",
-        "how late a scheduled poll fired (stage=timer) and was allowed to connect (stage=start)");
-
     private int _pollers;
     private long _started;
 
@@ -28,20 +20,17 @@ public sealed class PollStats
     public void PollerStarted()
     {
         Interlocked.Increment(ref _pollers);
-        PollersInstrument.Add(1);
     }
 
     public void PollerStopped()
     {
         Interlocked.Decrement(ref _pollers);
-        PollersInstrument.Add(-1);
     }
 
     /// <summary>A scheduled poll's timer fired <paramref name="lateness"/> after it was due.</summary>
     public void TimerFired(TimeSpan lateness)
     {
         TimerLateness.Record(lateness);
-        LatenessInstrument.Record(lateness.TotalSeconds, new KeyValuePair<string, object?>("stage", "timer"));
     }
 
     /// <summary>A scheduled poll got its permit and connects, <paramref name="lateness"/> after it was due.</summary>
@@ -49,6 +38,5 @@ public sealed class PollStats
     {
         Interlocked.Increment(ref _started);
         StartLateness.Record(lateness);
-        LatenessInstrument.Record(lateness.TotalSeconds, new KeyValuePair<string, object?>("stage", "start"));
     }
 }

@@ -235,6 +235,44 @@ public sealed class ImapMailboxStore : IMailboxStore
             ? DeliveryOutcome.Permanent($"5.6.0 APPEND BAD {e.ResponseText}")
             : DeliveryOutcome.Temporary($"4.2.0 APPEND NO {e.ResponseText}");
 
+    /// <summary>
+    /// Whether the local IMAP server accepts <paramref name="password"/> for <paramref name="account"/> itself (not as
+    /// the master user): the web sign-in of an account user with their own mail password.
+    /// </summary>
+    /// <exception cref="DeliveryUnavailableException">The server could not be reached or did not answer.</exception>
+    public async Task<bool> CheckPasswordAsync(string account, string password, CancellationToken cancellationToken)
+    {
+        AddressParts.Split(account, "account");
+        using var client = new ImapClient { Timeout = (int)_options.CommandTimeout.TotalMilliseconds };
+        if (_options.ServerCertificateValidation is { } validate) client.ServerCertificateValidationCallback = validate;
+        try
+        {
+            using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                cts.CancelAfter(_options.ConnectTimeout);
+                await client.ConnectAsync(_host, _port, _options.Security, cts.Token).ConfigureAwait(false);
+            }
+            try
+            {
+                if (client.AuthenticationMechanisms.Contains("PLAIN"))
+                    await client.AuthenticateAsync(new SaslMechanismPlain(account, password), cancellationToken).ConfigureAwait(false);
+                else
+                    await client.AuthenticateAsync(account, password, cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuthenticationException)
+            {
+                return false;
+            }
+            await CloseAsync(client).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (IsStoreFailure(e) || e is SslHandshakeException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw Unavailable(account, e);
+        }
+    }
+
     private async Task<ImapClient> OpenAsync(string account, CancellationToken cancellationToken)
     {
         AddressParts.Split(account, "account");

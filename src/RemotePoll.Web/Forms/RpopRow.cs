@@ -1,0 +1,20 @@
+namespace RemotePoll.Web.Forms;
+
+/// <summary>One row of the RPOP table as the form sends it.</summary>
+public sealed class RpopRow : RecordRow
+{
+    public bool Leave { get; set; }
+    public bool Apop { get; set; }
+    public bool Tls { get; set; }
+    public string? Mailbox { get; set; }
+    public string? Special { get; set; }
+
+    /// <summary>Shown, not sent: Last (the time of the last success, or the error of the last failure).</summary>
+    public string? Last { get; set; }
+    public bool LastFailed { get; set; }
+
+    public override void ShowStatusOf(RecordRow stored)
+    {
+        if (stored is RpopRow s) (Last, LastFailed) = (s.Last, s.LastFailed);
+    }
+}
