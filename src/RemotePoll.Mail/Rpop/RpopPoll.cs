@@ -26,6 +26,7 @@ public static class RpopPoll
             Host = r.Host,
             Tls = r.Tls,
             CaFilePath = request.CaFile,
+            Trust = r.Trust,
             SourceAddress = request.SourceAddress,
             Resolver = request.Resolver,
             UseApop = request.UseApop,
