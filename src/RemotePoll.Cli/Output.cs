@@ -56,18 +56,19 @@ public static class Output
     }
 
     private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "TLS TRUST", "BY USER", "MAILBOX", "SPECIAL", "LAST"],
             records.Select(r => new[]
             {
-                r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
+                r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.TlsTrust, YesNo(r.ByAccountUser),
+                r.Mailbox ?? "-", r.Special ?? "-",
                 Last(r.Last, r.Error, r.ErrorKind),
             }));
 
     private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "TLS TRUST", "BY USER", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR"],
             records.Select(r => new[]
             {
-                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
+                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.TlsTrust, YesNo(r.ByAccountUser), r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
                 r.Last is { } l ? Time(l) : "never", r.Error is null ? "-" : $"{r.ErrorKind}: {r.Error}",
             }));
 
