@@ -12,8 +12,10 @@ namespace RemotePoll.Cli;
 public static class CommandTable
 {
     public const string Help = """
-        usage: rpoll [HOST:PORT] PALETTE VERB [ARGS] [--json] [--token TOKEN]
+        usage: rpoll [HOST:PORT] PALETTE VERB [ARGS] [--json] [--token TOKEN] [--tls-cert FILE [--tls-key FILE] --tls-ca FILE]
           contact: HOST:PORT of any node (default 127.0.0.1:4053, or RPOLL_CONTACT); no command: interactive prompt
+          cluster TLS: rpoll's certificate (.pfx/.p12 or PEM + key) and the cluster CA file; or RPOLL_TLS_CERT, RPOLL_TLS_KEY,
+                       RPOLL_TLS_CA (and RPOLL_TLS_PASSWORD for a PKCS#12 file)
 
           cluster show | leave ADDRESS | down ADDRESS
           cluster-sharding region-stats

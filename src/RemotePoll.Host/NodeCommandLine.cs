@@ -13,7 +13,7 @@ public static class NodeCommandLine
 {
     public const string Usage = """
         usage: remotepoll [--data DIR] [--hostname HOST] [--port PORT] [--seed HOST:PORT]... [--config FILE]... [--db CONNECTION]
-                  [--deliver TARGET] [--store TARGET] [--ca-file FILE]
+                  [--deliver TARGET] [--store TARGET] [--ca-file FILE] [--tls-cert FILE [--tls-key FILE] --tls-ca FILE]
           --data DIR          data folder (SQLite journal, keys, Maildir); default ./data        env RPOLL_DATA
           --hostname HOST     address to bind and be reached at; default 127.0.0.1              env RPOLL_HOSTNAME
           --port PORT         remoting port; default 4053                                       env RPOLL_PORT
@@ -23,6 +23,10 @@ public static class NodeCommandLine
           --deliver TARGET    queue path: maildir | lmtp://HOST:PORT | lmtp:/socket | smtp://HOST:PORT  env RPOLL_DELIVER
           --store TARGET      mailbox store: maildir | imap://HOST:PORT (master user from HOCON/env)    env RPOLL_STORE
           --ca-file FILE      extra trusted CA certificates (PEM) for remote servers            env RPOLL_CA_FILE
+          --tls-cert FILE     cluster transport TLS: this node's certificate (.pfx/.p12, or PEM)  env RPOLL_TLS_CERT
+                              (a PKCS#12 password only from env RPOLL_TLS_PASSWORD or HOCON)
+          --tls-key FILE      the PEM private key of a PEM --tls-cert                          env RPOLL_TLS_KEY
+          --tls-ca FILE       PEM CA certificates every peer (node or rpoll) must chain to      env RPOLL_TLS_CA
         """;
 
     /// <summary>Parses the options; throws <see cref="ArgumentException"/> naming the option and the reason.</summary>
@@ -39,6 +43,9 @@ public static class NodeCommandLine
         if (Env("RPOLL_DELIVER") is { } dl) o = o with { Deliver = dl };
         if (Env("RPOLL_STORE") is { } st) o = o with { Store = st };
         if (Env("RPOLL_CA_FILE") is { } ca) o = o with { CaFile = ca };
+        if (Env("RPOLL_TLS_CERT") is { } tc) o = o with { TlsCertificate = tc };
+        if (Env("RPOLL_TLS_KEY") is { } tk) o = o with { TlsKey = tk };
+        if (Env("RPOLL_TLS_CA") is { } ta) o = o with { TlsCaFile = ta };
 
         var seeds = new List<string>();
         var configs = new List<string>();
@@ -57,6 +64,9 @@ public static class NodeCommandLine
                 case "--deliver": o = o with { Deliver = Value() }; break;
                 case "--store": o = o with { Store = Value() }; break;
                 case "--ca-file": o = o with { CaFile = Value() }; break;
+                case "--tls-cert": o = o with { TlsCertificate = Value() }; break;
+                case "--tls-key": o = o with { TlsKey = Value() }; break;
+                case "--tls-ca": o = o with { TlsCaFile = Value() }; break;
                 default: throw new ArgumentException($"{name}: unknown option");
             }
         }

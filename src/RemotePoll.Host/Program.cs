@@ -16,8 +16,11 @@ try
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
     Directory.CreateDirectory(options.DataDir);
     var sealer = KeyRing.LoadOrCreate(options.KeyFile);
-    environment = PollEnvironmentFactory.Create(options, PollEnvironmentFactory.LoadHocon(options), sealer,
-        name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null);
+    var hocon = PollEnvironmentFactory.LoadHocon(options);
+    Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    options = options with { Tls = ClusterTls.From(hocon, options.TlsCertificate, options.TlsKey, options.TlsCaFile, env) };
+    options.Tls?.Setup(); // a certificate or CA file that cannot be read stops the node here, with the reason
+    environment = PollEnvironmentFactory.Create(options, hocon, sealer, env);
 }
 catch (Exception ex) when (ex is ArgumentException or DeliveryTargetException or InvalidDataException or IOException
     or FormatException or Akka.Configuration.ConfigurationException)
@@ -49,6 +52,7 @@ using var host = builder.Build();
 var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("RemotePoll");
 log.LogInformation("RemotePoll node {Host}:{Port}, data in {Data}, {Db}", options.Hostname, options.Port,
     Path.GetFullPath(options.DataDir), options.Database is null ? "SQLite" : "PostgreSQL");
+log.LogInformation("Cluster transport: {Transport}", options.Tls is null ? "TCP without TLS" : $"TLS (certificate {options.Tls.Certificate}, peers must chain to {options.Tls.CaFile})");
 log.LogInformation("Delivery: queue {Queue}, mailbox store {Store}", environment.Queue.GetType().Name, environment.Store.GetType().Name);
 await host.RunAsync();
 return 0;

@@ -29,7 +29,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     public static async Task<NodeProcess> StartAsync(string dataDir, int port, IEnumerable<string>? args = null,
-        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null)
+        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, bool waitUntilReady = true)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -46,7 +46,8 @@ public sealed class NodeProcess : IAsyncDisposable
         process.ErrorDataReceived += (_, e) => node.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        await node.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90));
+        // The readiness probe runs rpoll with the node's environment, so a node with transport TLS is probed over TLS.
+        if (waitUntilReady) await node.WaitReadyAsync(readyTimeout ?? TimeSpan.FromSeconds(90), environment);
         return node;
     }
 
@@ -56,13 +57,13 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_log) _log.AppendLine(line);
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout)
+    private async Task WaitReadyAsync(TimeSpan timeout, IDictionary<string, string>? environment)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the node exited with {_process.ExitCode}:\n{Log}");
-            var r = await RpollCli.RunAsync(Port, null, "module", "show");
+            var r = await RpollCli.RunWithEnvironmentAsync(Port, null, environment, "module", "show");
             if (r.ExitCode == 0) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node on port {Port} was not ready in {timeout}:\n{r.StandardError}\n{Log}");
             await Task.Delay(500);

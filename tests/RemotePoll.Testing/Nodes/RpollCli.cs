@@ -10,7 +10,10 @@ public static class RpollCli
     /// <summary>Longer than rpoll's own 60 s wait for an answer, so the CLI reports a timeout rather than being killed.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
 
-    public static async Task<CommandResult> RunAsync(int port, string? stdin, params string[] args)
+    public static Task<CommandResult> RunAsync(int port, string? stdin, params string[] args) => RunWithEnvironmentAsync(port, stdin, null, args);
+
+    /// <summary>As <see cref="RunAsync"/>, with extra environment (e.g. RPOLL_TLS_* for a cluster with transport TLS).</summary>
+    public static async Task<CommandResult> RunWithEnvironmentAsync(int port, string? stdin, IDictionary<string, string>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -26,6 +29,7 @@ public static class RpollCli
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Remove("RPOLL_TOKEN");
         psi.Environment.Remove("RPOLL_CONTACT");
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rpoll");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
