@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Akka.Actor;
+using Akka.Actor.Setup;
 using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
@@ -27,8 +28,10 @@ public sealed class AdminClient : IAsyncDisposable
         _client = client;
     }
 
-    public static AdminClient Connect(HostAndPort contact)
+    /// <param name="tls">The cluster transport TLS (the CLI's own certificate and the cluster CA), or null for plain TCP.</param>
+    public static AdminClient Connect(HostAndPort contact, ClusterTls? tls = null)
     {
+        var scheme = tls is null ? ClusterTls.PlainScheme : ClusterTls.TlsScheme;
         var local = LocalAddressFor(contact.Host);
         var config = ConfigurationFactory.ParseString($$"""
                 akka {
@@ -40,7 +43,7 @@ public sealed class AdminClient : IAsyncDisposable
                   remote.dot-netty.tcp { hostname = "{{local}}", port = 0 }
                   remote.dot-netty.tcp.maximum-frame-size = 4 MiB
                   cluster.client {
-                    initial-contacts = ["akka.tcp://{{NodeOptions.SystemName}}@{{contact}}/system/receptionist"]
+                    initial-contacts = ["{{scheme}}://{{NodeOptions.SystemName}}@{{contact}}/system/receptionist"]
                     establishing-get-contacts-interval = 1s
                     reconnect-timeout = 30s
                   }
@@ -49,7 +52,10 @@ public sealed class AdminClient : IAsyncDisposable
             .WithFallback(SerializationConfig.Hocon)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             .WithFallback(DistributedPubSub.DefaultConfig());
-        var system = ActorSystem.Create("rpoll-cli", config);
+        if (tls is not null) config = ClusterTls.Hocon.WithFallback(config);
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(config));
+        if (tls is not null) setup = setup.And(tls.Setup());
+        var system = ActorSystem.Create("rpoll-cli", setup);
         var client = system.ActorOf(ClusterClient.Props(ClusterClientSettings.Create(system)), "client");
         return new AdminClient(system, client);
     }

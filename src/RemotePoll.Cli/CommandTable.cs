@@ -12,26 +12,34 @@ namespace RemotePoll.Cli;
 public static class CommandTable
 {
     public const string Help = """
-        usage: rpoll [HOST:PORT] PALETTE VERB [ARGS] [--json] [--token TOKEN]
+        usage: rpoll [HOST:PORT] PALETTE VERB [ARGS] [--json] [--token TOKEN] [--tls-cert FILE [--tls-key FILE] --tls-ca FILE]
           contact: HOST:PORT of any node (default 127.0.0.1:4053, or RPOLL_CONTACT); no command: interactive prompt
+          cluster TLS: rpoll's certificate (.pfx/.p12 or PEM + key) and the cluster CA file; or RPOLL_TLS_CERT, RPOLL_TLS_KEY,
+                       RPOLL_TLS_CA (and RPOLL_TLS_PASSWORD for a PKCS#12 file)
 
           cluster show | leave ADDRESS | down ADDRESS
           cluster-sharding region-stats
           node stats                               (the contacted node: pollers, how late scheduled polls fire, memory)
           module show | set KEY VALUE
-                 keys: log, processes, use-apop, source-ip, use-domain-ips, delay-failed-hosts, delay-failed-account, allow-self-poll
+                 keys: log, processes, use-apop, source-ip, use-domain-ips, delay-failed-hosts, delay-failed-account, allow-self-poll,
+                       allow-user-private-targets, user-min-poll-every
           hosts list | clear HOST                  (Delay Failed Hosts: hosts not polled until a time)
           domain list | show DOMAIN | set DOMAIN [--ip ADDR]... [--main yes|no]
           account show ACCOUNT | set ACCOUNT [--can-modify-rpop yes|no]
           rpop list ACCOUNT
           rpop set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
-                   [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*]
+                   [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*] [TLS TRUST]
           rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           rpop import-uids ACCOUNT NAME FILE       (a CommuniGate private/rpopids/NAME file: one UID per line)
           rpop import FILE|-                       (many accounts: lines 'ACCOUNT DICTIONARY', each as SETACCOUNTRPOPS)
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
-                    [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN]
+                    [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN] [TLS TRUST]
+          TLS TRUST (one; default: validate with the system store and the node's CA file; "" returns to it):
+                    --tls-pin sha256:HEX|BASE64   the certificate's SHA-256 fingerprint
+                    --tls-spki sha256:HEX|BASE64  the public key's (SubjectPublicKeyInfo) SHA-256 fingerprint
+                    --tls-ca-file PATH            a PEM CA file on the nodes    --tls-accept-any yes|no   any certificate
+                    --by-account-user yes|no      the record is an account user's (outbound limits apply)
           rimap remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           cgp GETACCOUNTRPOPS ACCOUNT [--with-passwords] | SETACCOUNTRPOPS ACCOUNT DICTIONARY|-
           cgp GETACCOUNTRIMAPS ACCOUNT [--with-passwords] | SETACCOUNTRIMAPS ACCOUNT DICTIONARY|-
@@ -105,6 +113,8 @@ public static class CommandTable
             Mailbox = a.Option("--mailbox"),
             Special = a.Option("--special"),
             Password = a.Flag("--password-stdin") ? readSecret() : null,
+            Trust = TrustChange(a),
+            ByAccountUser = a.YesNo("--by-account-user"),
         };
         return new SetRpopRecord(account, change);
     }
@@ -121,8 +131,22 @@ public static class CommandTable
             AuthMethod = a.Option("--auth"),
             ListFilter = a.Option("--filter"),
             Password = a.Flag("--password-stdin") ? readSecret() : null,
+            Trust = TrustChange(a),
+            ByAccountUser = a.YesNo("--by-account-user"),
         };
         return new SetRimapRecord(account, change);
+    }
+
+    private static TlsTrustChange? TrustChange(ArgumentReader a)
+    {
+        var change = new TlsTrustChange
+        {
+            Pin = a.Option("--tls-pin"),
+            Spki = a.Option("--tls-spki"),
+            CaFile = a.Option("--tls-ca-file"),
+            AcceptAny = a.YesNo("--tls-accept-any"),
+        };
+        return change.IsEmpty ? null : change;
     }
 
     private static ImportUids ImportUidsFrom(ArgumentReader a)

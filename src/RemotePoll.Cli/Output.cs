@@ -73,19 +73,19 @@ public static class Output
     }
 
     private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
                 r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
-                Last(r.Last, r.Error, r.ErrorKind),
+                Last(r.Last, r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 
     private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
                 r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
-                r.Last is { } l ? Time(l) : "never", r.Error is null ? "-" : $"{r.ErrorKind}: {r.Error}",
+                r.Last is { } l ? Time(l) : "never", r.Error is null ? "-" : $"{r.ErrorKind}: {r.Error}", r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 
     /// <summary>The spec's Last: the time of the last success, or the error code when the last attempt failed.</summary>

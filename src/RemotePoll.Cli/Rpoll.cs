@@ -1,3 +1,4 @@
+using RemotePoll.Cluster.Hosting;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Security;
@@ -19,6 +20,7 @@ public static class Rpoll
         var json = words.Remove("--json");
         string? token, secretFile;
         HostAndPort contact;
+        ClusterTls? tls;
         try
         {
             secretFile = TakeOption(words, "--secret-file");
@@ -28,6 +30,7 @@ public static class Rpoll
             contactText ??= Environment.GetEnvironmentVariable("RPOLL_CONTACT") is { Length: > 0 } e ? e : "127.0.0.1:4053";
             contact = HostAndPort.TryParse(contactText, out var reason) is { Port: not null } hp ? hp
                 : throw new UsageException($"contact: '{contactText}' is not HOST:PORT{(reason is null ? "" : ": " + reason)}");
+            tls = ClusterTlsFrom(words);
         }
         catch (UsageException ex)
         {
@@ -38,7 +41,7 @@ public static class Rpoll
         if (words is ["help"] or ["--help"] or ["-h"]) { await stdout.WriteLineAsync(CommandTable.Help); return Ok; }
         if (secretFile is not null) return await IssueOfflineAsync(words, json, secretFile, stdout, stderr);
 
-        await using var client = AdminClient.Connect(contact);
+        await using var client = AdminClient.Connect(contact, tls);
         if (words.Count > 0) return await RunOneAsync(client, words, json, token, stdin, stdout, stderr, interactive: false);
 
         await stdout.WriteLineAsync($"rpoll connected to {contact}; 'help' lists the commands, 'exit' leaves.");
@@ -159,6 +162,25 @@ public static class Rpoll
             return new string(chars.ToArray());
         }
         return stdin.ReadLine() ?? throw new UsageException("--password-stdin: standard input is empty");
+    }
+
+    /// <summary>Cluster transport TLS: --tls-cert/--tls-key/--tls-ca or RPOLL_TLS_CERT/KEY/CA (password: RPOLL_TLS_PASSWORD).</summary>
+    private static ClusterTls? ClusterTlsFrom(List<string> words)
+    {
+        static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+        var cert = TakeOption(words, "--tls-cert") ?? Env("RPOLL_TLS_CERT");
+        var key = TakeOption(words, "--tls-key") ?? Env("RPOLL_TLS_KEY");
+        var ca = TakeOption(words, "--tls-ca") ?? Env("RPOLL_TLS_CA");
+        try
+        {
+            var tls = ClusterTls.From(null, cert, key, ca, Env);
+            tls?.Setup(); // unreadable files are a usage error here, not a hang
+            return tls;
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message);
+        }
     }
 
     private static string? TakeOption(List<string> words, string name)

@@ -14,6 +14,7 @@ public static class NodeCommandLine
     public const string Usage = """
         usage: remotepoll [--data DIR] [--hostname HOST] [--port PORT] [--seed HOST:PORT]... [--config FILE]... [--db CONNECTION]
                   [--deliver TARGET] [--store TARGET] [--ca-file FILE] [--web HOST:PORT|off]
+                  [--tls-cert FILE [--tls-key FILE] --tls-ca FILE]
           --data DIR          data folder (SQLite journal, keys, Maildir); default ./data        env RPOLL_DATA
           --hostname HOST     address to bind and be reached at; default 127.0.0.1              env RPOLL_HOSTNAME
           --port PORT         remoting port; default 4053                                       env RPOLL_PORT
@@ -26,6 +27,10 @@ public static class NodeCommandLine
           --web HOST:PORT|off the web UI, /metrics and /health; default 127.0.0.1:8010        env RPOLL_WEB
           secrets (environment only): RPOLL_CLUSTER_SECRET or RPOLL_CLUSTER_SECRET_FILE, else DATA/cluster.secret (signs tokens);
                                       RPOLL_SECRETS_KEYS or RPOLL_SECRETS_KEYS_FILE, else DATA/secrets.keys (seal passwords)
+          --tls-cert FILE     cluster transport TLS: this node's certificate (.pfx/.p12, or PEM)  env RPOLL_TLS_CERT
+                              (a PKCS#12 password only from env RPOLL_TLS_PASSWORD or HOCON)
+          --tls-key FILE      the PEM private key of a PEM --tls-cert                          env RPOLL_TLS_KEY
+          --tls-ca FILE       PEM CA certificates every peer (node or rpoll) must chain to      env RPOLL_TLS_CA
         """;
 
     /// <summary>Parses the options; throws <see cref="ArgumentException"/> naming the option and the reason.</summary>
@@ -43,6 +48,9 @@ public static class NodeCommandLine
         if (Env("RPOLL_STORE") is { } st) o = o with { Store = st };
         if (Env("RPOLL_CA_FILE") is { } ca) o = o with { CaFile = ca };
         if (Env("RPOLL_WEB") is { } web) o = o with { Web = web };
+        if (Env("RPOLL_TLS_CERT") is { } tc) o = o with { TlsCertificate = tc };
+        if (Env("RPOLL_TLS_KEY") is { } tk) o = o with { TlsKey = tk };
+        if (Env("RPOLL_TLS_CA") is { } ta) o = o with { TlsCaFile = ta };
 
         var seeds = new List<string>();
         var configs = new List<string>();
@@ -62,6 +70,9 @@ public static class NodeCommandLine
                 case "--store": o = o with { Store = Value() }; break;
                 case "--ca-file": o = o with { CaFile = Value() }; break;
                 case "--web": o = o with { Web = Value() }; break;
+                case "--tls-cert": o = o with { TlsCertificate = Value() }; break;
+                case "--tls-key": o = o with { TlsKey = Value() }; break;
+                case "--tls-ca": o = o with { TlsCaFile = Value() }; break;
                 default: throw new ArgumentException($"{name}: unknown option");
             }
         }

@@ -23,6 +23,8 @@ try
     secret = ClusterSecret.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
     var hocon = PollEnvironmentFactory.LoadHocon(options);
     Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
+    options = options with { Tls = ClusterTls.From(hocon, options.TlsCertificate, options.TlsKey, options.TlsCaFile, env) };
+    options.Tls?.Setup(); // a certificate or CA file that cannot be read stops the node here, with the reason
     environment = PollEnvironmentFactory.Create(options, hocon, sealer, env);
     web = WebSettings.From(options, hocon, env);
 }
@@ -60,6 +62,7 @@ var log = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Remot
 log.LogInformation("RemotePoll node {Host}:{Port}, data in {Data}, {Db}", options.Hostname, options.Port,
     Path.GetFullPath(options.DataDir), options.Database is null ? "SQLite" : "PostgreSQL");
 log.LogInformation("Admin API tokens verified with the {Secret}; passwords sealed with the {Keys}", secret, environment.Sealer);
+log.LogInformation("Cluster transport: {Transport}", options.Tls is null ? "TCP without TLS" : $"TLS (certificate {options.Tls.Certificate}, peers must chain to {options.Tls.CaFile})");
 log.LogInformation("Delivery: queue {Queue}, mailbox store {Store}", environment.Queue.GetType().Name, environment.Store.GetType().Name);
 await host.RunAsync();
 return 0;

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
@@ -11,6 +13,7 @@ using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Core.Security;
+using RemotePoll.Core.Settings;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cluster.Accounts;
@@ -134,7 +137,8 @@ public sealed class AccountEntity : SnapshottingActor
         try
         {
             events = _state.Process(envelope.Command,
-                new AccountContext(DateTimeOffset.UtcNow, envelope.MainDomain, _sealer) { ByAccountUser = envelope.ByAccountUser });
+                new AccountContext(DateTimeOffset.UtcNow, envelope.MainDomain, _sealer, _env.Settings.Current ?? ModuleSettings.Default)
+                { ByAccountUser = envelope.ByAccountUser });
         }
         catch (PermissionDeniedException ex)
         {
@@ -168,6 +172,54 @@ public sealed class AccountEntity : SnapshottingActor
         }
 
         var sender = Sender;
+        var targets = UnsafeTargetsToCheck(events);
+        if (targets.Count == 0)
+        {
+            Commit(envelope, events, sender);
+            return;
+        }
+        // Outbound safety at save: the hosts of account users' records, resolved now (the poller checks again at connect).
+        RunTask(async () =>
+        {
+            var own = OwnAddresses.Of(Context.System, _env.ConfiguredOwnAddresses);
+            var errors = new List<FieldError>();
+            foreach (var (field, host) in targets)
+                if (OutboundGuard.Refusal(host, await ResolveForSaveAsync(host), own) is { } why)
+                    errors.Add(new FieldError(field, why));
+            if (errors.Count > 0)
+            {
+                sender.Tell(AdminReply.From(new ValidationException(errors)));
+                PassivateIfEmpty();
+            }
+            else Commit(envelope, events, sender);
+        });
+    }
+
+    /// <summary>The hosts of account users' records that these events save, when the module does not allow private targets.</summary>
+    private List<(string Field, string Host)> UnsafeTargetsToCheck(IReadOnlyList<IAccountEvent> events)
+    {
+        if ((_env.Settings.Current ?? ModuleSettings.Default).AllowUserPrivateTargets) return [];
+        var prefix = events.Count > 1 ? (Func<string, string>)(name => $"{name}: ") : _ => "";
+        return events.Select(e => e switch
+            {
+                RpopRecordSaved { Record.ByAccountUser: true } s => ((string Field, string Host)?)(prefix(s.Record.Name) + "at Host", s.Record.Host.Host),
+                RimapRecordSaved { Record.ByAccountUser: true } s => (prefix(s.Record.Name) + "at Host", s.Record.Host.Host),
+                _ => null,
+            })
+            .OfType<(string, string)>().ToList();
+    }
+
+    /// <summary>A literal address, or what the name resolves to within a few seconds; nothing when it does not resolve (the poll will tell).</summary>
+    private static async Task<IPAddress[]> ResolveForSaveAsync(string host)
+    {
+        if (IPAddress.TryParse(host, out var literal)) return [literal];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try { return await Dns.GetHostAddressesAsync(host, timeout.Token); }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException) { return []; }
+    }
+
+    private void Commit(AccountEnvelope envelope, IReadOnlyList<IAccountEvent> events, IActorRef sender)
+    {
         var applied = 0;
         PersistAll(events, e =>
         {

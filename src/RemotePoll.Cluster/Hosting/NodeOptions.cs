@@ -25,6 +25,14 @@ public sealed record NodeOptions
     public string? CaFile { get; init; }
     /// <summary>The web UI's HOST:PORT or "off" (overrides remotepoll.web.listen); null: the HOCON value.</summary>
     public string? Web { get; init; }
+    /// <summary>Cluster transport TLS: this node's certificate (PKCS#12, or PEM with <see cref="TlsKey"/>); overrides remotepoll.cluster-tls.certificate.</summary>
+    public string? TlsCertificate { get; init; }
+    /// <summary>The PEM private key of a PEM <see cref="TlsCertificate"/>.</summary>
+    public string? TlsKey { get; init; }
+    /// <summary>The CA file the peers' certificates must chain to.</summary>
+    public string? TlsCaFile { get; init; }
+    /// <summary>The cluster TLS in force (from the options, the environment and HOCON), or null for plain TCP.</summary>
+    public ClusterTls? Tls { get; init; }
     /// <summary>Extra HOCON files, applied over the defaults in order.</summary>
     public IReadOnlyList<string> ConfigFiles { get; init; } = [];
 
@@ -37,5 +45,5 @@ public sealed record NodeOptions
     public string MaildirRoot => Path.Combine(DataDir, "mail");
 
     public IReadOnlyList<string> SeedAddresses =>
-        (Seeds.Count == 0 ? [$"{Hostname}:{Port}"] : Seeds).Select(s => $"akka.tcp://{SystemName}@{s}").ToList();
+        (Seeds.Count == 0 ? [$"{Hostname}:{Port}"] : Seeds).Select(s => $"{(Tls is null ? ClusterTls.PlainScheme : ClusterTls.TlsScheme)}://{SystemName}@{s}").ToList();
 }

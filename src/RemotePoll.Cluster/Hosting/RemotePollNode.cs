@@ -17,6 +17,7 @@ public static class RemotePollNode
     {
         foreach (var file in options.HoconFiles) // each prepended over the ones before
             builder.AddHocon(ConfigurationFactory.ParseString(File.ReadAllText(file)), HoconAddMode.Prepend);
+        if (options.Tls is { } tls) builder.AddHocon(ClusterTls.Hocon, HoconAddMode.Prepend).AddSetup(tls.Setup());
         return builder
             .AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
             .WithRemoting(options.Hostname, options.Port)

@@ -64,6 +64,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     protected abstract string Name { get; }
     protected abstract PollPeriod Period { get; }
     protected abstract HostAndPort Host { get; }
+    /// <summary>The record was created or changed by an account user: outbound safety and the user minimum period apply.</summary>
+    protected abstract bool ByAccountUser { get; }
     /// <summary>A pending out-of-schedule order that must be served even when Disabled (RIMAP extOrder).</summary>
     protected virtual DateTimeOffset? PendingOrder => null;
 
@@ -94,9 +96,10 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         var order = PendingOrder is { } o && (_lastServedOrder is null || o > _lastServedOrder) ? o : (DateTimeOffset?)null;
         // Delay Failed Account (spec): a mailbox that could not be opened, or a connection that failed while retrieving,
         // waits the configured delay instead of the period.
-        var interval = _accountFailed && Period.Interval is not null
-            ? (Env.Settings.Current ?? ModuleSettings.Default).DelayFailedAccountOrDefault
-            : Period.Interval;
+        var settings = Env.Settings.Current ?? ModuleSettings.Default;
+        var interval = _accountFailed && Period.Interval is not null ? settings.DelayFailedAccountOrDefault : Period.Interval;
+        // user-min-poll-every holds even for a record saved before the minimum was raised.
+        if (ByAccountUser && interval is { } i && i < settings.UserMinPollEveryOrDefault) interval = settings.UserMinPollEveryOrDefault;
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         if (due is null) return;
@@ -150,7 +153,8 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
 
     /// <summary>
     /// The checks every poll passes before it connects, in the spec's order: the host is not failed (Delay Failed
-    /// Hosts), it is not this server (Allow Self-Poll), a permit is free (Processes). Then the poll runs, holding the
+    /// Hosts), it is not this server (Allow Self-Poll), a user's record does not reach a private address, a permit is
+    /// free (Processes). Then the poll runs, holding the
     /// permit, and a connection failure marks the host failed for every node.
     /// </summary>
     private async Task<PollReport> GuardedAsync(ModuleSettings settings, IReadOnlySet<IPAddress> own, IActorRef hostHealth,
@@ -170,6 +174,10 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
             if (!settings.AllowSelfPoll && addresses.FirstOrDefault(a => OwnAddresses.Contains(own, a)) is { } self)
                 return Failure(started, PollErrorKind.Refused,
                     $"{host} ({self}) is this server's own address and Allow Self-Poll is off: polling it would loop mail back");
+            // Checked on the addresses the session will connect to (they are handed to it below), so a DNS change
+            // after the record was saved cannot lead a user's record into the operator's networks.
+            if (ByAccountUser && !settings.AllowUserPrivateTargets && OutboundGuard.Refusal(host, addresses, own) is { } unsafeTarget)
+                return Failure(started, PollErrorKind.Refused, unsafeTarget);
 
             var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);

@@ -38,6 +38,7 @@ public sealed class RimapPoller : RecordPoller
     protected override string Name => _record.Name;
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
+    protected override bool ByAccountUser => _record.ByAccountUser;
     protected override DateTimeOffset? PendingOrder => _record.ExtOrder;
 
     protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)

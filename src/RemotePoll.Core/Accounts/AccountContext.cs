@@ -1,9 +1,13 @@
 using RemotePoll.Core.Secrets;
+using RemotePoll.Core.Settings;
 
 namespace RemotePoll.Core.Accounts;
 
-/// <summary>What a command needs from outside the account: the clock, the main domain, the password sealer, and who sends it.</summary>
-public sealed record AccountContext(DateTimeOffset Now, string? MainDomain, ISecretSealer Sealer)
+/// <summary>
+/// What a command needs from outside the account: the clock, the main domain, the password sealer, the module settings
+/// (limits on account users' records; null means the defaults), and who sends it.
+/// </summary>
+public sealed record AccountContext(DateTimeOffset Now, string? MainDomain, ISecretSealer Sealer, ModuleSettings? Settings = null)
 {
     /// <summary>
     /// The command comes from the account's own user (not an administrator): it may change records only with CanModifyRPOP,

@@ -179,7 +179,9 @@ public sealed record AccountState(
             throw new ValidationException("Name", $"the account already has {MaxRecordsPerKind} RPOP records");
         // A record keeps the name it was created with; a change spelled in another case updates it.
         record = record with { Name = existing?.Name ?? record.Name };
-        return record == existing ? [] : [new RpopRecordSaved(record)];
+        if (record == existing) return [];
+        UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
+        return [new RpopRecordSaved(record)];
     }
 
     private IReadOnlyList<IAccountEvent> SaveRimap(RimapRecordChange change, AccountContext ctx)
@@ -191,7 +193,9 @@ public sealed record AccountState(
         if (existing is null && Rimap.Count >= MaxRecordsPerKind)
             throw new ValidationException("Name", $"the account already has {MaxRecordsPerKind} RIMAP records");
         record = record with { Name = existing?.Name ?? record.Name };
-        return record == existing ? [] : [new RimapRecordSaved(record)];
+        if (record == existing) return [];
+        UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
+        return [new RimapRecordSaved(record)];
     }
 
     /// <summary>A whole-set replacement: every record validated first; absent ones removed; all or nothing.</summary>

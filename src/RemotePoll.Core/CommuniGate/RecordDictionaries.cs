@@ -7,16 +7,19 @@ namespace RemotePoll.Core.CommuniGate;
 
 /// <summary>
 /// RPOP and RIMAP record sets as CommuniGate dictionaries (spec, the last sections): the record name is the key;
-/// the value a dictionary with the spec's keys, plus <c>period</c> for Poll Every. Flags are YES when set.
+/// the value a dictionary with the spec's keys, plus <c>period</c> for Poll Every. Flags are YES when set. A record's
+/// TLS trust, when not the default validation, is one of <c>tlsPin</c>, <c>tlsSpki</c>, <c>tlsCAFile</c> or
+/// <c>tlsAcceptAny = YES</c>; a set without them keeps the stored trust (an empty value returns to validation).
 /// </summary>
 public static class RecordDictionaries
 {
-    private static readonly string[] RpopKeys = ["domain", "authName", "password", "mailbox", "special", "leave", "TLS", "APOP", "period"];
-    private static readonly string[] RimapKeys = ["domain", "authName", "password", "connectionSecurity", "authMethod", "listFilter", "extOrder", "period"];
+    private static readonly string[] TlsKeys = ["tlsPin", "tlsSpki", "tlsCAFile", "tlsAcceptAny"];
+    private static readonly string[] RpopKeys = ["domain", "authName", "password", "mailbox", "special", "leave", "TLS", "APOP", "period", .. TlsKeys];
+    private static readonly string[] RimapKeys = ["domain", "authName", "password", "connectionSecurity", "authMethod", "listFilter", "extOrder", "period", .. TlsKeys];
 
     /// <summary>Prints RPOP records; passwords only when <paramref name="unseal"/> is given.</summary>
     public static CgpDictionary FromRpop(IEnumerable<RpopRecord> records, Func<SealedSecret, string>? unseal) =>
-        new(records.Select(r => KeyValuePair.Create(r.Name, (CgpValue)new CgpDictionary(Pairs(
+        new(records.Select(r => KeyValuePair.Create(r.Name, (CgpValue)new CgpDictionary(Pairs([
             ("domain", r.Host.ToString()),
             ("authName", r.AuthName),
             ("password", unseal?.Invoke(r.Password)),
@@ -25,7 +28,8 @@ public static class RecordDictionaries
             ("leave", r.Leave ? "YES" : null),
             ("TLS", r.Tls ? "YES" : null),
             ("APOP", r.Apop ? "YES" : null),
-            ("period", r.Period.ToString()))))));
+            ("period", r.Period.ToString()),
+            .. TrustPairs(r.Trust)])))));
 
     /// <summary>Prints RIMAP records; passwords only when <paramref name="unseal"/> is given.</summary>
     public static CgpDictionary FromRimap(IEnumerable<RimapRecord> records, Func<SealedSecret, string>? unseal) =>
@@ -39,6 +43,7 @@ public static class RecordDictionaries
                 ("authMethod", r.AuthMethod.ToSpecWord()),
                 ("listFilter", r.ListFilter),
                 ("period", r.Period.ToString()));
+            pairs.AddRange(Pairs(TrustPairs(r.Trust)));
             if (r.ExtOrder is { } order) pairs.Add(KeyValuePair.Create("extOrder", (CgpValue)new CgpTimestamp(order)));
             return KeyValuePair.Create(r.Name, (CgpValue)new CgpDictionary(pairs));
         }));
@@ -56,6 +61,7 @@ public static class RecordDictionaries
             Tls = Flag(d, "TLS", name, errors),
             Apop = Flag(d, "APOP", name, errors),
             Every = Period(d, name, errors),
+            Trust = Trust(d, name, errors),
             Replace = true,
         });
 
@@ -71,8 +77,31 @@ public static class RecordDictionaries
             ListFilter = Text(d, "listFilter", name, errors),
             ExtOrder = Timestamp(d, "extOrder", name, errors),
             Every = Period(d, name, errors),
+            Trust = Trust(d, name, errors),
             Replace = true,
         });
+
+    private static (string Key, string? Value)[] TrustPairs(TlsTrust trust) => trust.Mode switch
+    {
+        TlsTrustMode.CertificatePin => [("tlsPin", "sha256:" + trust.Value)],
+        TlsTrustMode.PublicKeyPin => [("tlsSpki", "sha256:" + trust.Value)],
+        TlsTrustMode.CaFile => [("tlsCAFile", trust.Value)],
+        TlsTrustMode.AcceptAny => [("tlsAcceptAny", "YES")],
+        _ => [],
+    };
+
+    private static TlsTrustChange? Trust(CgpDictionary d, string name, List<FieldError> errors)
+    {
+        if (!TlsKeys.Any(d.ContainsKey)) return null;
+        var acceptAny = d.ContainsKey("tlsAcceptAny") ? Flag(d, "tlsAcceptAny", name, errors) : null;
+        return new TlsTrustChange
+        {
+            Pin = Text(d, "tlsPin", name, errors),
+            Spki = Text(d, "tlsSpki", name, errors),
+            CaFile = Text(d, "tlsCAFile", name, errors),
+            AcceptAny = acceptAny,
+        };
+    }
 
     private static List<KeyValuePair<string, CgpValue>> Pairs(params (string Key, string? Value)[] pairs) =>
         pairs.Where(p => p.Value is not null).Select(p => KeyValuePair.Create(p.Key, (CgpValue)new CgpString(p.Value!))).ToList();

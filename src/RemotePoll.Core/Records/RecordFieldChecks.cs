@@ -43,4 +43,8 @@ internal static class RecordFieldChecks
             if (segment.Trim().Length == 0) return $"'{mailbox}' has an empty folder name between '/'";
         return null;
     }
+
+    /// <summary>The trust after <paramref name="change"/> (null keeps <paramref name="current"/>, a new record validates).</summary>
+    public static TlsTrust Trust(List<FieldError> errors, TlsTrustChange? change, TlsTrust? current) =>
+        change?.Apply(current ?? TlsTrust.Validate, errors) ?? current ?? TlsTrust.Validate;
 }

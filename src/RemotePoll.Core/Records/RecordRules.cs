@@ -11,7 +11,10 @@ public sealed record RecordRules(bool SpecialAllowed, bool ByAccountUser = false
 
     /// <summary>
     /// Whether a saved record is the account user's: a change by the user marks it; an administrator's change keeps the mark
-    /// unless the administrator names the host (then the target is the administrator's choice).
+    /// unless the administrator names the host (then the target is the administrator's choice), and an administrator may
+    /// set or clear the mark explicitly (<paramref name="administratorChoice"/>, e.g. <c>--by-account-user yes</c>) to hold
+    /// a record to the account users' limits. An account user cannot clear it.
     /// </summary>
-    public bool MarksByAccountUser(bool existingMark, string? hostGiven) => ByAccountUser || (existingMark && hostGiven is null);
+    public bool MarksByAccountUser(bool existingMark, string? hostGiven, bool? administratorChoice = null) =>
+        ByAccountUser || (administratorChoice ?? (existingMark && hostGiven is null));
 }

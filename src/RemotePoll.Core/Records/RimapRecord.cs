@@ -17,11 +17,18 @@ public sealed record RimapRecord(
     string? ListFilter = null,
     DateTimeOffset? ExtOrder = null)
 {
-    /// <summary>Created or last retargeted by the account's user (not an administrator): outbound safety checks its target.</summary>
-    public bool ByAccountUser { get; init; }
 
     public const int DefaultPort = 143;
     public const int DefaultTlsPort = 993;
+
+    /// <summary>How the server's TLS certificate is trusted: validated by default; a pin, a CA file or accept-any per record.</summary>
+    public TlsTrust Trust { get; init; } = TlsTrust.Validate;
+
+    /// <summary>
+    /// Created or last changed by an account user (not an administrator): it may not target loopback, private,
+    /// link-local or the cluster's own addresses, and its Poll Every has the module's user minimum.
+    /// </summary>
+    public bool ByAccountUser { get; init; }
 
     /// <summary>The port to connect to: explicit, else 993 for SSL/TLS, else 143.</summary>
     public int Port => Host.PortOr(Security == ConnectionSecurity.SslTls ? DefaultTlsPort : DefaultPort);

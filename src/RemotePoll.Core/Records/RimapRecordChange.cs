@@ -24,6 +24,10 @@ public sealed record RimapRecordChange(string Name)
     public string? ListFilter { get; init; }
     /// <summary>A pending Try Now order (extOrder), as in the CommuniGate dictionary.</summary>
     public DateTimeOffset? ExtOrder { get; init; }
+    /// <summary>How the server certificate is trusted; null keeps the stored trust.</summary>
+    public TlsTrustChange? Trust { get; init; }
+    /// <summary>Set by the admin API for account-user callers; null keeps the stored value.</summary>
+    public bool? ByAccountUser { get; init; }
     public bool Replace { get; init; }
 
     /// <summary>The record after this change, or null for Never. Throws <see cref="ValidationException"/>.</summary>
@@ -46,6 +50,7 @@ public sealed record RimapRecordChange(string Name)
             errors.Add(new FieldError("Authentication Method", $"'{AuthMethod}' is not one of Normal, Encrypted"));
         var filter = ListFilter is null ? b?.ListFilter : ListFilter.Length == 0 ? null : ListFilter;
         if (filter is not null && FieldChecks.Text(filter, MaxListFilter) is { } fr) errors.Add(new FieldError("Filter", fr));
+        var trust = RecordFieldChecks.Trust(errors, Trust, existing?.Trust);
         if (errors.Count > 0) throw new ValidationException(errors);
 
         return new RimapRecord(
@@ -59,10 +64,11 @@ public sealed record RimapRecordChange(string Name)
             filter,
             ExtOrder ?? existing?.ExtOrder)
         {
-            ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host),
+            Trust = trust,
+            ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
         };
     }
 
     public override string ToString() =>
-        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Replace = {Replace} }}";
+        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace} }}";
 }

@@ -18,11 +18,18 @@ public sealed record RpopRecord(
     string? Mailbox = null,
     string? Special = null)
 {
-    /// <summary>Created or last retargeted by the account's user (not an administrator): outbound safety checks its target.</summary>
-    public bool ByAccountUser { get; init; }
 
     public const int DefaultPort = 110;
     public const int DefaultTlsPort = 995;
+
+    /// <summary>How the server's TLS certificate is trusted: validated by default; a pin, a CA file or accept-any per record.</summary>
+    public TlsTrust Trust { get; init; } = TlsTrust.Validate;
+
+    /// <summary>
+    /// Created or last changed by an account user (not an administrator): it may not target loopback, private,
+    /// link-local or the cluster's own addresses, and its Poll Every has the module's user minimum.
+    /// </summary>
+    public bool ByAccountUser { get; init; }
 
     /// <summary>The port to connect to: explicit, else 995 with TLS, else 110.</summary>
     public int Port => Host.PortOr(Tls ? DefaultTlsPort : DefaultPort);

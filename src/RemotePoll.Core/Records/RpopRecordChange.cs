@@ -22,6 +22,10 @@ public sealed record RpopRecordChange(string Name)
     public string? Mailbox { get; init; }
     /// <summary>Special header name or "*"; empty clears it.</summary>
     public string? Special { get; init; }
+    /// <summary>How the server certificate is trusted; null keeps the stored trust.</summary>
+    public TlsTrustChange? Trust { get; init; }
+    /// <summary>Set by the admin API for account-user callers; null keeps the stored value.</summary>
+    public bool? ByAccountUser { get; init; }
     public bool Replace { get; init; }
 
     /// <summary>
@@ -48,6 +52,7 @@ public sealed record RpopRecordChange(string Name)
             else if (!rules.SpecialAllowed)
                 errors.Add(new FieldError("Special", "is allowed only on records of postmaster in the main domain"));
         }
+        var trust = RecordFieldChecks.Trust(errors, Trust, existing?.Trust);
         if (errors.Count > 0) throw new ValidationException(errors);
 
         return new RpopRecord(
@@ -62,10 +67,11 @@ public sealed record RpopRecordChange(string Name)
             mailbox,
             special)
         {
-            ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host),
+            Trust = trust,
+            ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
         };
     }
 
     public override string ToString() =>
-        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Replace = {Replace} }}";
+        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace} }}";
 }

@@ -7,7 +7,8 @@ namespace RemotePoll.Core.Settings;
 /// <summary>
 /// The server-wide Remote Poll settings (spec, top section). Defaults: Log Major (the spec's usual level),
 /// Processes 10, Use APOP on, source address chosen by the OS, Use Domain IP Addresses off, Delay Failed Hosts 5m,
-/// Delay Failed Account 15m, Allow Self-Poll off.
+/// Delay Failed Account 15m, Allow Self-Poll off; records of account users may not target private addresses and poll
+/// at most every 5 minutes.
 /// </summary>
 public sealed record ModuleSettings(
     PollLogLevel Log = PollLogLevel.Major,
@@ -17,17 +18,22 @@ public sealed record ModuleSettings(
     bool UseDomainIps = false,
     TimeSpan? DelayFailedHosts = null,
     TimeSpan? DelayFailedAccount = null,
-    bool AllowSelfPoll = false)
+    bool AllowSelfPoll = false,
+    bool AllowUserPrivateTargets = false,
+    TimeSpan? UserMinPollEvery = null)
 {
     public const int MaxProcesses = 10_000;
     public static readonly ModuleSettings Default = new();
 
     public TimeSpan DelayFailedHostsOrDefault => DelayFailedHosts ?? TimeSpan.FromMinutes(5);
     public TimeSpan DelayFailedAccountOrDefault => DelayFailedAccount ?? TimeSpan.FromMinutes(15);
+    /// <summary>The shortest Poll Every of a record created or changed by an account user.</summary>
+    public TimeSpan UserMinPollEveryOrDefault => UserMinPollEvery ?? TimeSpan.FromMinutes(5);
 
     /// <summary>The keys of <c>rpoll module set</c>, in the spec's words.</summary>
     public static readonly IReadOnlyList<string> Keys =
-        ["log", "processes", "use-apop", "source-ip", "use-domain-ips", "delay-failed-hosts", "delay-failed-account", "allow-self-poll"];
+        ["log", "processes", "use-apop", "source-ip", "use-domain-ips", "delay-failed-hosts", "delay-failed-account", "allow-self-poll",
+         "allow-user-private-targets", "user-min-poll-every"];
 
     /// <summary>The settings with one key changed; throws <see cref="ValidationException"/> naming the key and reason.</summary>
     public ModuleSettings With(string key, string value)
@@ -45,6 +51,8 @@ public sealed record ModuleSettings(
             case "use-apop": return this with { UseApop = Bool(key, v) };
             case "use-domain-ips": return this with { UseDomainIps = Bool(key, v) };
             case "allow-self-poll": return this with { AllowSelfPoll = Bool(key, v) };
+            case "allow-user-private-targets": return this with { AllowUserPrivateTargets = Bool(key, v) };
+            case "user-min-poll-every": return this with { UserMinPollEvery = Delay(key, v) };
             case "source-ip":
                 if (v.Equals("auto", StringComparison.OrdinalIgnoreCase) || v.Length == 0) return this with { SourceIp = null };
                 if (IpAddressText.Parse(v) is not { } ip) throw new ValidationException(key, $"'{value}' is neither 'auto' nor an IP address");
@@ -67,6 +75,8 @@ public sealed record ModuleSettings(
         new("delay-failed-hosts", PollPeriod.Every(DelayFailedHostsOrDefault).ToString()),
         new("delay-failed-account", PollPeriod.Every(DelayFailedAccountOrDefault).ToString()),
         new("allow-self-poll", YesNo(AllowSelfPoll)),
+        new("allow-user-private-targets", YesNo(AllowUserPrivateTargets)),
+        new("user-min-poll-every", PollPeriod.Every(UserMinPollEveryOrDefault).ToString()),
     ];
 
     public static string LogLevelWord(PollLogLevel l) => l switch

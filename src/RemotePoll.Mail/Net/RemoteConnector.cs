@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
-using RemotePoll.Mail.Pop3;
 
 namespace RemotePoll.Mail.Net;
 

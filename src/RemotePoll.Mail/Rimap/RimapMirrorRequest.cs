@@ -37,6 +37,9 @@ public sealed record RimapMirrorRequest
     /// </summary>
     public string? CaFilePath { get; init; }
 
+    /// <summary>The record's TLS trust: validation (default), a certificate or public-key pin, a CA file, or accept-any.</summary>
+    public TlsTrust Trust { get; init; } = TlsTrust.Validate;
+
     /// <summary>The source address to connect from (module "Source IP Address" / "Use Domain IP Addresses"); null lets the OS choose.</summary>
     public IPAddress? SourceAddress { get; init; }
 
@@ -78,6 +81,7 @@ public sealed record RimapMirrorRequest
             Security = record.Security,
             AuthMethod = record.AuthMethod,
             ListFilter = record.ListFilter,
+            Trust = record.Trust,
         };
     }
 

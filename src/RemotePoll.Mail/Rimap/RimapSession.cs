@@ -69,7 +69,7 @@ internal sealed class RimapSession : IAsyncDisposable
         CertificateTrust trust;
         try
         {
-            trust = CertificateTrust.Load(request.CaFilePath);
+            trust = CertificateTrust.Load(request.CaFilePath, request.Trust);
         }
         catch (Pop3PollException e)
         {

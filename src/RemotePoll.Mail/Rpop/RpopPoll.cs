@@ -32,6 +32,7 @@ public static class RpopPoll
             Host = r.Host,
             Tls = r.Tls,
             CaFilePath = request.CaFile,
+            Trust = r.Trust,
             SourceAddress = request.SourceAddress,
             Resolver = request.Resolver,
             UseApop = request.UseApop,

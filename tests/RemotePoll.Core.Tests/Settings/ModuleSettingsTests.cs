@@ -27,7 +27,7 @@ public class ModuleSettingsTests
 
         Assert.Equal(ModuleSettings.Keys, pairs.Select(p => p.Key));
         Assert.Equal(
-            new[] { "major", "10", "yes", "auto", "no", "5m", "15m", "no" },
+            new[] { "major", "10", "yes", "auto", "no", "5m", "15m", "no", "no", "5m" },
             pairs.Select(p => p.Value));
     }
 
@@ -186,7 +186,7 @@ public class ModuleSettingsTests
         var s = _default
             .With("log", "all info").With("processes", "4").With("use-apop", "no").With("source-ip", "192.0.2.9")
             .With("use-domain-ips", "yes").With("delay-failed-hosts", "2h").With("delay-failed-account", "45s")
-            .With("allow-self-poll", "yes");
+            .With("allow-self-poll", "yes").With("allow-user-private-targets", "yes").With("user-min-poll-every", "2m");
 
         var back = s.ToPairs().Aggregate(ModuleSettings.Default, (acc, p) => acc.With(p.Key, p.Value));
 

@@ -30,7 +30,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public string Log { get { lock (_log) return _log.ToString(); } }
 
     public static async Task<NodeProcess> StartAsync(string dataDir, int port, IEnumerable<string>? args = null,
-        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null)
+        IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, bool waitUntilReady = true)
     {
         // Nodes side by side would all claim the web UI's default 127.0.0.1:8010: off unless a test asks for it.
         if (args?.Contains("--web") != true) args = [.. args ?? [], "--web", "off"];
@@ -50,8 +50,10 @@ public sealed class NodeProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var timeout = readyTimeout ?? TimeSpan.FromSeconds(90);
-        NodeTokens.Register(port, await node.ServerTokenAsync(psi.Environment, timeout));
-        await node.WaitReadyAsync(timeout);
+        try { NodeTokens.Register(port, await node.ServerTokenAsync(psi.Environment, timeout)); }
+        catch (InvalidDataException) when (!waitUntilReady) { } // a node expected to fail (e.g. a TLS intruder) may stop first
+        // The readiness probe runs rpoll with the node's environment, so a node with transport TLS is probed over TLS.
+        if (waitUntilReady) await node.WaitReadyAsync(timeout, environment);
         return node;
     }
 
@@ -89,13 +91,13 @@ public sealed class NodeProcess : IAsyncDisposable
         lock (_log) _log.AppendLine(line);
     }
 
-    private async Task WaitReadyAsync(TimeSpan timeout)
+    private async Task WaitReadyAsync(TimeSpan timeout, IDictionary<string, string>? environment)
     {
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
             if (_process.HasExited) throw new InvalidOperationException($"the node exited with {_process.ExitCode}:\n{Log}");
-            var r = await RpollCli.RunAsync(Port, null, "module", "show");
+            var r = await RpollCli.RunWithEnvironmentAsync(Port, null, environment, "module", "show");
             if (r.ExitCode == 0) return;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the node on port {Port} was not ready in {timeout}:\n{r.StandardError}\n{Log}");
             await Task.Delay(500);

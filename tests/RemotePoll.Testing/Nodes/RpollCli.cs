@@ -14,10 +14,17 @@ public static class RpollCli
 
     /// <summary>Runs rpoll against the node on <paramref name="port"/> as its server administrator (the token from <see cref="NodeTokens"/>).</summary>
     public static Task<CommandResult> RunAsync(int port, string? stdin, params string[] args) =>
-        RunWithTokenAsync(port, NodeTokens.For(port), stdin, args);
+        RunCoreAsync(port, NodeTokens.For(port), stdin, null, args);
 
     /// <summary>Runs rpoll with <paramref name="token"/> in RPOLL_TOKEN; null: no token at all (an empty home, no RPOLL_TOKEN).</summary>
-    public static async Task<CommandResult> RunWithTokenAsync(int port, string? token, string? stdin, params string[] args)
+    public static Task<CommandResult> RunWithTokenAsync(int port, string? token, string? stdin, params string[] args) =>
+        RunCoreAsync(port, token, stdin, null, args);
+
+    /// <summary>As <see cref="RunAsync"/>, with extra environment (e.g. RPOLL_TLS_* for a cluster with transport TLS).</summary>
+    public static Task<CommandResult> RunWithEnvironmentAsync(int port, string? stdin, IDictionary<string, string>? environment, params string[] args) =>
+        RunCoreAsync(port, NodeTokens.For(port), stdin, environment, args);
+
+    private static async Task<CommandResult> RunCoreAsync(int port, string? token, string? stdin, IDictionary<string, string>? environment, string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -35,6 +42,7 @@ public static class RpollCli
         psi.Environment.Remove("RPOLL_CONTACT");
         if (token is not null) psi.Environment["RPOLL_TOKEN"] = token;
         else psi.Environment["HOME"] = EmptyHome.Value; // no ~/.rpoll/token of whoever runs the tests
+        foreach (var (k, v) in environment ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start rpoll");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
