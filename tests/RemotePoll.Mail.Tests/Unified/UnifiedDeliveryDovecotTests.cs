@@ -324,6 +324,55 @@ public sealed class UnifiedDeliveryDovecotTests(DovecotFixture fixture) : IClass
     }
 
     [Fact]
+    public async Task A_star_recipient_refused_after_it_was_accepted_gets_no_failure_report()
+    {
+        var (alice, sender, pm) = (await UserAsync("alice"), await UserAsync("sender"), await UserAsync("pm"));
+        var gone = $"gone{_tag}@example.com";
+        var remote = await RemoteAsync($"""
+            Return-Path: <{sender}>
+            From: {sender}
+            To: {alice}, {gone}
+            Message-ID: <never1@remote.example>
+            Subject: star refused
+
+            Hello.
+
+            """);
+        // The account "gone" passes RCPT verification and is removed before the delivery, which Dovecot then refuses
+        // for good (5.1.1): a "do not report failures" recipient, so the relay must not get a report for it.
+        await using var lmtp = new LmtpQueueDelivery(Lmtp);
+        await using var relay = new LmtpQueueDelivery(Lmtp);
+        var queue = new VerifiedThenGone(lmtp, gone);
+
+        var result = await PollAsync(remote, "*", queue, new UnifiedJournal(), pm, new FailureReporter(relay, "rpoll.test", pm));
+
+        Assert.True(queue.Verified, "the vanished account was accepted at RCPT verification");
+        Assert.Null(result.Problem);
+        Assert.Single(await TextsAsync(alice));
+        Assert.Empty(await TextsAsync(sender));
+        Assert.Empty(await TextsAsync(pm));
+        Assert.Equal(0, await Server.CountAsync(remote, cancellationToken: Ct));
+        Assert.DoesNotContain(_log, l => l.Contains("failure report", StringComparison.Ordinal) && l.Contains("sent", StringComparison.Ordinal));
+    }
+
+    /// <summary>The real LMTP target, except that <paramref name="vanished"/> passes RCPT verification (it existed then).</summary>
+    private sealed class VerifiedThenGone(IQueueDelivery inner, string vanished) : IQueueDelivery
+    {
+        public bool Verified { get; private set; }
+        public bool AdvertisesDsn => inner.AdvertisesDsn;
+
+        public Task<IReadOnlyList<MessageDeliveryResult>> DeliverBatchAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken) =>
+            inner.DeliverBatchAsync(batch, cancellationToken);
+
+        public Task<bool> AcceptsRecipientAsync(string address, CancellationToken cancellationToken)
+        {
+            if (!string.Equals(address, vanished, StringComparison.OrdinalIgnoreCase)) return inner.AcceptsRecipientAsync(address, cancellationToken);
+            Verified = true;
+            return Task.FromResult(true);
+        }
+    }
+
+    [Fact]
     public async Task Without_a_relay_a_message_refused_for_all_its_recipients_stays_on_the_server_and_the_refusal_is_logged()
     {
         var pm = await UserAsync("pm");
