@@ -50,6 +50,17 @@ public sealed class AccountEntity : SnapshottingActor
                 sender.Tell(new LedgerCommitted());
             });
         });
+        Command<GetUnifiedLedger>(g => Sender.Tell(_state.UnifiedLedgerOf(g.Name)));
+        Command<CommitUnified>(c =>
+        {
+            var sender = Sender;
+            Persist(new UnifiedDeliveriesRecorded(c.Name, c.Change), e =>
+            {
+                _state = _state.Apply(e);
+                MaybeSnapshot(() => AccountSnapshot.From(_state));
+                sender.Tell(new LedgerCommitted());
+            });
+        });
         Command<GetMarks>(g => Sender.Tell(_state.MarksOf(g.Name)));
         Command<CommitMark>(c =>
         {

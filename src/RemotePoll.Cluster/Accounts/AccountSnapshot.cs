@@ -5,6 +5,7 @@ using RemotePoll.Core.Records;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Settings;
+using RemotePoll.Core.Unified;
 
 namespace RemotePoll.Cluster.Accounts;
 
@@ -19,12 +20,16 @@ public sealed record AccountSnapshot(
     IReadOnlyList<RimapRecord> Rimap,
     IReadOnlyList<AccountSnapshot.StatusEntry> Status,
     IReadOnlyList<AccountSnapshot.LedgerEntry> Ledgers,
-    IReadOnlyList<AccountSnapshot.MarkEntry> Marks) : IClusterMessage
+    IReadOnlyList<AccountSnapshot.MarkEntry> Marks,
+    IReadOnlyList<AccountSnapshot.UnifiedEntry>? Unified = null) : IClusterMessage
 {
     public static AccountSnapshot From(AccountState s) =>
         new(s.Address, s.Settings, s.Rpop.Values.ToList(), s.Rimap.Values.ToList(), s.Status.Select(x => new StatusEntry(x.Key, x.Value)).ToList(),
             s.Ledgers.Select(x => new LedgerEntry(x.Key, x.Value.Delivered.ToList(), x.Value.Rejected.ToList())).ToList(),
-            s.Marks.SelectMany(r => r.Value.Select(f => new MarkEntry(r.Key, f.Key, f.Value))).ToList());
+            s.Marks.SelectMany(r => r.Value.Select(f => new MarkEntry(r.Key, f.Key, f.Value))).ToList(),
+            s.UnifiedLedgers.Select(x => new UnifiedEntry(x.Key,
+                x.Value.Seen.Select(e => new TimedKey(e.Key, e.Value)).ToList(),
+                x.Value.Progress.Select(e => new TimedKey(e.Key, e.Value)).ToList())).ToList());
 
     public AccountState ToState()
     {
@@ -39,6 +44,9 @@ public sealed record AccountSnapshot(
                 UidLedger.Empty.Apply(new LedgerChange(x.Delivered, x.Rejected, []))))),
             Marks = empty.Marks.AddRange((Marks ?? []).GroupBy(m => m.Name, AccountState.NameComparer).Select(g => KeyValuePair.Create(g.Key,
                 ImmutableDictionary.CreateRange(StringComparer.Ordinal, g.Select(m => KeyValuePair.Create(m.Folder, m.Mark)))))),
+            UnifiedLedgers = empty.UnifiedLedgers.AddRange((Unified ?? []).Select(x => KeyValuePair.Create(x.Name, new UnifiedLedger(
+                UnifiedLedger.Empty.Seen.AddRange(x.Seen.Select(e => KeyValuePair.Create(e.Key, e.At))),
+                UnifiedLedger.Empty.Progress.AddRange(x.Progress.Select(e => KeyValuePair.Create(e.Key, e.At))))))),
         };
     }
 
@@ -47,6 +55,12 @@ public sealed record AccountSnapshot(
 
     /// <summary>One RPOP record's UID ledger.</summary>
     public sealed record LedgerEntry(string Name, IReadOnlyList<string> Delivered, IReadOnlyList<string> Rejected);
+
+    /// <summary>One RPOP record's duplicate and progress ledger (Unified Domain-Wide Accounts).</summary>
+    public sealed record UnifiedEntry(string Name, IReadOnlyList<TimedKey> Seen, IReadOnlyList<TimedKey> Progress);
+
+    /// <summary>A ledger key and when it was recorded.</summary>
+    public sealed record TimedKey(string Key, DateTimeOffset At);
 
     /// <summary>How far one remote folder of one RIMAP record is mirrored.</summary>
     public sealed record MarkEntry(string Name, string Folder, FolderMark Mark);

@@ -34,8 +34,17 @@ public static class PollEnvironmentFactory
         var own = new List<System.Net.IPAddress>();
         foreach (var text in c.GetStringList("own-addresses", []))
             own.Add(System.Net.IPAddress.TryParse(text, out var ip) ? ip : throw new ArgumentException($"remotepoll.own-addresses: '{text}' is not an IP address"));
+        var relayText = NullIfEmpty(c.GetString("report-relay", ""));
+        var relay = relayText is null ? null : DeliveryTarget.ParseQueue("remotepoll.report-relay", relayText);
+        if (relay?.Kind == DeliveryTargetKind.Maildir)
+            throw new ArgumentException("remotepoll.report-relay: 'maildir' is not a relay; expected smtp://HOST:PORT, lmtp://HOST:PORT or lmtp:/path");
+        var window = c.GetTimeSpan("duplicate-window", TimeSpan.FromDays(1));
+        if (window < TimeSpan.Zero) throw new ArgumentException($"remotepoll.duplicate-window: {window} is negative");
         return new PollEnvironment
         {
+            DuplicateWindow = window,
+            ReportRelay = relay?.CreateQueue(options.MaildirRoot),
+            ReportingMta = NullIfEmpty(c.GetString("reporting-mta", "")) ?? Environment.MachineName,
             ConfiguredOwnAddresses = own,
             Sealer = sealer,
             Queue = queue.CreateQueue(options.MaildirRoot),

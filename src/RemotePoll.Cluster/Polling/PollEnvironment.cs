@@ -23,6 +23,12 @@ public sealed class PollEnvironment
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>Addresses of the local mail system that count as "this server" for Allow Self-Poll.</summary>
     public IReadOnlyList<System.Net.IPAddress> ConfiguredOwnAddresses { get; init; } = [];
+    /// <summary>Unified Domain-Wide Accounts: the same message for the same recipient within this window is delivered once.</summary>
+    public TimeSpan DuplicateWindow { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>Where failure reports for refused "report on failure" recipients go; null: none is sent, the refusal is logged.</summary>
+    public IQueueDelivery? ReportRelay { get; init; }
+    /// <summary>The Reporting-MTA named in failure reports.</summary>
+    public string ReportingMta { get; init; } = Environment.MachineName;
     public ModuleSettingsCache Settings { get; } = new();
     public DirectoryCache Directory { get; } = new();
     /// <summary>This node's poller statistics (<c>rpoll node stats</c>).</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using Akka.Actor;
+using Akka.Event;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Polling;
@@ -7,6 +8,8 @@ using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 using RemotePoll.Mail.Pop3;
 using RemotePoll.Mail.Rpop;
+using RemotePoll.Mail.Unified;
+using RemotePoll.Core.Unified;
 
 namespace RemotePoll.Cluster.Polling;
 
@@ -57,6 +60,7 @@ public sealed class RpopPoller : RecordPoller
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,
+                Unified = record.Special is null ? null : await UnifiedOptionsAsync(record.Name, ct).ConfigureAwait(false),
             };
             var result = await RpopPoll.RunAsync(request, Env.Queue, Env.Store,
                 (change, t) => Entity.Ask<LedgerCommitted>(new CommitLedger(record.Name, change), AskTimeout, t),
@@ -72,5 +76,22 @@ public sealed class RpopPoller : RecordPoller
         {
             return CommonFailure(ex, started, ct) ?? Failure(started, PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}");
         }
+    }
+
+    /// <summary>A Unified Domain-Wide Account's poll: the local domains, its duplicate ledger, the report relay.</summary>
+    private async Task<UnifiedOptions> UnifiedOptionsAsync(string name, CancellationToken ct)
+    {
+        var ledger = await Entity.Ask<UnifiedLedger>(new GetUnifiedLedger(name), AskTimeout, ct).ConfigureAwait(false);
+        var domains = Env.Directory.Current.Domains.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        domains.Add(Account[(Account.LastIndexOf('@') + 1)..].ToLowerInvariant());
+        return new UnifiedOptions
+        {
+            LocalDomains = domains,
+            Ledger = ledger,
+            Commit = (change, t) => Entity.Ask<LedgerCommitted>(new CommitUnified(name, change), AskTimeout, t),
+            DuplicateWindow = Env.DuplicateWindow,
+            Reports = Env.ReportRelay is null ? null : new FailureReporter(Env.ReportRelay, Env.ReportingMta, Account),
+            Log = text => Log.Info("RPOLL {0}/{1}: {2}", Account, name, text),
+        };
     }
 }

@@ -28,6 +28,7 @@ public static class MessageManifests
         (typeof(RimapFolderMarked), "ev.rimap-folder-marked"),
         (typeof(RimapOrderPlaced), "ev.rimap-order-placed"),
         (typeof(RimapOrderCleared), "ev.rimap-order-cleared"),
+        (typeof(UnifiedDeliveriesRecorded), "ev.unified-deliveries"),
         // cluster messages, events and snapshots
         (typeof(AccountEnvelope), "msg.account-envelope"),
         (typeof(FetchAccountState), "msg.fetch-account"),

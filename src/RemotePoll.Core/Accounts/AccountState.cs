@@ -5,6 +5,7 @@ using RemotePoll.Core.Records;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Settings;
+using RemotePoll.Core.Unified;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Core.Accounts;
@@ -22,6 +23,9 @@ public sealed record AccountState(
 {
     /// <summary>The UID ledger of each RPOP record, by record name.</summary>
     public ImmutableDictionary<string, UidLedger> Ledgers { get; init; } = ImmutableDictionary.Create<string, UidLedger>(NameComparer);
+
+    /// <summary>The duplicate and progress ledger of each RPOP record of a Unified Domain-Wide Account, by record name.</summary>
+    public ImmutableDictionary<string, UnifiedLedger> UnifiedLedgers { get; init; } = ImmutableDictionary.Create<string, UnifiedLedger>(NameComparer);
 
     public static readonly StringComparer NameComparer = StringComparer.OrdinalIgnoreCase;
     public const int MaxRecordsPerKind = 100;
@@ -43,6 +47,8 @@ public sealed record AccountState(
         Marks.TryGetValue(rimapName, out var m) ? m : ImmutableDictionary.Create<string, FolderMark>(StringComparer.Ordinal);
 
     public UidLedger LedgerOf(string rpopName) => Ledgers.TryGetValue(rpopName, out var l) ? l : UidLedger.Empty;
+
+    public UnifiedLedger UnifiedLedgerOf(string rpopName) => UnifiedLedgers.TryGetValue(rpopName, out var l) ? l : UnifiedLedger.Empty;
 
     public RecordStatus StatusOf(RecordKind kind, string name) =>
         Status.TryGetValue(StatusKey(kind, name), out var s) ? s : RecordStatus.Never;
@@ -87,6 +93,7 @@ public sealed record AccountState(
             {
                 Status = Status.Remove(StatusKey(r.Kind, r.Name)),
                 Ledgers = r.Kind == RecordKind.Rpop ? Ledgers.Remove(r.Name) : Ledgers,
+                UnifiedLedgers = r.Kind == RecordKind.Rpop ? UnifiedLedgers.Remove(r.Name) : UnifiedLedgers,
                 Marks = r.Kind == RecordKind.Rimap ? Marks.Remove(r.Name) : Marks,
             },
         AccountSettingsChanged s => this with { Settings = s.Settings },
@@ -95,6 +102,10 @@ public sealed record AccountState(
         PollFailed p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
             StatusOf(p.Kind, p.Name) with { ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error }),
         LedgerChanged l when Rpop.ContainsKey(l.Name) => this with { Ledgers = Ledgers.SetItem(l.Name, LedgerOf(l.Name).Apply(l.Change)) },
+        UnifiedDeliveriesRecorded u when Rpop.ContainsKey(u.Name) => this with
+        {
+            UnifiedLedgers = UnifiedLedgers.SetItem(u.Name, UnifiedLedgerOf(u.Name).Apply(u.Change)),
+        },
         RimapFolderMarked m when Rimap.ContainsKey(m.Name) => this with
         {
             Marks = Marks.SetItem(m.Name, m.Mark is null ? MarksOf(m.Name).Remove(m.Folder) : MarksOf(m.Name).SetItem(m.Folder, m.Mark)),
@@ -103,7 +114,7 @@ public sealed record AccountState(
         RimapOrderCleared o when Rimap.TryGetValue(o.Name, out var r) => r.ExtOrder is { } pending && pending <= o.Order
             ? this with { Rimap = Rimap.SetItem(r.Name, r with { ExtOrder = null }) }
             : this,
-        PollSucceeded or PollFailed or LedgerChanged or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
+        PollSucceeded or PollFailed or LedgerChanged or UnifiedDeliveriesRecorded or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
 

@@ -262,7 +262,7 @@ public sealed class LmtpClient : IAsyncDisposable
         var tx = new Transaction(message, envelope.Recipients.Count);
         var outcomes = tx.Outcomes;
         var utf8 = false;
-        if (envelope.Sender is { } sender)
+        if (envelope.Sender is { Length: > 0 } sender) // "" and null are both the null sender <>
         {
             DeliveryOutcome? refusal = null;
             if (!AddressParts.TrySplit(sender, out _, out _, out var reason)) refusal = DeliveryOutcome.Permanent($"5.1.7 sender <{sender}> {reason}");

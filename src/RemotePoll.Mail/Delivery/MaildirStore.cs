@@ -159,8 +159,12 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                 .ToArray())).ToArray();
         }, cancellationToken);
 
+    /// <summary>
+    /// Whether <paramref name="address"/> is an existing account of the embedded store: a known account, or, without a
+    /// list of accounts, one whose Maildir exists (Unified Domain-Wide Accounts with Special "*" deliver only to those).
+    /// </summary>
     public Task<bool> AcceptsRecipientAsync(string address, CancellationToken cancellationToken) =>
-        Task.FromResult(RefusalOf(address) is null);
+        Task.FromResult(RefusalOf(address) is null && (_knownAccounts is not null || IsMaildir(AccountDirectory(address))));
 
     private DeliveryOutcome? RefusalOf(string address)
     {

@@ -245,7 +245,7 @@ public sealed class SmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
                 _ => DeliveryStatusNotificationType.Unspecified,
             };
             MailboxAddress? sender;
-            if (envelope.Sender is null) sender = new MailboxAddress("", "");
+            if (string.IsNullOrEmpty(envelope.Sender)) sender = new MailboxAddress("", "");
             else if (!AddressParts.TrySplit(envelope.Sender, out _, out _, out var why) || !TryMailbox(envelope.Sender, out sender))
             {
                 Array.Fill(_outcomes, DeliveryOutcome.Permanent($"5.1.7 sender <{envelope.Sender}> {(why.Length > 0 ? why : "cannot be parsed")}"));

@@ -1,6 +1,7 @@
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
 
@@ -18,7 +19,12 @@ public static class RpopPoll
     {
         var r = request.Record;
         // Before connecting: a Mailbox name that cannot be parsed fails the poll without touching the remote side.
-        IMessageDestination destination = r.Mailbox is null
+        // Special makes the record a Unified Domain-Wide Account: its mail is for the domain's users, so it goes
+        // through the queue to them whatever Mailbox says.
+        IMessageDestination destination = r.Special is not null
+            ? new UnifiedDestination(queue, request.Account, r.Special,
+                request.Unified ?? throw new ArgumentException($"{request}: the record has Special but the poll has no unified options"))
+            : r.Mailbox is null
             ? new QueueDestination(queue, request.Account)
             : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
         var options = new Pop3SessionOptions

@@ -1,6 +1,7 @@
 using System.Net;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
 
@@ -20,6 +21,8 @@ public sealed record RpopPollRequest
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
+    /// <summary>Required when the record has Special (a Unified Domain-Wide Account).</summary>
+    public UnifiedOptions? Unified { get; init; }
 
     public override string ToString() => $"RPOP {Account}/{Record.Name} at {Record.Host}";
 }

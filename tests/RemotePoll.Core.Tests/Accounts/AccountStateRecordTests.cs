@@ -167,6 +167,20 @@ public class AccountStateRecordTests
         Assert.Equal("X-Real-To", state.Rpop["Unified"].Special);
     }
 
+    [Fact]
+    public void Unified_deliveries_are_kept_per_record_and_forgotten_with_it()
+    {
+        var (state, _) = AccountState.Empty(Postmaster).Run(new SetRpopRecord(Postmaster, Rpop("Unified") with { Special = "X-Real-To" }));
+        var at = DateTimeOffset.UtcNow;
+        state = state.Apply(new RemotePoll.Core.Accounts.Events.UnifiedDeliveriesRecorded("unified",
+            new RemotePoll.Core.Unified.UnifiedChange(["m/alice"], ["c/alice"], at, TimeSpan.FromDays(1))));
+
+        Assert.True(state.UnifiedLedgerOf("Unified").WasSeen("m/alice", at, TimeSpan.FromDays(1)));
+        Assert.True(state.UnifiedLedgerOf("Unified").IsDone("c/alice"));
+        state = state.Apply(new RemotePoll.Core.Accounts.Events.RecordRemoved(RecordKind.Rpop, "Unified"));
+        Assert.Empty(state.UnifiedLedgerOf("Unified").Seen);
+    }
+
     [Theory]
     [InlineData(Alice, "example.com")]
     [InlineData(Postmaster, "other.example")]

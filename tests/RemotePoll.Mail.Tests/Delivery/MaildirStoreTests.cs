@@ -93,9 +93,11 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task Verify_recipient_accepts_well_formed_addresses_or_only_the_known_accounts()
+    public async Task Verify_recipient_accepts_existing_Maildirs_or_only_the_known_accounts()
     {
-        Assert.True(await _store.AcceptsRecipientAsync("anyone@example.com", Ct));
+        Assert.False(await _store.AcceptsRecipientAsync("anyone@example.com", Ct));
+        await _store.DeliverBatchAsync([MessageToDeliver.ForAccount("anyone@example.com", null, "Subject: x\r\n\r\nx\r\n"u8.ToArray())], Ct);
+        Assert.True(await _store.AcceptsRecipientAsync("Anyone@example.com", Ct));
         Assert.False(await _store.AcceptsRecipientAsync("no-at-sign", Ct));
         var listed = new MaildirStore(_root.Path, ["Alice@Example.com"]);
         Assert.True(await listed.AcceptsRecipientAsync("alice@example.com", Ct));
