@@ -31,6 +31,8 @@ internal sealed class NodeGroup : IAsyncDisposable
     }
 
     public string Database { get; }
+    /// <summary>Environment variables every node gets (RPOLL_STORE_USER...).</summary>
+    public IDictionary<string, string>? Environment { get; init; }
     public int[] Ports { get; }
     public NodeProcess Node(int i) => _nodes[i] ?? throw new InvalidOperationException($"node {i} is not running");
     public string Address(int i) => $"akka.tcp://remotepoll@127.0.0.1:{Ports[i]}";
@@ -53,7 +55,7 @@ internal sealed class NodeGroup : IAsyncDisposable
             await File.WriteAllTextAsync(keys, _keyLine);
             UnixProcess.SetMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}", .. _nodeArgs]);
+        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}", .. _nodeArgs], Environment);
     }
 
     public Task<CommandResult> Rpoll(int node, string? stdin, params string[] args) => RpollCli.RunAsync(Ports[node], stdin, args);
