@@ -49,6 +49,22 @@ public sealed class AccountSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Unified_duplicate_ledgers_survive_a_round_trip_and_their_event_has_a_manifest()
+    {
+        var change = new RemotePoll.Core.Unified.UnifiedChange(["<m@x>/abc/alice@example.com"], ["c1/alice@example.com"], T, TimeSpan.FromDays(1));
+        var state = Mirrored().Apply(new UnifiedDeliveriesRecorded("Home", change));
+
+        var restored = RoundTrip(AccountSnapshot.From(state)).Snapshot.ToState();
+
+        Assert.Equal(state.UnifiedLedgerOf("Home"), restored.UnifiedLedgerOf("Home"));
+        Assert.True(restored.UnifiedLedgerOf("home").WasSeen("<m@x>/abc/alice@example.com", T, TimeSpan.FromDays(1)));
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerFor(new UnifiedDeliveriesRecorded("Home", change));
+        var back = (UnifiedDeliveriesRecorded)serializer.FromBinary(serializer.ToBinary(new UnifiedDeliveriesRecorded("Home", change)), "ev.unified-deliveries");
+        Assert.Equal(change.Seen, back.Change.Seen);
+        Assert.Equal(change.At, back.Change.At);
+    }
+
+    [Fact]
     public void Ledgers_marks_orders_and_status_survive_a_round_trip()
     {
         var state = Mirrored();
