@@ -54,6 +54,16 @@ public sealed class AccountEntity : SnapshottingActor
                 sender.Tell(new LedgerCommitted());
             });
         });
+        Command<MarkInFlight>(c =>
+        {
+            var sender = Sender;
+            Persist(new DeliveriesStarted(c.Name, c.Deliveries), e =>
+            {
+                _state = _state.Apply(e);
+                MaybeSnapshot(() => AccountSnapshot.From(_state));
+                sender.Tell(new LedgerCommitted());
+            });
+        });
         Command<GetUnifiedLedger>(g => Sender.Tell(_state.UnifiedLedgerOf(g.Name)));
         Command<CommitUnified>(c =>
         {

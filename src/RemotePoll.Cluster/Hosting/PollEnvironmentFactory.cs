@@ -40,15 +40,21 @@ public static class PollEnvironmentFactory
             throw new ArgumentException("remotepoll.report-relay: 'maildir' is not a relay; expected smtp://HOST:PORT, lmtp://HOST:PORT or lmtp:/path");
         var window = c.GetTimeSpan("duplicate-window", TimeSpan.FromDays(1));
         if (window < TimeSpan.Zero) throw new ArgumentException($"remotepoll.duplicate-window: {window} is negative");
+        var queueDelivery = queue.CreateQueue(options.MaildirRoot);
+        var mailboxStore = store.CreateStore(options.MaildirRoot, imap);
         return new PollEnvironment
         {
+            // The embedded queue writes into the embedded store; an LMTP/SMTP target is assumed to store into the
+            // IMAP server given as the store (the usual setup: one local mail server). Other pairs cannot be checked.
+            QueueLookup = queue.Kind == DeliveryTargetKind.Maildir ? queueDelivery as IMailboxStore
+                : store.Kind == DeliveryTargetKind.Imap ? mailboxStore : null,
             DuplicateWindow = window,
             ReportRelay = relay?.CreateQueue(options.MaildirRoot),
             ReportingMta = NullIfEmpty(c.GetString("reporting-mta", "")) ?? Environment.MachineName,
             ConfiguredOwnAddresses = own,
             Sealer = sealer,
-            Queue = queue.CreateQueue(options.MaildirRoot),
-            Store = store.CreateStore(options.MaildirRoot, imap),
+            Queue = queueDelivery,
+            Store = mailboxStore,
             CaFile = caFile,
             ConnectTimeout = c.GetTimeSpan("connect-timeout", TimeSpan.FromSeconds(30)),
             CommandTimeout = c.GetTimeSpan("command-timeout", TimeSpan.FromSeconds(60)),

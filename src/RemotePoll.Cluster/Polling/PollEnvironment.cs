@@ -14,6 +14,12 @@ public sealed class PollEnvironment
     public required IQueueDelivery Queue { get; init; }
     /// <summary>Mailbox set, and RIMAP: the mailbox store (Maildir++ or a local IMAP server).</summary>
     public required IMailboxStore Store { get; init; }
+    /// <summary>
+    /// A store that sees what <see cref="Queue"/> delivers to an account's INBOX (the embedded Maildir for the Maildir
+    /// queue; the local IMAP server for LMTP/SMTP with an imap:// store), so a poll interrupted by a crash is not
+    /// delivered twice. Null: the queue's deliveries cannot be checked (at least once).
+    /// </summary>
+    public IMailboxStore? QueueLookup { get; init; }
     /// <summary>A PEM file of extra trusted CA certificates (a private CA, a test server's self-signed one).</summary>
     public string? CaFile { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);

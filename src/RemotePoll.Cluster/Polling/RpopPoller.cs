@@ -61,11 +61,14 @@ public sealed class RpopPoller : RecordPoller
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,
+                MarkInFlight = (started, t) => Entity.Ask<LedgerCommitted>(new MarkInFlight(record.Name, started), AskTimeout, t),
+                QueueLookup = Env.QueueLookup,
                 Unified = record.Special is null ? null : await UnifiedOptionsAsync(record.Name, ct).ConfigureAwait(false),
             };
             var result = await RpopPoll.RunAsync(request, Env.Queue, Env.Store,
                 (change, t) => Entity.Ask<LedgerCommitted>(new CommitLedger(record.Name, change), AskTimeout, t),
                 ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
+            LogRecovery(context.Settings.Log, record.Name, result);
             return new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
                 result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []);
         }
@@ -77,6 +80,15 @@ public sealed class RpopPoller : RecordPoller
         {
             return CommonFailure(ex, started, ct) ?? Failure(started, PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}");
         }
+    }
+
+    /// <summary>What a poll did with the messages an interrupted poll (a node that died mid-batch) had handed over.</summary>
+    private void LogRecovery(PollLogLevel level, string name, RpopDrainResult result)
+    {
+        if (result.Recovered > 0 && level >= PollLogLevel.Major)
+            Log.Info($"RPOLL {Account}/{name}: {result.Recovered} messages of an interrupted poll had arrived; recorded without delivering them again");
+        if (result.Unverified > 0 && level >= PollLogLevel.Problems)
+            Log.Warning($"RPOLL {Account}/{name}: {result.Unverified} messages of an interrupted poll delivered again: the delivery target cannot be checked, so they may arrive twice");
     }
 
     /// <summary>A Unified Domain-Wide Account's poll: the local domains, its duplicate ledger, the report relay.</summary>

@@ -29,6 +29,7 @@ public static class MessageManifests
         (typeof(RimapOrderPlaced), "ev.rimap-order-placed"),
         (typeof(RimapOrderCleared), "ev.rimap-order-cleared"),
         (typeof(UnifiedDeliveriesRecorded), "ev.unified-deliveries"),
+        (typeof(DeliveriesStarted), "ev.deliveries-started"),
         // cluster messages, events and snapshots
         (typeof(AccountEnvelope), "msg.account-envelope"),
         (typeof(FetchAccountState), "msg.fetch-account"),

@@ -122,6 +122,7 @@ public sealed record AccountState(
         PollFailed p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
             StatusOf(p.Kind, p.Name) with { ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error }),
         LedgerChanged l when Rpop.ContainsKey(l.Name) => this with { Ledgers = Ledgers.SetItem(l.Name, LedgerOf(l.Name).Apply(l.Change)) },
+        DeliveriesStarted d when Rpop.ContainsKey(d.Name) => this with { Ledgers = Ledgers.SetItem(d.Name, LedgerOf(d.Name).Start(d.Deliveries)) },
         UnifiedDeliveriesRecorded u when Rpop.ContainsKey(u.Name) => this with
         {
             UnifiedLedgers = UnifiedLedgers.SetItem(u.Name, UnifiedLedgerOf(u.Name).Apply(u.Change)),
@@ -134,7 +135,7 @@ public sealed record AccountState(
         RimapOrderCleared o when Rimap.TryGetValue(o.Name, out var r) => r.ExtOrder is { } pending && pending <= o.Order
             ? this with { Rimap = Rimap.SetItem(r.Name, r with { ExtOrder = null }) }
             : this,
-        PollSucceeded or PollFailed or LedgerChanged or UnifiedDeliveriesRecorded or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
+        PollSucceeded or PollFailed or LedgerChanged or DeliveriesStarted or UnifiedDeliveriesRecorded or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
 

@@ -7,20 +7,34 @@ namespace RemotePoll.Core.Ledgers;
 /// retrieved messages"): the UIDs already delivered locally, and those the local side refused permanently (left on
 /// the server, not fetched again). The spec keeps it in private/rpopids/NAME; we keep it in the journal.
 /// A UID that is no longer on the server is pruned.
+/// <para><see cref="InFlight"/> holds the UIDs handed to the local side but not yet recorded, with the delivery id
+/// stamped into each copy: left over only when a node died mid-batch.</para>
 /// </summary>
 public sealed record UidLedger(ImmutableHashSet<string> Delivered, ImmutableHashSet<string> Rejected)
 {
     public static readonly UidLedger Empty = new(ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal),
         ImmutableHashSet<string>.Empty.WithComparer(StringComparer.Ordinal));
 
+    /// <summary>UID to delivery id of the messages whose delivery started and is not recorded yet.</summary>
+    public ImmutableDictionary<string, string> InFlight { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
+
     public bool Knows(string uid) => Delivered.Contains(uid) || Rejected.Contains(uid);
 
+    /// <summary>Records the UIDs (delivered, refused) and prunes; a UID recorded or pruned is no longer in flight.</summary>
     public UidLedger Apply(LedgerChange change) => new(
         Delivered.Except(change.Removed).Union(change.Delivered),
-        Rejected.Except(change.Removed).Except(change.Delivered).Union(change.Rejected));
+        Rejected.Except(change.Removed).Except(change.Delivered).Union(change.Rejected))
+    {
+        InFlight = InFlight.RemoveRange(change.Delivered).RemoveRange(change.Rejected).RemoveRange(change.Removed),
+    };
+
+    /// <summary>Marks deliveries as started (a UID marked again takes the new id).</summary>
+    public UidLedger Start(IEnumerable<InFlightDelivery> deliveries) =>
+        this with { InFlight = InFlight.SetItems(deliveries.Select(d => KeyValuePair.Create(d.Uid, d.Id))) };
 
     public bool Equals(UidLedger? other) =>
-        other is not null && Delivered.SetEquals(other.Delivered) && Rejected.SetEquals(other.Rejected);
+        other is not null && Delivered.SetEquals(other.Delivered) && Rejected.SetEquals(other.Rejected)
+        && InFlight.Count == other.InFlight.Count && InFlight.All(e => other.InFlight.TryGetValue(e.Key, out var id) && id == e.Value);
 
     public override int GetHashCode() => HashCode.Combine(Delivered.Count, Rejected.Count);
 

@@ -42,4 +42,13 @@ public interface IMailboxStore
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
         string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which of the delivery ids (<see cref="DeliveryStamp"/>) are stamped on a message in the folder: after a crash,
+    /// an RPOP poll asks before delivering a message again. Null when this store cannot tell (the default).
+    /// </summary>
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    Task<IReadOnlySet<string>?> FindStampedAsync(string account, MailboxPath folder, IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>?>(null);
 }

@@ -1,5 +1,6 @@
 using MailKit;
 using MailKit.Net.Imap;
+using MailKit.Search;
 using MailKit.Security;
 using MimeKit;
 
@@ -128,6 +129,35 @@ public sealed class ImapMailboxStore : IMailboxStore
             await target.AddFlagsAsync(UniqueIdRange.All, MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
             await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
             return before - target.Count;
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>One <c>UID SEARCH HEADER X-RemotePoll-Delivery ID</c> per id in the folder; a missing folder has none.</summary>
+    public async Task<IReadOnlySet<string>?> FindStampedAsync(string account, MailboxPath folder, IReadOnlyCollection<string> ids,
+        CancellationToken cancellationToken)
+    {
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (ids.Count == 0) return found;
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
+            if (target is null) return found;
+            await target.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            foreach (var id in ids)
+            {
+                var hits = await target.SearchAsync(SearchQuery.HeaderContains(DeliveryStamp.HeaderName, id), cancellationToken).ConfigureAwait(false);
+                if (hits.Count > 0) found.Add(id);
+            }
+            return found;
         }
         catch (Exception e) when (IsStoreFailure(e))
         {

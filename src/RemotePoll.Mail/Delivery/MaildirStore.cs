@@ -141,6 +141,36 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         }, cancellationToken);
     }
 
+    /// <summary>Reads the head of every message in new/ and cur/ of the folder for the stamps; a missing folder has none.</summary>
+    public Task<IReadOnlySet<string>?> FindStampedAsync(string account, MailboxPath folder, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
+    {
+        var folderDir = FolderDirectory(account, folder);
+        return Task.Run<IReadOnlySet<string>?>(() =>
+        {
+            var wanted = ids.ToHashSet(StringComparer.Ordinal);
+            var found = new HashSet<string>(StringComparer.Ordinal);
+            var head = new byte[DeliveryStamp.SearchedBytes];
+            foreach (var sub in new[] { "new", "cur" })
+            {
+                var dir = Path.Combine(folderDir, sub);
+                if (!Directory.Exists(dir)) continue;
+                foreach (var file in Directory.EnumerateFiles(dir))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    int read;
+                    try
+                    {
+                        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+                        read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                    }
+                    catch (FileNotFoundException) { continue; } // moved or expunged meanwhile
+                    if (DeliveryStamp.Find(head.AsSpan(0, read)) is { } id && wanted.Contains(id)) found.Add(id);
+                }
+            }
+            return found;
+        }, cancellationToken);
+    }
+
     public Task<IReadOnlyList<MessageDeliveryResult>> DeliverBatchAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken) =>
         Task.Run<IReadOnlyList<MessageDeliveryResult>>(() =>
         {

@@ -11,4 +11,12 @@ public interface IMessageDestination
     /// </summary>
     /// <exception cref="DeliveryUnavailableException">The local side cannot be reached at all.</exception>
     Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<byte[]> messages, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Which of the delivery ids (<see cref="DeliveryStamp"/>) already arrived at the local side; null when this
+    /// destination cannot tell (the message is then delivered again: at least once).
+    /// </summary>
+    /// <exception cref="DeliveryUnavailableException">The local side cannot be reached at all.</exception>
+    Task<IReadOnlySet<string>?> FindDeliveredAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlySet<string>?>(null);
 }

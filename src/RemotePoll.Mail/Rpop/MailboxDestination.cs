@@ -20,4 +20,7 @@ public sealed class MailboxDestination(IMailboxStore store, string account, Mail
         return await store.AppendBatchAsync(account, folder, messages.Select(m => new MessageToStore(m)).ToList(), cancellationToken)
             .ConfigureAwait(false);
     }
+
+    public Task<IReadOnlySet<string>?> FindDeliveredAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
+        store.FindStampedAsync(account, folder, ids, cancellationToken);
 }

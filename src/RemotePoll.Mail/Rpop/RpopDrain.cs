@@ -11,6 +11,11 @@ namespace RemotePoll.Mail.Rpop;
 /// wait for the local side's acknowledgement, commit the batch's UIDs to the ledger (one journal write), and only
 /// then DELE the batch (unless Leave). A UID already in the ledger is never fetched again; when a connection was
 /// lost before QUIT (so the server kept messages already delivered), they are recognised and only deleted.
+/// <para>Exactly once across a crash (with <c>markInFlight</c>): before a batch is delivered its UIDs are journalled as
+/// in flight, each with a delivery id stamped into the delivered copy (<see cref="DeliveryStamp"/>). A poll that finds
+/// UIDs still in flight (the node died between the delivery and the commit) asks the destination whether their ids
+/// arrived: those that did are recorded without delivering them again; when the destination cannot tell, they are
+/// delivered again (at least once) and counted in <see cref="RpopDrainResult.Unverified"/>.</para>
 /// </summary>
 public static class RpopDrain
 {
@@ -20,10 +25,12 @@ public static class RpopDrain
     public const string ContentUidPrefix = "sha256:";
 
     /// <param name="commit">Persists a ledger change; the drain waits for it before deleting anything.</param>
+    /// <param name="markInFlight">Persists deliveries as started; the drain waits for it before delivering. Null: no marks, no stamps.</param>
     /// <exception cref="Pop3PollException">The remote side failed (ProtocolError: Leave without UIDL); nothing unacknowledged was deleted.</exception>
     public static async Task<RpopDrainResult> RunAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
         bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
-        int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes)
+        int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes,
+        Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? markInFlight = null)
     {
         // An empty maildrop lists no UIDs: everything the ledger holds is gone from the server.
         IReadOnlyList<string>? uids = session.Count == 0 ? [] : null;
@@ -51,6 +58,8 @@ public static class RpopDrain
 
         var delivered = 0;
         var recognised = 0;
+        var recovered = 0;
+        var unverified = 0;
         var oversized = 0;
         long bytes = 0;
         var rejected = new List<string>();
@@ -89,10 +98,46 @@ public static class RpopDrain
                 else fresh.Add(k);
             }
 
-            var outcomes = fresh.Count == 0 ? []
-                : await DeliverAsync(destination, fresh.Select(k => fetched[k].Data).ToList(), cancellationToken).ConfigureAwait(false);
             var okUids = new List<string>();
             var badUids = new List<string>();
+            var payloads = fresh.Select(k => fetched[k].Data).ToList();
+            if (markInFlight is not null && fresh.Count > 0)
+            {
+                // Left in flight by a poll that died before its commit: deliver again only what did not arrive.
+                var leftover = fresh.Where(k => known.InFlight.ContainsKey(batchUids[k])).ToList();
+                if (leftover.Count > 0)
+                {
+                    var arrived = await FindDeliveredAsync(destination, leftover.Select(k => known.InFlight[batchUids[k]]).ToList(), cancellationToken)
+                        .ConfigureAwait(false);
+                    if (arrived.Unavailable is not null)
+                    {
+                        temporary = arrived.Unavailable;
+                        fresh = fresh.Except(leftover).ToList();
+                    }
+                    else if (arrived.Ids is null) unverified += leftover.Count;
+                    else
+                    {
+                        foreach (var k in leftover.Where(k => arrived.Ids.Contains(known.InFlight[batchUids[k]])))
+                        {
+                            okUids.Add(batchUids[k]);
+                            deleteNow.Add(fetched[k].Index);
+                            deleteUids.Add(batchUids[k]);
+                            recovered++;
+                        }
+                        fresh = fresh.Where(k => !okUids.Contains(batchUids[k])).ToList();
+                    }
+                }
+                var started = fresh.Where(k => !known.InFlight.ContainsKey(batchUids[k]))
+                    .Select(k => new InFlightDelivery(batchUids[k], DeliveryStamp.NewId())).ToList();
+                if (started.Count > 0)
+                {
+                    await markInFlight(started, cancellationToken).ConfigureAwait(false);
+                    known = known.Start(started);
+                }
+                payloads = fresh.Select(k => DeliveryStamp.Stamp(fetched[k].Data, known.InFlight[batchUids[k]])).ToList();
+            }
+            var outcomes = fresh.Count == 0 ? []
+                : await DeliverAsync(destination, payloads, cancellationToken).ConfigureAwait(false);
             for (var j = 0; j < fresh.Count; j++)
             {
                 var k = fresh[j];
@@ -140,7 +185,7 @@ public static class RpopDrain
         if (gone.Count > 0) await commit(new LedgerChange([], [], gone), cancellationToken).ConfigureAwait(false);
 
         // Left for later: over the limit, refused, and what was not tried (a temporary failure stopped the drain).
-        var left = tooLarge + refusedBefore + (candidates.Count - oversized - delivered - recognised);
+        var left = tooLarge + refusedBefore + (candidates.Count - oversized - delivered - recognised - recovered);
         var (kind, problem) = temporary is not null
             ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
             : rejected.Count > 0
@@ -151,7 +196,21 @@ public static class RpopDrain
                     : refusedBefore > 0
                         ? (PollErrorKind.LocalDeliveryFailed, $"{refusedBefore} messages refused earlier by the local side are still on the server")
                         : ((PollErrorKind?)null, (string?)null);
-        return new RpopDrainResult(delivered, bytes, left, kind, problem);
+        return new RpopDrainResult(delivered, bytes, left, kind, problem) { Recovered = recovered, Unverified = unverified };
+    }
+
+    /// <summary>Asks the destination which delivery ids arrived; a local side that cannot be reached says why.</summary>
+    private static async Task<(IReadOnlySet<string>? Ids, string? Unavailable)> FindDeliveredAsync(IMessageDestination destination,
+        IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await destination.FindDeliveredAsync(ids, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (DeliveryUnavailableException e)
+        {
+            return (null, $"cannot check whether {ids.Count} messages of an interrupted poll arrived: {e.Message}");
+        }
     }
 
     /// <summary>

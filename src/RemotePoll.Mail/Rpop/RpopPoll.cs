@@ -25,7 +25,7 @@ public static class RpopPoll
             ? new UnifiedDestination(queue, request.Account, r.Special,
                 request.Unified ?? throw new ArgumentException($"{request}: the record has Special but the poll has no unified options"))
             : r.Mailbox is null
-            ? new QueueDestination(queue, request.Account)
+            ? new QueueDestination(queue, request.Account, request.QueueLookup)
             : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
         var options = new Pop3SessionOptions
         {
@@ -43,7 +43,7 @@ public static class RpopPoll
         };
         await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials(r.AuthName, request.Password), log, cancellationToken)
             .ConfigureAwait(false);
-        return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken)
-            .ConfigureAwait(false);
+        return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
+            markInFlight: request.MarkInFlight).ConfigureAwait(false);
     }
 }

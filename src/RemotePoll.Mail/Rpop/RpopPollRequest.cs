@@ -1,6 +1,7 @@
 using System.Net;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
@@ -23,6 +24,10 @@ public sealed record RpopPollRequest
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
     /// <summary>Required when the record has Special (a Unified Domain-Wide Account).</summary>
     public UnifiedOptions? Unified { get; init; }
+    /// <summary>Journals a batch's deliveries as started before they are made (exactly once across a crash); null: no marks.</summary>
+    public Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? MarkInFlight { get; init; }
+    /// <summary>A store that sees what the queue delivers to the account's INBOX, to check deliveries of an interrupted poll; null: none.</summary>
+    public IMailboxStore? QueueLookup { get; init; }
 
     public override string ToString() => $"RPOP {Account}/{Record.Name} at {Record.Host}";
 }

@@ -112,6 +112,20 @@ public sealed class AccountSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Deliveries_in_flight_survive_a_round_trip_and_are_cleared_by_the_commit_of_their_uids()
+    {
+        var state = Mirrored().Apply(new DeliveriesStarted("Home", [new("n-1", "id1"), new("n-2", "id2"), new("n-3", "id3")]));
+
+        var restored = RoundTrip(AccountSnapshot.From(state)).Snapshot.ToState();
+
+        Assert.Equal(state.LedgerOf("Home"), restored.LedgerOf("Home"));
+        Assert.Equal("id2", restored.LedgerOf("Home").InFlight["n-2"]);
+        var after = restored.Apply(new LedgerChanged("Home", new LedgerChange(["n-1"], ["n-2"], [])));
+        Assert.Equal(["n-3"], after.LedgerOf("Home").InFlight.Keys);
+        Assert.Empty(after.Apply(new LedgerChanged("Home", new LedgerChange([], [], ["n-3"]))).LedgerOf("Home").InFlight);
+    }
+
+    [Fact]
     public void A_restored_state_goes_on_applying_events()
     {
         var restored = RoundTrip(AccountSnapshot.From(Mirrored())).Snapshot.ToState();

@@ -34,6 +34,7 @@ public sealed class RemotePollSerializerTests : IDisposable
         new RecordRemoved(RecordKind.Rimap, "work"),
         new AccountSettingsChanged(new AccountSettings(true)),
         new PollSucceeded(RecordKind.Rpop, "home", T, 12, 34_567),
+        new DeliveriesStarted("home", [new("uid-1", "0f1e2d3c4b5a69788796a5b4c3d2e1f0"), new("uid-2", "ffeeddccbbaa99887766554433221100")]),
         new PollFailed(RecordKind.Rpop, "home", T, PollErrorKind.AuthenticationFailed, "-ERR bad password"),
         new AccountEnvelope(new SetRpopRecord("a@b.c", new RpopRecordChange("home") { Host = "h", Leave = true }), "b.c"),
         new AccountEnvelope(new ReplaceRimapRecords("a@b.c", [new RimapRecordChange("x") { Security = "STARTTLS", Replace = true }]), null),

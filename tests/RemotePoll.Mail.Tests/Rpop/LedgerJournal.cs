@@ -30,9 +30,25 @@ internal sealed class LedgerJournal
 
     public int DeliveredCommitted => Commits.Sum(c => c.Delivered.Count);
 
+    /// <summary>Set: the next commit of deliveries throws instead of being journalled (the node dies before its commit).</summary>
+    public bool DieBeforeNextCommit { get; set; }
+
+    /// <summary>Journals deliveries as started (the in-flight mark).</summary>
+    public Task MarkAsync(IReadOnlyList<InFlightDelivery> started, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate) _ledger = _ledger.Start(started);
+        return Task.CompletedTask;
+    }
+
     public Task CommitAsync(LedgerChange change, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (DieBeforeNextCommit && change.Delivered.Count > 0)
+        {
+            DieBeforeNextCommit = false;
+            throw new NodeDiedException();
+        }
         lock (_gate)
         {
             _commits.Add(change);

@@ -259,11 +259,9 @@ public sealed partial class ClusterPollingTests(PollingCluster cluster) : IClass
                 Assert.True(expected[i].SetEquals(ids), $"drain{i:D2}: missing {string.Join(", ", expected[i].Except(ids))}; unexpected {string.Join(", ", ids.Except(expected[i]))}");
                 twice.AddRange(ids.GroupBy(x => x).Where(g => g.Count() > 1).Select(g => $"drain{i:D2} {g.Key} x{g.Count()}"));
             }
-            // KNOWN BUG, not fixed: the ledger commits a batch after the local side acknowledged all of it, so a node killed
-            // while it delivers a batch leaves delivered messages uncommitted and the next owner delivers them again (LMTP
-            // gives no way to ask whether a message arrived). Reported rather than hidden: the test is skipped, loudly.
-            if (twice.Count > 0)
-                Assert.Skip($"KNOWN BUG: {twice.Count} messages delivered twice after the kill (nothing lost): {string.Join(", ", twice.Take(5))}...");
+            // The killed node left a batch delivered but not committed: the next owner finds its deliveries in flight and
+            // asks Dovecot IMAP (the nodes' store) for their stamps instead of delivering them again.
+            Assert.True(twice.Count == 0, $"{twice.Count} messages delivered twice after the kill: {string.Join(", ", twice.Take(5))}");
         }
         finally
         {

@@ -32,6 +32,8 @@ internal sealed class NodeGroup : IAsyncDisposable
     }
 
     public string Database { get; }
+    /// <summary>Environment variables every node gets (RPOLL_STORE_USER...).</summary>
+    public IDictionary<string, string>? Environment { get; init; }
     public int[] Ports { get; }
     public NodeProcess Node(int i) => _nodes[i] ?? throw new InvalidOperationException($"node {i} is not running");
     public string Address(int i) => $"akka.tcp://remotepoll@127.0.0.1:{Ports[i]}";
@@ -50,7 +52,7 @@ internal sealed class NodeGroup : IAsyncDisposable
         Directory.CreateDirectory(data);
         await WriteOwnerOnlyOnceAsync(Path.Combine(data, "secrets.keys"), _keyLine);
         await WriteOwnerOnlyOnceAsync(Path.Combine(data, "cluster.secret"), _clusterSecret);
-        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}", .. _nodeArgs]);
+        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}", .. _nodeArgs], Environment);
     }
 
     private static async Task WriteOwnerOnlyOnceAsync(string path, string text)

@@ -7,7 +7,8 @@ namespace RemotePoll.System.Tests.Cluster;
 /// <summary>
 /// One three-node cluster on PostgreSQL beside one test Dovecot, shared by the tests of a class. The nodes trust
 /// Dovecot's certificate and deliver records without Mailbox over LMTP into Dovecot, so an account's local store is one
-/// place whichever node polled it (account <c>name@DOMAIN</c> lands in Dovecot user <c>name</c>).
+/// place whichever node polled it (account <c>name@DOMAIN</c> lands in Dovecot user <c>name</c>). Dovecot IMAP, as the
+/// master user, is the nodes' store: through it a node checks what a poll interrupted by a crash had delivered.
 /// </summary>
 public sealed class PollingCluster(PostgresFixture postgres) : IAsyncLifetime
 {
@@ -25,7 +26,11 @@ public sealed class PollingCluster(PostgresFixture postgres) : IAsyncLifetime
         var started = Stopwatch.StartNew();
         Dovecot = await DovecotServer.StartAsync();
         var (_, connection) = await postgres.NewDatabaseAsync("polling");
-        _group = new NodeGroup(connection, 3, "--ca-file", Dovecot.CaCertificatePath, "--deliver", $"lmtp://127.0.0.1:{Dovecot.LmtpPort}");
+        _group = new NodeGroup(connection, 3, "--ca-file", Dovecot.CaCertificatePath, "--deliver", $"lmtp://127.0.0.1:{Dovecot.LmtpPort}",
+            "--store", $"imap://127.0.0.1:{Dovecot.ImapPort}")
+        {
+            Environment = new Dictionary<string, string> { ["RPOLL_STORE_USER"] = Dovecot.MasterUser, ["RPOLL_STORE_PASSWORD"] = Dovecot.MasterPassword },
+        };
         await _group.StartAllAsync();
         for (var n = 0; n < 3; n++) await WaitForThreeMembersAsync(n);
         StartTime = started.Elapsed;
