@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using RemotePoll.Testing.Net;
+using RemotePoll.Testing.Nodes;
+using RemotePoll.Testing.Processes;
 
 namespace RemotePoll.System.Tests.Cluster;
 
@@ -51,5 +53,24 @@ public sealed class BootstrapClusterTests
             var ports = seeds.RootElement.GetProperty("Nodes").EnumerateArray().Select(n => n.GetProperty("Node").GetProperty("Port").GetInt32());
             Assert.Equal(group.Ports.Order(), ports.Order());
         }
+    }
+
+    [Theory]
+    [InlineData("--bootstrap", "dns", "--bootstrap: 'dns' is not config or kubernetes")]
+    [InlineData("--bootstrap", "config", "--bootstrap-endpoint: bootstrap config needs")]
+    [InlineData("--bootstrap", "kubernetes", "--seed: not with --bootstrap", "--seed", "127.0.0.1:4053")]
+    [InlineData("--bootstrap", "config", "--bootstrap-required: '0' is not a number of 1 or more", "--bootstrap-endpoint", "127.0.0.1:8558", "--bootstrap-required", "0")]
+    [InlineData("--bootstrap", "config", "--management: 'localhost' is not HOST:PORT", "--management", "localhost", "--bootstrap-endpoint", "127.0.0.1:8558")]
+    public async Task A_bootstrap_misconfiguration_stops_the_node_with_the_option_and_the_reason(string option, string mode, string error, params string[] more)
+    {
+        var data = Directory.CreateTempSubdirectory("rpoll-bootstrap-").FullName;
+        CommandResult r;
+        try
+        {
+            r = await ExternalCommand.RunAsync("dotnet", [BuiltPrograms.NodeDll, "--data", data, "--port", "1", option, mode, .. more],
+                TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
+        }
+        finally { Directory.Delete(data, recursive: true); }
+        Assert.True(r.ExitCode == 2 && r.StandardError.Contains(error, StringComparison.Ordinal), $"exit {r.ExitCode}: {r.StandardError}");
     }
 }
