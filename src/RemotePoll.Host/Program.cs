@@ -63,6 +63,8 @@ log.LogInformation("RemotePoll node {Host}:{Port}, data in {Data}, {Db}", option
     Path.GetFullPath(options.DataDir), options.Database is null ? "SQLite" : "PostgreSQL");
 log.LogInformation("Admin API tokens verified with the {Secret}; passwords sealed with the {Keys}", secret, environment.Sealer);
 log.LogInformation("Cluster transport: {Transport}", options.Tls is null ? "TCP without TLS" : $"TLS (certificate {options.Tls.Certificate}, peers must chain to {options.Tls.CaFile})");
+log.LogInformation("Cluster formation: {Formation}", options.Bootstrap is null ? $"seeds {string.Join(", ", options.SeedAddresses)}"
+    : $"bootstrap ({options.Bootstrap} discovery of '{options.BootstrapService}', management at {options.Management ?? "the first address:8558"}, {options.BootstrapRequired} contact points to form)");
 log.LogInformation("Delivery: queue {Queue}, mailbox store {Store}", environment.Queue.GetType().Name, environment.Store.GetType().Name);
 await host.RunAsync();
 return 0;

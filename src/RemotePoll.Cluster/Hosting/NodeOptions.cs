@@ -13,6 +13,17 @@ public sealed record NodeOptions
     public int Port { get; init; } = DefaultPort;
     /// <summary>host:port of seed nodes; empty: this node seeds its own one-node cluster.</summary>
     public IReadOnlyList<string> Seeds { get; init; } = [];
+    /// <summary>Cluster bootstrap instead of seeds (<see cref="NodeBootstrap"/>): null, "config" or "kubernetes".</summary>
+    public string? Bootstrap { get; init; }
+    /// <summary>The Akka.Management HTTP endpoint HOST:PORT this node serves and advertises for bootstrap; null: the
+    /// machine's first address, port 8558.</summary>
+    public string? Management { get; init; }
+    /// <summary>The service name the bootstrap looks up (Kubernetes: the pods' app.kubernetes.io/name label).</summary>
+    public string BootstrapService { get; init; } = SystemName;
+    /// <summary>For bootstrap "config": every node's management HOST:PORT.</summary>
+    public IReadOnlyList<string> BootstrapEndpoints { get; init; } = [];
+    /// <summary>How many contact points must be found before a new cluster is formed.</summary>
+    public int BootstrapRequired { get; init; } = 2;
     /// <summary>A PostgreSQL connection string; null: SQLite in the data folder.</summary>
     public string? Database { get; init; }
     /// <summary>The folder of the HOCON defaults (node.conf, sqlite.conf, postgres.conf).</summary>
@@ -44,6 +55,7 @@ public sealed record NodeOptions
     public string KeyFile => Path.Combine(DataDir, Secrets.KeyRing.FileName);
     public string MaildirRoot => Path.Combine(DataDir, "mail");
 
-    public IReadOnlyList<string> SeedAddresses =>
+    /// <summary>The seed node addresses; none when the cluster bootstrap finds the nodes.</summary>
+    public IReadOnlyList<string> SeedAddresses => Bootstrap is not null ? [] :
         (Seeds.Count == 0 ? [$"{Hostname}:{Port}"] : Seeds).Select(s => $"{(Tls is null ? ClusterTls.PlainScheme : ClusterTls.TlsScheme)}://{SystemName}@{s}").ToList();
 }

@@ -26,6 +26,7 @@ public static class RemotePollNode
                 SeedNodes = options.SeedAddresses.ToArray(),
                 SplitBrainResolver = new KeepMajorityOption(),
             })
+            .AddClusterBootstrap(options)
             .AddRemotePollPersistence(options)
             .AddModuleSettings(env.Settings)
             .AddDirectory(env.Directory)

@@ -122,18 +122,32 @@ public sealed partial class DeployFilesTests
         Assert.Contains("preStop:", set);
         Assert.Contains("kill -TERM 1", set);
 
-        // Seeds are the pods' stable names under the headless Service, and a pod's own name is one of them.
+        // Each pod is reached at its stable name under the headless Service.
         string Expand(string v, int pod) => v.Replace("$(POD_NAMESPACE)", "ns", StringComparison.Ordinal)
             .Replace("$(POD_NAME)", $"{setName}-{pod}", StringComparison.Ordinal);
-        var seeds = Expand(Value(set, "RPOLL_SEEDS"), 0).Split(',').Select(s => HostAndPort.TryParse(s, out _)).ToList();
-        Assert.Equal(Enumerable.Range(0, replicas).Select(i => $"{setName}-{i}.{serviceName}.ns.svc.cluster.local:4053"),
-            seeds.Select(s => s?.ToString()));
         for (var pod = 0; pod < replicas; pod++)
         {
             var hostname = Expand(Value(set, "RPOLL_HOSTNAME"), pod);
             Assert.True(HostAndPort.TryParse(hostname, out var reason) is { Port: null }, $"RPOLL_HOSTNAME {hostname}: {reason}");
-            Assert.Equal(seeds[pod]!.Host, hostname);
+            Assert.Equal($"{setName}-{pod}.{serviceName}.ns.svc.cluster.local", hostname);
         }
+
+        // No seed list: the bootstrap finds the pods through the Kubernetes API by the label the pods carry, on the
+        // container port named "management", which is the port each pod advertises; the ServiceAccount may list pods.
+        Assert.DoesNotContain("RPOLL_SEEDS", set, StringComparison.Ordinal);
+        Assert.Equal("kubernetes", Value(set, "RPOLL_BOOTSTRAP"));
+        // The node's selector is app.kubernetes.io/name=SERVICE (NodeBootstrap.PodLabelSelector).
+        Assert.Contains($"app.kubernetes.io/name: {Value(set, "RPOLL_BOOTSTRAP_SERVICE")}", set, StringComparison.Ordinal);
+        Assert.Equal(replicas.ToString(global::System.Globalization.CultureInfo.InvariantCulture), Value(set, "RPOLL_BOOTSTRAP_REQUIRED").Trim('"'));
+        var management = HostAndPort.TryParse(Value(set, "RPOLL_MANAGEMENT").Replace("$(POD_IP)", "10.0.0.1", StringComparison.Ordinal), out _);
+        Assert.Matches($@"- name: management\s*(#.*)?\n\s+containerPort: {management?.Port}\b", set);
+        Assert.Contains("fieldPath: status.podIP", set);
+        var rbac = File.ReadAllText(Path.Combine(dir, "rbac.yaml"));
+        var account = Field(set, "serviceAccountName");
+        Assert.Contains($"kind: ServiceAccount\nmetadata:\n  name: {account}\n", rbac);
+        Assert.Contains("resources: [\"pods\"]", rbac);
+        Assert.Contains("\"list\"", rbac);
+        Assert.Contains($"kind: ServiceAccount\n    name: {account}\n", rbac);
         Assert.Equal("4053", Value(set, "RPOLL_PORT").Trim('"'));
         Assert.Contains("Password=$(DB_PASSWORD)", Value(set, "RPOLL_DB"), StringComparison.Ordinal);
 

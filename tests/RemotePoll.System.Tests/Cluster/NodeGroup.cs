@@ -23,7 +23,8 @@ internal sealed class NodeGroup : IAsyncDisposable
     private readonly string[] _nodeArgs;
 
     /// <param name="nodeArgs">Options every node gets besides --db and --seed (--ca-file, --deliver...).</param>
-    public NodeGroup(string database, int size, params string[] nodeArgs)
+    /// <param name="database">The shared PostgreSQL database; null: each node its own SQLite file (enough for formation).</param>
+    public NodeGroup(string? database, int size, params string[] nodeArgs)
     {
         Database = database;
         _nodeArgs = nodeArgs;
@@ -31,7 +32,9 @@ internal sealed class NodeGroup : IAsyncDisposable
         _nodes = new NodeProcess?[size];
     }
 
-    public string Database { get; }
+    public string? Database { get; }
+    /// <summary>How node i finds the cluster; null: --seed node 0.</summary>
+    public Func<int, string[]>? Join { get; init; }
     /// <summary>Environment variables every node gets (RPOLL_STORE_USER...).</summary>
     public IDictionary<string, string>? Environment { get; init; }
     public int[] Ports { get; }
@@ -46,13 +49,18 @@ internal sealed class NodeGroup : IAsyncDisposable
         await Task.WhenAll(Enumerable.Range(1, _nodes.Length - 1).Select(StartAsync));
     }
 
+    /// <summary>Starts every node at once (none is ready before the cluster has formed, e.g. by bootstrap).</summary>
+    public Task StartTogetherAsync() => Task.WhenAll(Enumerable.Range(0, _nodes.Length).Select(StartAsync));
+
     public async Task StartAsync(int i)
     {
         var data = DataDir(i);
         Directory.CreateDirectory(data);
         await WriteOwnerOnlyOnceAsync(Path.Combine(data, "secrets.keys"), _keyLine);
         await WriteOwnerOnlyOnceAsync(Path.Combine(data, "cluster.secret"), _clusterSecret);
-        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], ["--db", Database, "--seed", $"127.0.0.1:{Ports[0]}", .. _nodeArgs], Environment);
+        _nodes[i] = await NodeProcess.StartAsync(data, Ports[i], [
+            .. Database is null ? [] : (string[])["--db", Database],
+            .. Join?.Invoke(i) ?? ["--seed", $"127.0.0.1:{Ports[0]}"], .. _nodeArgs], Environment);
     }
 
     private static async Task WriteOwnerOnlyOnceAsync(string path, string text)
