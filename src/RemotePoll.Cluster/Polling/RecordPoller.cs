@@ -181,11 +181,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
 
             var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
-            if (due is { } d)
-            {
-                Env.Stats.PollStarted(DateTimeOffset.UtcNow - d);
-                PollMetrics.PollStartedLate(Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", DateTimeOffset.UtcNow - d);
-            }
+            if (due is { } d) Env.Stats.PollStarted(Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", DateTimeOffset.UtcNow - d);
             using var renew = new CancellationTokenSource();
             var renewing = RenewAsync(governor, permit, renew.Token);
             try

@@ -33,10 +33,14 @@ public sealed class PollStats
         TimerLateness.Record(lateness);
     }
 
-    /// <summary>A scheduled poll got its permit and connects, <paramref name="lateness"/> after it was due.</summary>
-    public void PollStarted(TimeSpan lateness)
+    /// <summary>
+    /// A scheduled poll of <paramref name="kind"/> (RPOP, RIMAP) got its permit and connects, <paramref name="lateness"/>
+    /// after it was due: counted here for <c>rpoll node stats</c> and on <c>/metrics</c>.
+    /// </summary>
+    public void PollStarted(string kind, TimeSpan lateness)
     {
         Interlocked.Increment(ref _started);
         StartLateness.Record(lateness);
+        Metrics.PollMetrics.PollStartedLate(kind, lateness);
     }
 }
