@@ -22,8 +22,23 @@ public static class PersistenceSetup
         var connection = new SqliteConnectionStringBuilder { DataSource = options.SqliteFile, Pooling = true }.ToString();
         EnableWal(connection);
         builder.WithSqlPersistence(connection, ProviderName.SQLiteMS);
+        builder.AddHocon(SqliteReads, HoconAddMode.Prepend);
         return builder;
     }
+
+    /// <summary>
+    /// Reads in deferred transactions. Microsoft.Data.Sqlite opens every transaction of any other isolation level with
+    /// BEGIN IMMEDIATE, which takes the database's write lock: each recovery's reads (snapshot, highest sequence number,
+    /// events) then waited for every other read and write, and a busy lock is retried after sleeping 150 ms, so a
+    /// node recovered its accounts a few dozen per second whatever its CPU. Read-uncommitted is the level that opens a
+    /// plain (deferred) BEGIN; without a shared cache SQLite still reads committed data only, and WAL lets those reads
+    /// run beside the one writer.
+    /// </summary>
+    private const string SqliteReads = """
+        akka.persistence.journal.sql.read-isolation-level = read-uncommitted
+        akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
+        akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
+        """;
 
     /// <summary>WAL lets readers run beside the writer; the mode is stored in the database file.</summary>
     private static void EnableWal(string connection)

@@ -86,7 +86,8 @@ internal sealed class ScaleNode : IAsyncDisposable
     public async Task<TimeSpan> ImportAsync(string file)
     {
         var started = Stopwatch.GetTimestamp();
-        var r = await ExternalCommand.RunAsync("dotnet", [BuiltPrograms.CliDll, $"127.0.0.1:{Port}", "rpop", "import", file], timeout: ImportTimeout);
+        string[] token = NodeTokens.For(Port) is { } t ? ["--token", t] : [];
+        var r = await ExternalCommand.RunAsync("dotnet", [BuiltPrograms.CliDll, $"127.0.0.1:{Port}", .. token, "rpop", "import", file], timeout: ImportTimeout);
         if (r.ExitCode != 0) throw new InvalidOperationException($"rpop import exited with {r.ExitCode}: {r.StandardError.Trim()[..Math.Min(2000, r.StandardError.Trim().Length)]}");
         return Stopwatch.GetElapsedTime(started);
     }

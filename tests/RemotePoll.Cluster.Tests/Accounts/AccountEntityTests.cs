@@ -180,4 +180,24 @@ public sealed class AccountEntityTests : TestKit
         await base.AfterAllAsync();
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
+
+    [Fact]
+    public async Task An_account_recovers_while_another_connection_writes_to_the_database()
+    {
+        var entity = Entity();
+        Assert.True((await Send(entity, Home())).Ok);
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        ExpectTerminated(entity, cancellationToken: Ct);
+
+        // Another writer holds SQLite's write lock, as the journal does while it commits a batch. Recovery only reads:
+        // it must not wait for the lock (it did when reads opened BEGIN IMMEDIATE transactions).
+        await using var writer = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = new NodeOptions { DataDir = _data }.SqliteFile }.ToString());
+        await writer.OpenAsync(Ct);
+        await using var transaction = await writer.BeginTransactionAsync(System.Data.IsolationLevel.Serializable, Ct);
+
+        var view = await View(Entity());
+        Assert.Equal("home", Assert.Single(view.Rpop).Name);
+        await transaction.RollbackAsync(Ct);
+    }
 }
