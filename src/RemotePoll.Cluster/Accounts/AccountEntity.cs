@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
+using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Persistence;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Core.Accounts;
@@ -27,8 +28,9 @@ public sealed class AccountEntity : SnapshottingActor
 {
     private readonly PollEnvironment _env;
     private readonly ISecretSealer _sealer;
-    private readonly Dictionary<string, IActorRef> _rpopPollers = new(AccountState.NameComparer);
-    private readonly Dictionary<string, IActorRef> _rimapPollers = new(AccountState.NameComparer);
+    // Made when the first record of the kind appears: most accounts have records of one kind only.
+    private Dictionary<string, IActorRef>? _rpopPollers;
+    private Dictionary<string, IActorRef>? _rimapPollers;
     private AccountState _state;
 
     public AccountEntity(string address, PollEnvironment env)
@@ -37,73 +39,96 @@ public sealed class AccountEntity : SnapshottingActor
         _sealer = env.Sealer;
         _state = AccountState.Empty(address);
         PersistenceId = PersistenceIdPrefix + address;
+    }
 
-        Recover<SnapshotOffer>(o => { if (o.Snapshot is AccountSnapshot s) _state = s.ToState(); });
-        Recover<IAccountEvent>(e => _state = _state.Apply(e));
-        Recover<RecoveryCompleted>(_ => SyncPollers(recovered: true));
-        Command<AccountEnvelope>(Handle);
-        Command<FetchAccountState>(_ => Sender.Tell(AccountSnapshot.From(_state)));
-        Command<GetLedger>(g => Sender.Tell(_state.LedgerOf(g.Name)));
-        Command<CommitLedger>(c =>
+    protected override bool ReceiveRecover(object message)
+    {
+        switch (message)
         {
-            var sender = Sender;
-            Persist(new LedgerChanged(c.Name, c.Change), e =>
-            {
+            case SnapshotOffer o:
+                if (o.Snapshot is AccountSnapshot s) _state = s.ToState();
+                return true;
+            case IAccountEvent e:
                 _state = _state.Apply(e);
-                MaybeSnapshot(() => AccountSnapshot.From(_state));
-                sender.Tell(new LedgerCommitted());
-            });
-        });
-        Command<MarkInFlight>(c =>
+                return true;
+            case RecoveryCompleted:
+                SyncPollers(recovered: true);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    protected override bool OnCommand(object message)
+    {
+        switch (message)
         {
-            var sender = Sender;
-            Persist(new DeliveriesStarted(c.Name, c.Deliveries), e =>
-            {
-                _state = _state.Apply(e);
-                MaybeSnapshot(() => AccountSnapshot.From(_state));
-                sender.Tell(new LedgerCommitted());
-            });
-        });
-        Command<GetUnifiedLedger>(g => Sender.Tell(_state.UnifiedLedgerOf(g.Name)));
-        Command<CommitUnified>(c =>
+            case AccountEnvelope envelope:
+                Handle(envelope);
+                return true;
+            case FetchAccountState:
+                Sender.Tell(AccountSnapshot.From(_state));
+                return true;
+            case GetLedger g:
+                Sender.Tell(_state.LedgerOf(g.Name));
+                return true;
+            case CommitLedger c:
+                PersistAndAck(new LedgerChanged(c.Name, c.Change));
+                return true;
+            case MarkInFlight c:
+                PersistAndAck(new DeliveriesStarted(c.Name, c.Deliveries));
+                return true;
+            case GetUnifiedLedger g:
+                Sender.Tell(_state.UnifiedLedgerOf(g.Name));
+                return true;
+            case CommitUnified c:
+                PersistAndAck(new UnifiedDeliveriesRecorded(c.Name, c.Change));
+                return true;
+            case GetMarks g:
+                Sender.Tell(_state.MarksOf(g.Name));
+                return true;
+            case ResealPasswords:
+                Reseal();
+                return true;
+            case CommitMark c:
+                PersistAndAck(new RimapFolderMarked(c.Name, c.Folder, c.Mark));
+                return true;
+            case PollCompleted c:
+                Completed(c);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>A poller's progress (ledger, in-flight marks, folder marks): persisted, applied, then acknowledged.</summary>
+    private void PersistAndAck(IAccountEvent change)
+    {
+        var sender = Sender;
+        Persist(change, e =>
         {
-            var sender = Sender;
-            Persist(new UnifiedDeliveriesRecorded(c.Name, c.Change), e =>
-            {
-                _state = _state.Apply(e);
-                MaybeSnapshot(() => AccountSnapshot.From(_state));
-                sender.Tell(new LedgerCommitted());
-            });
+            _state = _state.Apply(e);
+            MaybeSnapshot(() => AccountSnapshot.From(_state));
+            sender.Tell(new LedgerCommitted());
         });
-        Command<GetMarks>(g => Sender.Tell(_state.MarksOf(g.Name)));
-        Command<ResealPasswords>(_ => Reseal());
-        Command<CommitMark>(c =>
+    }
+
+    private void Completed(PollCompleted c)
+    {
+        var r = c.Report;
+        var events = new List<IAccountEvent>
         {
-            var sender = Sender;
-            Persist(new RimapFolderMarked(c.Name, c.Folder, c.Mark), e =>
-            {
-                _state = _state.Apply(e);
-                MaybeSnapshot(() => AccountSnapshot.From(_state));
-                sender.Tell(new LedgerCommitted());
-            });
-        });
-        Command<PollCompleted>(c =>
+            r.Ok
+                ? new PollSucceeded(c.Kind, r.Name, r.Ended, r.Messages, r.Bytes)
+                : new PollFailed(c.Kind, r.Name, r.Ended, Enum.TryParse<PollErrorKind>(r.ErrorKind, out var k) ? k : PollErrorKind.Internal, r.Error ?? "failed"),
+        };
+        // Try Now is served when its poll ends, whatever the outcome (spec, RIMAP Try Now).
+        if (c.ServedOrder is { } order) events.Add(new RimapOrderCleared(r.Name, order));
+        PersistAll(events, ev =>
         {
-            var r = c.Report;
-            var events = new List<IAccountEvent>
-            {
-                r.Ok
-                    ? new PollSucceeded(c.Kind, r.Name, r.Ended, r.Messages, r.Bytes)
-                    : new PollFailed(c.Kind, r.Name, r.Ended, Enum.TryParse<PollErrorKind>(r.ErrorKind, out var k) ? k : PollErrorKind.Internal, r.Error ?? "failed"),
-            };
-            // Try Now is served when its poll ends, whatever the outcome (spec, RIMAP Try Now).
-            if (c.ServedOrder is { } order) events.Add(new RimapOrderCleared(r.Name, order));
-            PersistAll(events, ev =>
-            {
-                _state = _state.Apply(ev);
-                MaybeSnapshot(() => AccountSnapshot.From(_state));
-                if (ev is RimapOrderCleared) SyncPollers();
-            });
+            _state = _state.Apply(ev);
+            MaybeSnapshot(() => AccountSnapshot.From(_state));
+            if (ev is RimapOrderCleared) SyncPollers();
         });
     }
 
@@ -111,26 +136,29 @@ public sealed class AccountEntity : SnapshottingActor
 
     public override string PersistenceId { get; }
 
-    public static Props Props(string address, PollEnvironment env) => Akka.Actor.Props.Create(() => new AccountEntity(address, env));
+    public static Props Props(string address, PollEnvironment env) =>
+        Akka.Actor.Props.Create<AccountEntity>(address, env).WithMailbox(CompactMailbox.ConfigPath);
 
     /// <summary>One poller per record: started (after a recovery: <paramref name="recovered"/>), told of changes, stopped when the record goes.</summary>
     private void SyncPollers(bool recovered = false)
     {
-        Sync(_rpopPollers, _state.Rpop, RecordKind.Rpop,
+        Sync(ref _rpopPollers, _state.Rpop, RecordKind.Rpop,
             (r, last) => RpopPoller.Props(_state.Address, r, last, _env, recovered), (r, last) => new RpopRecordUpdated(r, last));
-        Sync(_rimapPollers, _state.Rimap, RecordKind.Rimap,
+        Sync(ref _rimapPollers, _state.Rimap, RecordKind.Rimap,
             (r, last) => RimapPoller.Props(_state.Address, r, last, _env, recovered), (r, _) => new RimapRecordUpdated(r));
     }
 
-    private void Sync<TRecord>(Dictionary<string, IActorRef> pollers, IReadOnlyDictionary<string, TRecord> records, RecordKind kind,
+    private void Sync<TRecord>(ref Dictionary<string, IActorRef>? known, IReadOnlyDictionary<string, TRecord> records, RecordKind kind,
         Func<TRecord, DateTimeOffset?, Props> props, Func<TRecord, DateTimeOffset?, object> updated)
     {
+        if (known is null && records.Count == 0) return;
+        var pollers = known ??= new Dictionary<string, IActorRef>(AccountState.NameComparer);
         foreach (var (name, record) in records)
         {
             var status = _state.StatusOf(kind, name);
             var lastAttempt = Max(status.Last, status.ErrorAt);
             if (pollers.TryGetValue(name, out var poller)) poller.Tell(updated(record, lastAttempt));
-            else pollers[name] = Context.ActorOf(props(record, lastAttempt), $"{kind.ToString().ToLowerInvariant()}-{Uri.EscapeDataString(name)}");
+            else pollers[name] = Context.ActorOf(props(record, lastAttempt).WithMailbox(CompactMailbox.ConfigPath), $"{kind.ToString().ToLowerInvariant()}-{Uri.EscapeDataString(name)}");
         }
         foreach (var gone in pollers.Keys.Where(n => !records.ContainsKey(n)).ToList())
         {
@@ -170,7 +198,7 @@ public sealed class AccountEntity : SnapshottingActor
                 PassivateIfEmpty();
                 return;
             case PollRecord { Kind: RecordKind.Rpop } p:
-                PollNow(_rpopPollers[p.Name], p, Sender);
+                PollNow(_rpopPollers![p.Name], p, Sender);
                 return;
         }
 
@@ -238,7 +266,7 @@ public sealed class AccountEntity : SnapshottingActor
             if (++applied < events.Count) return;
             SyncPollers();
             // An RIMAP Try Now is persisted first (extOrder), so it survives a restart, then served.
-            if (envelope.Command is PollRecord p) PollNow(_rimapPollers[p.Name], p, sender);
+            if (envelope.Command is PollRecord p) PollNow(_rimapPollers![p.Name], p, sender);
             else sender.Tell(AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));
             PassivateIfEmpty();
         });

@@ -12,20 +12,38 @@ public sealed class DirectoryActor : SnapshottingActor
 {
     private DomainDirectory _directory = DomainDirectory.Empty;
 
-    public DirectoryActor()
+    protected override bool ReceiveRecover(object message)
     {
-        Recover<SnapshotOffer>(o => { if (o.Snapshot is DirectorySnapshot s) _directory = s.ToDirectory(); });
-        Recover<DomainSaved>(e => _directory = _directory.Apply(e.Domain));
-        Command<GetDirectory>(_ => Sender.Tell(Snapshot()));
-        Command<DomainList>(_ => Sender.Tell(AdminReply.Success(new DomainsView(_directory.Domains.Values.ToList()))));
-        Command<DomainShow>(s =>
+        switch (message)
         {
-            var name = s.Domain.Trim().TrimEnd('.').ToLowerInvariant();
-            Sender.Tell(_directory.Domains.TryGetValue(name, out var d)
-                ? AdminReply.Success(new DomainsView([d]))
-                : AdminReply.Failure($"domain: '{s.Domain}' is not a known domain"));
-        });
-        Command<DomainSet>(Set);
+            case SnapshotOffer { Snapshot: DirectorySnapshot s }: _directory = s.ToDirectory(); return true;
+            case DomainSaved e: _directory = _directory.Apply(e.Domain); return true;
+            default: return false;
+        }
+    }
+
+    protected override bool OnCommand(object message)
+    {
+        switch (message)
+        {
+            case GetDirectory:
+                Sender.Tell(Snapshot());
+                return true;
+            case DomainList:
+                Sender.Tell(AdminReply.Success(new DomainsView(_directory.Domains.Values.ToList())));
+                return true;
+            case DomainShow s:
+                var name = s.Domain.Trim().TrimEnd('.').ToLowerInvariant();
+                Sender.Tell(_directory.Domains.TryGetValue(name, out var d)
+                    ? AdminReply.Success(new DomainsView([d]))
+                    : AdminReply.Failure($"domain: '{s.Domain}' is not a known domain"));
+                return true;
+            case DomainSet set:
+                Set(set);
+                return true;
+            default:
+                return false;
+        }
     }
 
     public override string PersistenceId => "directory";

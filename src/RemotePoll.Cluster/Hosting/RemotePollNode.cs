@@ -20,6 +20,7 @@ public static class RemotePollNode
         if (options.Tls is { } tls) builder.AddHocon(ClusterTls.Hocon, HoconAddMode.Prepend).AddSetup(tls.Setup());
         return builder
             .AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
+            .AddHocon(CompactMailbox.Hocon, HoconAddMode.Prepend)
             .WithRemoting(options.Hostname, options.Port)
             .WithClustering(new ClusterOptions
             {

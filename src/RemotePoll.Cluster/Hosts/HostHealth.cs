@@ -21,35 +21,57 @@ public sealed class HostHealth : SnapshottingActor
         set { _failed = value; PollMetrics.FailedHosts(value); }
     }
 
-    public HostHealth()
+    protected override bool ReceiveRecover(object message)
     {
-        Recover<HostMarkedFailed>(e => _hosts = _hosts.Fail(e.Failure));
-        Recover<HostCleared>(e => _hosts = _hosts.Clear(e.Host));
-        Command<CheckHost>(c => Sender.Tell(new HostCheck(c.Host, _hosts.Blocking(c.Host, DateTimeOffset.UtcNow))));
-        Command<ReportHostFailure>(r =>
+        switch (message)
         {
-            var now = DateTimeOffset.UtcNow;
-            _hosts = _hosts.Prune(now);
-            // The first failure starts the delay; later ones inside it (polls already under way) do not extend it.
-            if (_hosts.Blocking(r.Host, now) is not null) return;
-            Persist(new HostMarkedFailed(new FailedHost(r.Host.ToLowerInvariant(), now, now + r.Delay, r.Reason)), e => _hosts = _hosts.Fail(e.Failure));
-        });
-        Command<HostsList>(_ =>
+            case HostMarkedFailed e: _hosts = _hosts.Fail(e.Failure); return true;
+            case HostCleared e: _hosts = _hosts.Clear(e.Host); return true;
+            default: return false;
+        }
+    }
+
+    protected override bool OnCommand(object message)
+    {
+        switch (message)
         {
-            var now = DateTimeOffset.UtcNow;
-            Sender.Tell(AdminReply.Success(new HostsView(_hosts.Prune(now).Hosts.Values
-                .Select(h => new FailedHostView(h.Host, h.Since, h.Until, h.Reason)).ToList())));
-        });
-        Command<HostsClear>(c =>
+            case CheckHost c:
+                Sender.Tell(new HostCheck(c.Host, _hosts.Blocking(c.Host, DateTimeOffset.UtcNow)));
+                return true;
+            case ReportHostFailure r:
+                Failed(r);
+                return true;
+            case HostsList:
+                var now = DateTimeOffset.UtcNow;
+                Sender.Tell(AdminReply.Success(new HostsView(_hosts.Prune(now).Hosts.Values
+                    .Select(h => new FailedHostView(h.Host, h.Since, h.Until, h.Reason)).ToList())));
+                return true;
+            case HostsClear c:
+                Clear(c);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private void Failed(ReportHostFailure r)
+    {
+        var now = DateTimeOffset.UtcNow;
+        _hosts = _hosts.Prune(now);
+        // The first failure starts the delay; later ones inside it (polls already under way) do not extend it.
+        if (_hosts.Blocking(r.Host, now) is not null) return;
+        Persist(new HostMarkedFailed(new FailedHost(r.Host.ToLowerInvariant(), now, now + r.Delay, r.Reason)), e => _hosts = _hosts.Fail(e.Failure));
+    }
+
+    private void Clear(HostsClear c)
+    {
+        var host = c.Host.Trim().ToLowerInvariant();
+        if (!_hosts.Hosts.ContainsKey(host)) { Sender.Tell(AdminReply.Failure($"host: '{c.Host}' is not marked failed")); return; }
+        var sender = Sender;
+        Persist(new HostCleared(host), e =>
         {
-            var host = c.Host.Trim().ToLowerInvariant();
-            if (!_hosts.Hosts.ContainsKey(host)) { Sender.Tell(AdminReply.Failure($"host: '{c.Host}' is not marked failed")); return; }
-            var sender = Sender;
-            Persist(new HostCleared(host), e =>
-            {
-                _hosts = _hosts.Clear(e.Host);
-                sender.Tell(AdminReply.Success(new Done($"{e.Host} is no longer marked failed")));
-            });
+            _hosts = _hosts.Clear(e.Host);
+            sender.Tell(AdminReply.Success(new Done($"{e.Host} is no longer marked failed")));
         });
     }
 

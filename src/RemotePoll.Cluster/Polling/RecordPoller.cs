@@ -18,7 +18,7 @@ namespace RemotePoll.Cluster.Polling;
 /// runs one session at a time, serves out-of-schedule orders, and reports each outcome to its account entity, which
 /// persists it. The protocol work is in RemotePoll.Mail; subclasses only say how to run one poll.
 /// </summary>
-public abstract class RecordPoller : ReceiveActor, IWithTimers
+public abstract class RecordPoller : UntypedActor, IWithTimers
 {
     private const string TimerKey = "poll";
     protected static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
@@ -34,6 +34,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
     /// <summary>When the pending timer is due (schedule plus spread); null when no timer runs.</summary>
     private DateTimeOffset? _due;
     private bool _recovered;
+    private ILoggingAdapter? _log;
 
     /// <param name="recovered">started by the recovery of its account after a (re)start: an overdue first poll is spread
     /// over the period (<see cref="PollSchedule"/>)</param>
@@ -44,20 +45,39 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
         _lastAttempt = lastAttempt;
         Env = env;
         Entity = Context.Parent;
-        Receive<Tick>(_ => { if (!_running) Start(); });
-        Receive<PollNow>(p =>
-        {
-            if (p.ReplyTo is not null) _waiters.Add(p.ReplyTo);
-            if (_running) _pollAgain = true; else Start();
-        });
-        Receive<PollReport>(Finished);
     }
+
+    /// <summary>Untyped (a switch, no per-instance handler tables): a node holds one poller per record.</summary>
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tick:
+                if (!_running) Start();
+                break;
+            case PollNow p:
+                if (p.ReplyTo is not null) _waiters.Add(p.ReplyTo);
+                if (_running) _pollAgain = true; else Start();
+                break;
+            case PollReport report:
+                Finished(report);
+                break;
+            default:
+                if (!OnRecordMessage(message)) Unhandled(message);
+                break;
+        }
+    }
+
+    /// <summary>The subclass's messages (its record's updates); false when the message is not one of them.</summary>
+    protected abstract bool OnRecordMessage(object message);
 
     public ITimerScheduler Timers { get; set; } = null!;
     protected string Account { get; }
     protected PollEnvironment Env { get; }
     protected IActorRef Entity { get; }
-    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+    /// <summary>Made on the actor's thread the first time it is needed (<see cref="Start"/> makes it before a poll's
+    /// own thread can ask): an idle poller has none.</summary>
+    protected ILoggingAdapter Log => _log ??= Context.GetLogger();
     protected bool Running => _running;
 
     protected abstract RecordKind Kind { get; }
@@ -112,6 +132,7 @@ public abstract class RecordPoller : ReceiveActor, IWithTimers
 
     private void Start()
     {
+        _ = Log;
         var started = DateTimeOffset.UtcNow;
         // A poll the timer started has a schedule to be late against; one ordered by an operator has none.
         var due = _due is { } d && started >= d ? d : (DateTimeOffset?)null;

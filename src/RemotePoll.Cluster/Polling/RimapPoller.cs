@@ -23,16 +23,19 @@ public sealed class RimapPoller : RecordPoller
         : base(account, lastAttempt, env, recovered)
     {
         _record = record;
-        Receive<RimapRecordUpdated>(u =>
-        {
-            var reschedule = u.Record.Period != _record.Period || u.Record.ExtOrder != _record.ExtOrder;
-            _record = u.Record;
-            if (reschedule) Schedule();
-        });
+    }
+
+    protected override bool OnRecordMessage(object message)
+    {
+        if (message is not RimapRecordUpdated u) return false;
+        var reschedule = u.Record.Period != _record.Period || u.Record.ExtOrder != _record.ExtOrder;
+        _record = u.Record;
+        if (reschedule) Schedule();
+        return true;
     }
 
     public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false) =>
-        Akka.Actor.Props.Create(() => new RimapPoller(account, record, lastAttempt, env, recovered));
+        Akka.Actor.Props.Create<RimapPoller>(account, record, lastAttempt, env, recovered);
 
     protected override RecordKind Kind => RecordKind.Rimap;
     protected override string Name => _record.Name;

@@ -25,16 +25,19 @@ public sealed class RpopPoller : RecordPoller
         : base(account, lastAttempt, env, recovered)
     {
         _record = record;
-        Receive<RpopRecordUpdated>(u =>
-        {
-            var periodChanged = u.Record.Period != _record.Period;
-            _record = u.Record;
-            if (periodChanged) Schedule();
-        });
+    }
+
+    protected override bool OnRecordMessage(object message)
+    {
+        if (message is not RpopRecordUpdated u) return false;
+        var periodChanged = u.Record.Period != _record.Period;
+        _record = u.Record;
+        if (periodChanged) Schedule();
+        return true;
     }
 
     public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false) =>
-        Akka.Actor.Props.Create(() => new RpopPoller(account, record, lastAttempt, env, recovered));
+        Akka.Actor.Props.Create<RpopPoller>(account, record, lastAttempt, env, recovered);
 
     protected override RecordKind Kind => RecordKind.Rpop;
     protected override string Name => _record.Name;

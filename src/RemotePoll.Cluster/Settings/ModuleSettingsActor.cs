@@ -12,12 +12,29 @@ public sealed class ModuleSettingsActor : SnapshottingActor
 {
     private ModuleSettings _settings = ModuleSettings.Default;
 
-    public ModuleSettingsActor()
+    protected override bool ReceiveRecover(object message)
     {
-        Recover<SnapshotOffer>(o => { if (o.Snapshot is ModuleSettingsChanged s) _settings = s.Settings; });
-        Recover<ModuleSettingsChanged>(e => _settings = e.Settings);
-        Command<ModuleShow>(_ => Sender.Tell(AdminReply.Success(new ModuleSettingsView(_settings))));
-        Command<ModuleSet>(Set);
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: ModuleSettingsChanged s }: _settings = s.Settings; return true;
+            case ModuleSettingsChanged e: _settings = e.Settings; return true;
+            default: return false;
+        }
+    }
+
+    protected override bool OnCommand(object message)
+    {
+        switch (message)
+        {
+            case ModuleShow:
+                Sender.Tell(AdminReply.Success(new ModuleSettingsView(_settings)));
+                return true;
+            case ModuleSet set:
+                Set(set);
+                return true;
+            default:
+                return false;
+        }
     }
 
     public override string PersistenceId => "module-settings";

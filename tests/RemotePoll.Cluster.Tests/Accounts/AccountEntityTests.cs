@@ -31,7 +31,7 @@ public sealed class AccountEntityTests : TestKit
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
+        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend).AddHocon(CompactMailbox.Hocon, HoconAddMode.Prepend)
             .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
 
     private IActorRef Entity() => Sys.ActorOf(AccountEntity.Props(Account, _env));

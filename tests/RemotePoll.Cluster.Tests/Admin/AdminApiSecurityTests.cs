@@ -42,7 +42,7 @@ public sealed class AdminApiSecurityTests : TestKit
     }
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
+        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend).AddHocon(CompactMailbox.Hocon, HoconAddMode.Prepend)
             .AddHocon("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }", HoconAddMode.Prepend)
             .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
 
