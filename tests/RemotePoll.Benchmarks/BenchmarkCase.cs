@@ -17,6 +17,9 @@ internal sealed record BenchmarkCase(
     /// <summary>A second limit the case is also given as a ratio to (e.g. the per-file fsync limit next to the one-flush one).</summary>
     public string? AlsoComparedWith { get; init; }
 
+    /// <summary>Another program doing the same job in the same rounds (mbsync for RIMAP), also given as a ratio.</summary>
+    public string? Peer { get; init; }
+
     /// <summary>Whether the in-process warm-up round runs it (the node case warms up on its own).</summary>
     public bool WarmsUp { get; init; } = true;
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using RemotePoll.Benchmarks.Drains;
 using RemotePoll.Benchmarks.Limits;
+using RemotePoll.Benchmarks.Peers;
 using RemotePoll.Benchmarks.Report;
 using RemotePoll.Testing.Nodes;
 
@@ -22,7 +23,7 @@ internal static class BenchmarkRunner
         await using var context = await BenchContext.StartAsync(options, ct);
         await using var node = new NodeCase(context);
         var all = LimitCases.All(context).Concat(RpopCases.All(context)).Append(node.Case)
-            .Concat(RimapCases.All(context)).Append(node.RimapCase).Concat(EmptyPollCases.All(context)).ToList();
+            .Concat(MbsyncCases.All(context)).Concat(RimapCases.All(context)).Append(node.RimapCase).Concat(EmptyPollCases.All(context)).ToList();
         var chosen = Select(all, options.Cases);
         var runnable = chosen.Where(c => c.RunAsync is not null).ToList();
         var samples = chosen.ToDictionary(c => c.Name, _ => new List<RunSample>(), StringComparer.Ordinal);
@@ -84,7 +85,7 @@ internal static class BenchmarkRunner
             if (!all.Any(c => c.Name.StartsWith(f, StringComparison.Ordinal)))
                 throw new ArgumentException($"no case is named '{f}' or starts with it; cases: {string.Join(", ", all.Select(c => c.Name))}");
         var named = all.Where(c => filters.Any(f => c.Name.StartsWith(f, StringComparison.Ordinal))).ToList();
-        var limits = named.SelectMany(c => new[] { c.Limit, c.AlsoComparedWith }).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var limits = named.SelectMany(c => new[] { c.Limit, c.AlsoComparedWith, c.Peer }).OfType<string>().ToHashSet(StringComparer.Ordinal);
         return InRunningOrder(all.Where(c => named.Contains(c) || limits.Contains(c.Name)).ToList());
     }
 

@@ -134,7 +134,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                 var m = messages[i];
                 var flags = m.Flags & MaildirNames.StorableFlags;
                 var toCur = flags != MessageFlags.None || m.InternalDate is not null;
-                outcomes[i] = batch.Write(folderDir, [], m.Content, toCur, flags, m.InternalDate);
+                outcomes[i] = batch.Write(folderDir, ReadOnlyMemory<byte>.Empty, m.Content, toCur, flags, m.InternalDate);
             }
             var failure = batch.Cross();
             return outcomes.Select(o => o ?? failure ?? DeliveryOutcome.Delivered).ToArray();
@@ -318,7 +318,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         private readonly List<(string Tmp, string Final, string Directory)> _pending = [];
 
         /// <summary>Writes one file; null when it waits for <see cref="Cross"/>, else the failure.</summary>
-        public DeliveryOutcome? Write(string folderDir, ReadOnlySpan<byte> prefix, ReadOnlyMemory<byte> content,
+        public DeliveryOutcome? Write(string folderDir, ReadOnlyMemory<byte> prefix, ReadOnlyMemory<byte> content,
             bool toCur, MessageFlags flags, DateTimeOffset? internalDate)
         {
             var size = prefix.Length + content.Length;
@@ -327,16 +327,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
             try
             {
                 if (!_fileSystems.ContainsKey(folderDir)) _fileSystems[folderDir] = store._flush.OpenFileSystem(folderDir);
-                using (var file = new FileStream(tmp, new FileStreamOptions
-                {
-                    Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
-                    PreallocationSize = size,
-                }))
-                {
-                    file.Write(prefix);
-                    file.Write(content.Span);
-                    if (internalDate is { } date) File.SetLastWriteTimeUtc(file.SafeFileHandle, date.UtcDateTime);
-                }
+                MaildirFile.Write(tmp, prefix, content, internalDate);
                 var directory = Path.Combine(folderDir, toCur ? "cur" : "new");
                 _pending.Add((tmp, Path.Combine(directory, toCur ? name + MaildirNames.InfoSuffix(flags) : name), directory));
                 return null;
@@ -364,7 +355,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                 }
                 foreach (var p in _pending)
                 {
-                    File.Move(p.Tmp, p.Final);
+                    MaildirFile.Move(p.Tmp, p.Final);
                     _directories.Add(p.Directory);
                 }
                 foreach (var d in _directories) store._flush.FlushDirectory(d);

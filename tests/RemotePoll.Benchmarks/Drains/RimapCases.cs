@@ -1,4 +1,5 @@
 using RemotePoll.Benchmarks.Limits;
+using RemotePoll.Benchmarks.Peers;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Rimap;
@@ -22,10 +23,11 @@ internal static class RimapCases
         yield return new BenchmarkCase(Name, false,
             $"RimapMirror of {context.Options.Folders} folders into MaildirStore on the disk (per batch: one UID FETCH, one syncfs, renames, fsync of cur/, commit)",
             LimitCases.ImapSyncfsBatch, (run, count, ct) => MirrorAsync(context, tmpfs: false, count, ct))
-        { AlsoComparedWith = LimitCases.ImapFsyncBatch };
+        { AlsoComparedWith = LimitCases.ImapFsyncBatch, Peer = MbsyncCases.Name };
         yield return new BenchmarkCase(Tmpfs, false,
             "as rimap-maildir with the Maildir on tmpfs: the mirror without the disk", LimitCases.ImapTmpfs,
-            (run, count, ct) => MirrorAsync(context, tmpfs: true, count, ct));
+            (run, count, ct) => MirrorAsync(context, tmpfs: true, count, ct))
+        { Peer = MbsyncCases.Tmpfs };
     }
 
     private static async Task<RunSample> MirrorAsync(BenchContext context, bool tmpfs, int count, CancellationToken ct)

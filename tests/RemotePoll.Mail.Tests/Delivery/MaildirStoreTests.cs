@@ -226,6 +226,49 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_mtime_is_the_internal_date_to_the_tick_also_before_1970_and_the_content_is_whole()
+    {
+        var folder = MailboxPath.Parse("Remote/Dates");
+        await _store.EnsureFolderAsync(Account, folder, Ct);
+        var recent = new DateTimeOffset(2021, 3, 4, 5, 6, 7, TimeSpan.FromHours(2)).AddTicks(1_234_567);
+        var old = new DateTimeOffset(1969, 7, 20, 20, 17, 40, TimeSpan.Zero).AddTicks(5_000_001);
+        var big = Message("big", new string('y', 300_000));
+
+        var outcomes = await _store.AppendBatchAsync(Account, folder,
+            [new MessageToStore(Message("recent"), MessageFlags.Seen, recent), new MessageToStore(big, MessageFlags.None, old)], Ct);
+
+        Assert.All(outcomes, o => Assert.True(o.IsDelivered));
+        var files = Directory.GetFiles(Path.Combine(_store.FolderDirectory(Account, folder), "cur"));
+        Assert.Equal(2, files.Length);
+        var byDate = files.ToDictionary(File.GetLastWriteTimeUtc, File.ReadAllBytes);
+        Assert.Equal(Message("recent"), byDate[recent.UtcDateTime]);
+        Assert.Equal(big, byDate[old.UtcDateTime]);
+    }
+
+    [Fact]
+    public async Task A_message_file_that_cannot_be_created_fails_that_message_temporarily_and_the_rest_are_stored()
+    {
+        var good = MailboxPath.Parse("Good");
+        var bad = MailboxPath.Parse("Bad");
+        await _store.EnsureFolderAsync(Account, good, Ct);
+        await _store.EnsureFolderAsync(Account, bad, Ct);
+        // Nothing can be created in /proc, not even by root: tmp/ of Bad refuses every file.
+        var badTmp = Path.Combine(_store.FolderDirectory(Account, bad), "tmp");
+        Directory.Delete(badTmp);
+        Directory.CreateSymbolicLink(badTmp, "/proc");
+
+        var refused = await _store.AppendBatchAsync(Account, bad, [new MessageToStore(Message("x"), MessageFlags.Seen)], Ct);
+        var stored = await _store.AppendBatchAsync(Account, good, [new MessageToStore(Message("y"), MessageFlags.Seen)], Ct);
+
+        var outcome = Assert.Single(refused);
+        Assert.Equal(DeliveryStatus.TemporaryFailure, outcome.Status);
+        Assert.StartsWith("4.3.0 cannot write to ", outcome.Reason);
+        Assert.Empty(Directory.GetFiles(Path.Combine(_store.FolderDirectory(Account, bad), "cur")));
+        Assert.True(Assert.Single(stored).IsDelivered);
+        Assert.Single(Directory.GetFiles(Path.Combine(_store.FolderDirectory(Account, good), "cur")));
+    }
+
+    [Fact]
     public async Task Append_to_a_missing_folder_fails_temporarily_and_creates_nothing()
     {
         var outcomes = await _store.AppendBatchAsync(Account, MailboxPath.Parse("Nowhere"), [new MessageToStore(Message("x"))], Ct);
