@@ -13,11 +13,34 @@ public static class ReturnPath
     /// </summary>
     public static (string? Sender, byte[] Message) Extract(ReadOnlySpan<byte> message)
     {
-        var fields = HeaderBlock.Fields(message).Where(f => f.Name.Equals("Return-Path", StringComparison.OrdinalIgnoreCase)).ToList();
+        var fields = Fields(message);
         if (fields.Count == 0) return (null, message.ToArray());
-        var sender = Parse(HeaderBlock.Value(message, fields[0].Range));
-        return (sender, HeaderBlock.Without(message, fields.Select(f => f.Range)));
+        return (Parse(HeaderBlock.Value(message, fields[0])), HeaderBlock.Without(message, fields));
     }
+
+    /// <summary>
+    /// As <see cref="Extract(ReadOnlySpan{byte})"/>, but the message that comes back shares
+    /// <paramref name="message"/>'s memory when nothing or only the fields at its very start (where final delivery
+    /// writes Return-Path) are removed: no copy of a large message for every queue delivery.
+    /// </summary>
+    public static (string? Sender, ReadOnlyMemory<byte> Message) ExtractShared(ReadOnlyMemory<byte> message)
+    {
+        var span = message.Span;
+        var fields = Fields(span);
+        if (fields.Count == 0) return (null, message);
+        var sender = Parse(HeaderBlock.Value(span, fields[0]));
+        var total = span.Length;
+        var prefix = 0;
+        foreach (var (offset, length) in fields.Select(f => f.GetOffsetAndLength(total)).OrderBy(f => f.Offset))
+        {
+            if (offset != prefix) return (sender, HeaderBlock.Without(span, fields));
+            prefix += length;
+        }
+        return (sender, message[prefix..]);
+    }
+
+    private static List<Range> Fields(ReadOnlySpan<byte> message) =>
+        HeaderBlock.Fields(message).Where(f => f.Name.Equals("Return-Path", StringComparison.OrdinalIgnoreCase)).Select(f => f.Range).ToList();
 
     /// <summary>The address in &lt;...&gt; (or a bare address); null when it is not one.</summary>
     public static string? Parse(string value)

@@ -29,6 +29,7 @@ public sealed class Pop3Session : IAsyncDisposable
     private readonly CertificateTrust _trust;
     private Pop3Client? _client;
     private BoundedStream? _stream;
+    private Pop3Retriever? _retriever;
     private IReadOnlyList<long>? _sizes;
     private IReadOnlyList<string>? _uids;
     private string? _closedReason;
@@ -130,7 +131,8 @@ public sealed class Pop3Session : IAsyncDisposable
     }
 
     /// <summary>
-    /// Retrieves a batch of messages (RETR, pipelined when the server allows), in the order asked.
+    /// Retrieves a batch of messages (RETR, pipelined when the server allows), in the order asked. The answers are
+    /// read by <see cref="Pop3Retriever"/> rather than MailKit, whose byte-at-a-time un-stuffing bounded large drains.
     /// A message listed over <see cref="Pop3SessionOptions.MaxMessageSize"/> is refused before anything is
     /// sent (MessageTooLarge with its index; the session stays usable): filter with <see cref="ListSizesAsync"/>.
     /// A server that sends more than it listed is cut off (MessageTooLarge; the index is known for a batch of one).
@@ -153,12 +155,13 @@ public sealed class Pop3Session : IAsyncDisposable
         var budget = indexes.Sum(i => sizes[i] + sizes[i] / 3 + 1024) + StatusLineLimit;
         stream.SetBudget(budget);
         stream.MaxLineLength = Math.Max(StatusLineLimit, max + 1024);
-        IList<Stream> streams;
+        var retriever = _retriever ??= new Pop3Retriever(stream, _transcript);
+        Pop3Retrieved[] answers;
         try
         {
-            streams = await RunAsync(Phase.Transaction, Scaled(indexes.Count, perItem: _options.CommandTimeout),
-                t => client.GetStreamsAsync(indexes.ToList(), false, t), cancellationToken, batchIndex: indexes.Count == 1 ? indexes[0] : null)
-                .ConfigureAwait(false);
+            answers = await RunAsync(Phase.Transaction, Scaled(indexes.Count, perItem: _options.CommandTimeout),
+                t => retriever.RetrieveAsync(indexes, sizes, max, SupportsPipelining, t), cancellationToken,
+                batchIndex: indexes.Count == 1 ? indexes[0] : null).ConfigureAwait(false);
         }
         finally
         {
@@ -169,16 +172,21 @@ public sealed class Pop3Session : IAsyncDisposable
         var messages = new Pop3FetchedMessage[indexes.Count];
         for (var k = 0; k < indexes.Count; k++)
         {
-            using var s = streams[k];
-            if (s.Length > max)
+            var answer = answers[k];
+            if (answer.Refusal is { } refusal)
             {
-                foreach (var rest in streams.Skip(k + 1)) await rest.DisposeAsync().ConfigureAwait(false);
-                throw new Pop3PollException(PollErrorKind.MessageTooLarge,
-                    $"{Where}: message {indexes[k] + 1} arrived with {s.Length} bytes, over the {max}-byte limit", indexes[k]) { SessionUsable = true };
+                var text = _transcript.Redact(refusal);
+                throw new Pop3PollException(PollErrorKind.ProtocolError,
+                    $"{Where}: the server refused ({Describe(Phase.Transaction)}) message {indexes[k] + 1}: {Truncate(text)}")
+                {
+                    ServerResponse = text,
+                    SessionUsable = true,
+                };
             }
-            var data = new byte[s.Length];
-            s.ReadExactly(data);
-            messages[k] = new Pop3FetchedMessage(indexes[k], data);
+            if (answer.Data is null)
+                throw new Pop3PollException(PollErrorKind.MessageTooLarge,
+                    $"{Where}: message {indexes[k] + 1} arrived with {answer.Length} bytes, over the {max}-byte limit", indexes[k]) { SessionUsable = true };
+            messages[k] = new Pop3FetchedMessage(indexes[k], answer.Data);
         }
         return messages;
     }
@@ -429,5 +437,6 @@ public sealed class Pop3Session : IAsyncDisposable
         client?.Dispose();
         _stream?.Dispose();
         _stream = null;
+        _retriever = null;
     }
 }

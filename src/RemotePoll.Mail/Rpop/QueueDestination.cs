@@ -19,7 +19,7 @@ public sealed class QueueDestination(IQueueDelivery queue, string account, IMail
     {
         var batch = messages.Select(m =>
         {
-            var (sender, stripped) = ReturnPath.Extract(m);
+            var (sender, stripped) = ReturnPath.ExtractShared(m);
             return new MessageToDeliver(account, new MessageEnvelope(sender, [new EnvelopeRecipient(account, DsnNotify.Never)]), stripped);
         }).ToList();
         var results = await queue.DeliverBatchAsync(batch, cancellationToken).ConfigureAwait(false);

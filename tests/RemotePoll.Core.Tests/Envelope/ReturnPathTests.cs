@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text;
 using RemotePoll.Core.Envelope;
 using Xunit;
@@ -146,5 +147,40 @@ public class ReturnPathTests
 
         Assert.Null(ReturnPath.Parse($"<{local}@{domain}>"));
         Assert.Equal($"{local[..10]}@{domain}", ReturnPath.Parse($"<{local[..10]}@{domain}>"));
+    }
+
+    [Theory]
+    [InlineData("Return-Path: <a@b.c>\r\n" + Rest)]
+    [InlineData("Return-Path: <a@b.c>\r\nReturn-Path: <x@y.z>\r\n" + Rest)]
+    [InlineData("Return-Path:\r\n <folded@b.c>\r\n" + Rest)]
+    [InlineData("Received: from x\r\nReturn-Path: <a@b.c>\r\n" + Rest)]
+    [InlineData("Return-Path: <a@b.c>\r\nReceived: from x\r\nReturn-Path: <x@y.z>\r\n" + Rest)]
+    [InlineData("Received: from x\r\n" + Rest)]
+    [InlineData("Return-Path: <a@b.c>\nSubject: hi\n\nbody\n")]
+    public void The_shared_extraction_gives_what_the_copying_one_gives(string message)
+    {
+        var m = Bytes(message);
+
+        var (sender, shared) = ReturnPath.ExtractShared(m);
+
+        var (expectedSender, expected) = ReturnPath.Extract(m);
+        Assert.Equal(expectedSender, sender);
+        Assert.Equal(expected, shared.ToArray());
+    }
+
+    [Theory]
+    [InlineData("Return-Path: <a@b.c>\r\n" + Rest, 22)]
+    [InlineData("Return-Path: <a@b.c>\r\nReturn-Path: <x@y.z>\r\n" + Rest, 44)]
+    [InlineData("Received: from x\r\n" + Rest, 0)]
+    public void Fields_only_at_the_start_cost_no_copy_of_the_message(string message, int removed)
+    {
+        var m = Bytes(message);
+
+        var (_, shared) = ReturnPath.ExtractShared(m);
+
+        Assert.True(MemoryMarshal.TryGetArray(shared, out var segment));
+        Assert.Same(m, segment.Array);
+        Assert.Equal(removed, segment.Offset);
+        Assert.Equal(m.Length - removed, segment.Count);
     }
 }

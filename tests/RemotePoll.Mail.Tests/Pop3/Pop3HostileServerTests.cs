@@ -140,6 +140,72 @@ public sealed class Pop3HostileServerTests
     }
 
     [Fact]
+    public async Task A_message_arriving_over_the_limit_is_MessageTooLarge_and_the_session_stays_in_step()
+    {
+        var large = "Subject: large\r\n\r\n" + string.Concat(Enumerable.Repeat(".dotted line of the large message\r\n", 60));
+        var drop = new Maildrop { Messages = [large, Pop3Message("b")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            // LIST understates the first message, so it passes the check before retrieval.
+            if (line != "LIST") return false;
+            await c.SendAsync("+OK\r\n1 100\r\n2 " + drop.Messages[1].Length + "\r\n.\r\n");
+            return true;
+        }));
+        await using var session = await Open(server, Options(server) with { MaxMessageSize = 1000 });
+
+        var error = await FailsWithin(() => session.FetchAsync([0, 1], Ct));
+
+        Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
+        Assert.Equal(0, error.MessageIndex);
+        Assert.True(error.SessionUsable);
+        Assert.Contains($"arrived with {large.Length} bytes", error.Message);
+        Assert.Equal(Encoding.ASCII.GetBytes(Pop3Message("b")), (await session.FetchAsync([1], Ct)).Single().Data);
+        await session.DeleteAsync([1], Ct);
+        await session.QuitAsync(Ct);
+        Assert.Contains("DELE 2", server.Received);
+    }
+
+    [Fact]
+    public async Task A_refused_RETR_in_a_pipelined_batch_is_ProtocolError_and_the_session_stays_usable()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a"), Pop3Message("b")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (line != "RETR 1") return false;
+            await c.SendAsync("-ERR message 1 is being expunged\r\n");
+            return true;
+        }));
+        await using var session = await Open(server);
+
+        var error = await FailsWithin(() => session.FetchAsync([0, 1], Ct));
+
+        Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
+        Assert.True(error.SessionUsable);
+        Assert.Contains("being expunged", error.Message);
+        Assert.Equal(Encoding.ASCII.GetBytes(Pop3Message("b")), (await session.FetchAsync([1], Ct)).Single().Data);
+        await session.QuitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Data_after_a_retrieved_message_is_ProtocolError_and_ends_the_session()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (!line.StartsWith("RETR", StringComparison.Ordinal)) return false;
+            await c.SendAsync("+OK\r\n" + DotStuff(Pop3Message("a")) + ".\r\n+OK unasked\r\n");
+            return true;
+        }));
+        await using var session = await Open(server);
+
+        var error = await FailsWithin(() => session.FetchAsync([0], Ct));
+
+        Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
+        Assert.False(error.SessionUsable);
+        await Assert.ThrowsAsync<Pop3PollException>(() => session.DeleteAsync([0], Ct));
+    }
+
+    [Fact]
     public async Task A_server_without_UIDL_is_ProtocolError_for_UIDs_but_still_serves_messages()
     {
         var drop = new Maildrop { Uidl = false, Capabilities = ["USER"], Messages = [Pop3Message("a")] };

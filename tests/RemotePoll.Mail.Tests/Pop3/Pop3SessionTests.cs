@@ -121,6 +121,50 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
         await session.QuitAsync(Ct);
     }
 
+    /// <summary>About 200 KB of lines that start with dots in every way, blank lines, long lines and 8-bit bytes, CRLF throughout.</summary>
+    internal static byte[] DotLines(string subject)
+    {
+        string[] kinds = [".", "..", "...", ".x", "x.", "", " .", ". ", new string('.', 900), "\u00e9t\u00e9 \u00ff\u0080", new string('y', 990)];
+        var body = string.Concat(Enumerable.Range(0, 1200).Select(i => kinds[i % kinds.Length] + "\r\n"));
+        return Encoding.Latin1.GetBytes($"From: a@example.org\r\nSubject: {subject}\r\nMessage-ID: <{subject}@test>\r\n\r\n{body}.\r\n");
+    }
+
+    [Fact]
+    public async Task A_200_KB_message_of_dot_lines_comes_back_byte_for_byte_with_its_CRLFs_and_is_logged()
+    {
+        var messages = new[] { DotLines("first"), Message("small"), DotLines("second") };
+        Assert.InRange(messages[0].Length, 190_000, 260_000);
+        var (user, password) = await NewAccountAsync(messages);
+        var log = new RecordingProtocolLog();
+        await using var session = await Pop3Session.OpenAsync(Options(), new Pop3Credentials(user, password), log, Ct);
+
+        var fetched = await session.FetchAsync([0, 1, 2], Ct);
+
+        Assert.Equal(messages, fetched.Select(f => f.Data));
+        Assert.Contains("Message-ID: <second@test>", log.AllText);
+        Assert.DoesNotContain(password, log.AllText);
+        await session.QuitAsync(Ct);
+    }
+
+    [Fact]
+    public async Task A_message_exactly_at_the_size_limit_is_fetched_and_one_byte_over_is_refused()
+    {
+        var exact = DotLines("exact");
+        byte[] over = [.. exact[..^2], (byte)'x', (byte)'\r', (byte)'\n'];
+        Assert.Equal(exact.Length + 1, over.Length);
+        var (user, password) = await NewAccountAsync(exact, over);
+        await using var session = await Pop3Session.OpenAsync(Options() with { MaxMessageSize = exact.Length },
+            new Pop3Credentials(user, password), cancellationToken: Ct);
+
+        Assert.Equal(exact, (await session.FetchAsync([0], Ct)).Single().Data);
+        var error = await Assert.ThrowsAsync<Pop3PollException>(() => session.FetchAsync([1], Ct));
+
+        Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
+        Assert.Equal(1, error.MessageIndex);
+        Assert.True(error.SessionUsable);
+        await session.QuitAsync(Ct);
+    }
+
     [Fact]
     public async Task Wrong_password_is_AuthenticationFailed_and_the_message_hides_the_password()
     {
