@@ -9,13 +9,23 @@ namespace RemotePoll.Cluster.Governor;
 /// <summary>
 /// The module's Processes setting for the whole cluster: a singleton that leases permits, one per remote session,
 /// never more than Processes at once, first come first served. Leases lapse unless renewed, so a dead node's
-/// sessions free their permits; a governor that has just started (first start or hand-over) grants nothing for one
-/// lease time while live holders renew, so the cap holds across the move. Processes = 0 grants nothing.
+/// sessions free their permits; a governor that has just started (first start or hand-over) grants nothing for
+/// <see cref="RecoveringFor"/> while live holders renew, so the cap holds across the move. Processes = 0 grants nothing.
 /// </summary>
 public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
 {
     public static readonly TimeSpan LeaseTime = TimeSpan.FromSeconds(10);
-    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(3);
+    public static readonly TimeSpan RenewEvery = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a new governor waits before granting: three renewals, so a live holder is counted again unless it
+    /// missed three in a row. (It waited a whole lease time before, which made every poll due in the first ten
+    /// seconds after a restart late by up to ten seconds.)
+    /// </summary>
+    public static readonly TimeSpan RecoveringFor = 3 * RenewEvery;
+
+    /// <summary>A waiting poller asks again this often, in case the governor moved to another node.</summary>
+    public static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(3);
 
     private readonly ModuleSettingsCache _settings;
     private readonly Dictionary<string, IActorRef> _replyTo = [];
@@ -25,7 +35,7 @@ public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
     public ConnectionGovernor(ModuleSettingsCache settings)
     {
         _settings = settings;
-        _pool = PermitPool.Create(Capacity, DateTimeOffset.UtcNow + LeaseTime);
+        _pool = PermitPool.Create(Capacity, DateTimeOffset.UtcNow + RecoveringFor);
         Receive<RequestPermit>(r =>
         {
             _replyTo[r.Id] = Sender;

@@ -237,7 +237,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         {
             try
             {
-                await governor.Ask<PermitGranted>(new RequestPermit(permit), ConnectionGovernor.RenewEvery, ct).ConfigureAwait(false);
+                await governor.Ask<PermitGranted>(new RequestPermit(permit), ConnectionGovernor.AskAgainEvery, ct).ConfigureAwait(false);
                 return;
             }
             catch (AskTimeoutException)

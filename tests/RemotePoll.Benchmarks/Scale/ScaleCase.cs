@@ -56,19 +56,26 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
         await node.RestartAsync();
         var ready = Stopwatch.GetElapsedTime(starting);
         var cpu0 = node.Cpu();
-        await WaitPollersAsync(node, accounts, TimeSpan.FromMinutes(15));
+        await WaitPollersAsync(node, accounts, TimeSpan.FromMinutes(30));
         var recovery = Stopwatch.GetElapsedTime(starting);
         Log($"{db} {accounts}: stop {stop.TotalSeconds:0.0} s, admin API up {ready.TotalSeconds:0.0} s, all {accounts} pollers {recovery.TotalSeconds:0.0} s after the start");
         var rssRecovered = node.Rss();
+        var atRecovery = await node.StatsAsync();
         await Task.Delay(options.Window);
         var stats = await node.StatsAsync();
+        var steady = stats with
+        {
+            Started = stats.Started - atRecovery.Started,
+            Timer = StatsReading.Minus(stats.Timer, atRecovery.Timer),
+            Start = StatsReading.Minus(stats.Start, atRecovery.Start),
+        };
         var windowCpu = node.Cpu() - cpu0;
         var windowEnd = Stopwatch.GetElapsedTime(starting);
         var rssEnd = node.Rss();
-        Log($"{db} {accounts}: {stats.Started} scheduled polls started in {windowEnd.TotalSeconds:0} s since the start; start lateness p50 {stats.Quantile(stats.Start, 0.5)} p99 {stats.Quantile(stats.Start, 0.99)}");
+        Log($"{db} {accounts}: {stats.Started} scheduled polls started in {windowEnd.TotalSeconds:0} s since the start; start lateness p50 {stats.Quantile(stats.Start, 0.5)} p99 {stats.Quantile(stats.Start, 0.99)}; after the recovery {steady.Started} polls, p50 {steady.Quantile(steady.Start, 0.5)} p99 {steady.Quantile(steady.Start, 0.99)}");
         await node.StopAsync();
         return new ScaleFigures(db, accounts, period, import, rssEmpty, rssIdle, heapIdle, rssRecovered, rssEnd, stop, ready, recovery,
-            windowEnd, stats, windowCpu, load, RunLoad());
+            windowEnd, stats, steady, windowCpu, load, RunLoad());
     }
 
     /// <summary>One line per account, all polling the same empty mailbox on Dovecot's plain POP3 port.</summary>
@@ -106,7 +113,7 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
 /// <summary>What one scale run measured.</summary>
 internal sealed record ScaleFigures(string Db, int Accounts, TimeSpan Period, TimeSpan Import, long RssEmpty, long RssIdle, long HeapIdle,
     long RssRecovered, long RssEnd, TimeSpan Stop, TimeSpan AdminUp, TimeSpan Recovery, TimeSpan WindowEnd, StatsReading Stats,
-    TimeSpan WindowCpu, string LoadStart, string LoadEnd)
+    StatsReading Steady, TimeSpan WindowCpu, string LoadStart, string LoadEnd)
 {
     public double BytesPerIdleRecord => (double)(RssIdle - RssEmpty) / Accounts;
 }
