@@ -44,7 +44,7 @@ public static class RecordImport
             {
                 throw new UsageException($"rpop import: line {number} ({account}): dictionary: {ex.Message}");
             }
-            lines.Add(new Line(number, new CgpSetRecords(account, RecordKind.Rpop, dictionary)));
+            lines.Add(new Line(number, new CgpSetRecords(account, RecordKind.Rpop, dictionary) { SpreadFirstPolls = true }));
         }
         return lines;
     }

@@ -52,7 +52,7 @@ public sealed class AccountEntity : SnapshottingActor
                 _state = _state.Apply(e);
                 return true;
             case RecoveryCompleted:
-                SyncPollers(recovered: true);
+                SyncPollers(spreadFirstPolls: true);
                 return true;
             default:
                 return false;
@@ -139,13 +139,17 @@ public sealed class AccountEntity : SnapshottingActor
     public static Props Props(string address, PollEnvironment env) =>
         Akka.Actor.Props.Create<AccountEntity>(address, env).WithMailbox(CompactMailbox.ConfigPath);
 
-    /// <summary>One poller per record: started (after a recovery: <paramref name="recovered"/>), told of changes, stopped when the record goes.</summary>
-    private void SyncPollers(bool recovered = false)
+    /// <summary>
+    /// One poller per record: started, told of changes, stopped when the record goes. New pollers spread a first poll
+    /// that is due now over their period when <paramref name="spreadFirstPolls"/>: after a recovery (everything
+    /// overdue at once) and after a bulk import.
+    /// </summary>
+    private void SyncPollers(bool spreadFirstPolls = false)
     {
         Sync(ref _rpopPollers, _state.Rpop, RecordKind.Rpop,
-            (r, last) => RpopPoller.Props(_state.Address, r, last, _env, recovered), (r, last) => new RpopRecordUpdated(r, last));
+            (r, last) => RpopPoller.Props(_state.Address, r, last, _env, spreadFirstPolls), (r, last) => new RpopRecordUpdated(r, last));
         Sync(ref _rimapPollers, _state.Rimap, RecordKind.Rimap,
-            (r, last) => RimapPoller.Props(_state.Address, r, last, _env, recovered), (r, _) => new RimapRecordUpdated(r));
+            (r, last) => RimapPoller.Props(_state.Address, r, last, _env, spreadFirstPolls), (r, _) => new RimapRecordUpdated(r));
     }
 
     private void Sync<TRecord>(ref Dictionary<string, IActorRef>? known, IReadOnlyDictionary<string, TRecord> records, RecordKind kind,
@@ -264,7 +268,7 @@ public sealed class AccountEntity : SnapshottingActor
             _state = _state.Apply(e);
             MaybeSnapshot(() => AccountSnapshot.From(_state));
             if (++applied < events.Count) return;
-            SyncPollers();
+            SyncPollers(spreadFirstPolls: envelope.Command is ReplaceRpopRecords { SpreadFirstPolls: true });
             // An RIMAP Try Now is persisted first (extOrder), so it survives a restart, then served.
             if (envelope.Command is PollRecord p) PollNow(_rimapPollers![p.Name], p, sender);
             else sender.Tell(AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));

@@ -216,7 +216,7 @@ public sealed class AdminApi : ReceiveActor
     {
         var value = CgpParser.Parse(set.Dictionary);
         return set.Kind == RecordKind.Rpop
-            ? new ReplaceRpopRecords(set.Account, RecordDictionaries.ToRpopChanges(value))
+            ? new ReplaceRpopRecords(set.Account, RecordDictionaries.ToRpopChanges(value)) { SpreadFirstPolls = set.SpreadFirstPolls }
             : new ReplaceRimapRecords(set.Account, RecordDictionaries.ToRimapChanges(value));
     }
 

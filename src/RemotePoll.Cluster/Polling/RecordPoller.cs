@@ -33,14 +33,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     private bool _accountFailed;
     /// <summary>When the pending timer is due (schedule plus spread); null when no timer runs.</summary>
     private DateTimeOffset? _due;
-    private bool _recovered;
+    private bool _spreadFirstPoll;
     private ILoggingAdapter? _log;
 
-    /// <param name="recovered">started by the recovery of its account after a (re)start: an overdue first poll is spread
-    /// over the period (<see cref="PollSchedule"/>)</param>
-    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered)
+    /// <param name="spreadFirstPoll">started by the recovery of its account after a (re)start, or by a bulk import: a first
+    /// poll that is due now is spread over the whole period (<see cref="PollSchedule"/>)</param>
+    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll)
     {
-        _recovered = recovered;
+        _spreadFirstPoll = spreadFirstPoll;
         Account = account;
         _lastAttempt = lastAttempt;
         Env = env;
@@ -123,8 +123,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         if (due is null) return;
-        var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _recovered && order is null, Random.Shared.NextDouble());
-        _recovered = false;
+        var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _spreadFirstPoll && order is null, Random.Shared.NextDouble());
+        _spreadFirstPoll = false;
         if (delay < atLeast) delay = atLeast;
         _due = now + delay;
         Timers.StartSingleTimer(TimerKey, Tick.Instance, delay);

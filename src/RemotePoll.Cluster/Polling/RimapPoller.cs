@@ -19,8 +19,8 @@ public sealed class RimapPoller : RecordPoller
 {
     private RimapRecord _record;
 
-    public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false)
-        : base(account, lastAttempt, env, recovered)
+    public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
+        : base(account, lastAttempt, env, spreadFirstPoll)
     {
         _record = record;
     }
@@ -34,8 +34,8 @@ public sealed class RimapPoller : RecordPoller
         return true;
     }
 
-    public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false) =>
-        Akka.Actor.Props.Create<RimapPoller>(account, record, lastAttempt, env, recovered);
+    public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false) =>
+        Akka.Actor.Props.Create<RimapPoller>(account, record, lastAttempt, env, spreadFirstPoll);
 
     protected override RecordKind Kind => RecordKind.Rimap;
     protected override string Name => _record.Name;

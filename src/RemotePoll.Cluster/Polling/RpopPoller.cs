@@ -21,8 +21,8 @@ public sealed class RpopPoller : RecordPoller
 {
     private RpopRecord _record;
 
-    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false)
-        : base(account, lastAttempt, env, recovered)
+    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
+        : base(account, lastAttempt, env, spreadFirstPoll)
     {
         _record = record;
     }
@@ -36,8 +36,8 @@ public sealed class RpopPoller : RecordPoller
         return true;
     }
 
-    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool recovered = false) =>
-        Akka.Actor.Props.Create<RpopPoller>(account, record, lastAttempt, env, recovered);
+    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false) =>
+        Akka.Actor.Props.Create<RpopPoller>(account, record, lastAttempt, env, spreadFirstPoll);
 
     protected override RecordKind Kind => RecordKind.Rpop;
     protected override string Name => _record.Name;

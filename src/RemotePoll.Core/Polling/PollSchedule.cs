@@ -13,13 +13,14 @@ public static class PollSchedule
 
     /// <param name="due">when the poll is due</param>
     /// <param name="period">Poll Every; null when Disabled (a pending order)</param>
-    /// <param name="overdueAfterRestart">the poller was started by the recovery of its account, and no order is pending</param>
+    /// <param name="spreadOverPeriod">the poller was started by the recovery of its account or by a bulk import, and no order
+    /// is pending</param>
     /// <param name="random">a number in [0, 1)</param>
-    public static TimeSpan Delay(DateTimeOffset due, DateTimeOffset now, TimeSpan? period, bool overdueAfterRestart, double random)
+    public static TimeSpan Delay(DateTimeOffset due, DateTimeOffset now, TimeSpan? period, bool spreadOverPeriod, double random)
     {
         if (due > now) return due - now;
         var shortWindow = period is { } p && p < ShortSpread ? p : period is null ? TimeSpan.FromSeconds(1) : ShortSpread;
-        var window = overdueAfterRestart && period is { } whole ? whole : shortWindow;
+        var window = spreadOverPeriod && period is { } whole ? whole : shortWindow;
         return window * random;
     }
 }

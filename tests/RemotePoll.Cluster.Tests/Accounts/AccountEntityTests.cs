@@ -9,6 +9,7 @@ using RemotePoll.Cluster.Secrets;
 using RemotePoll.Cluster.Serialization;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
+using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
 
@@ -199,5 +200,22 @@ public sealed class AccountEntityTests : TestKit
         var view = await View(Entity());
         Assert.Equal("home", Assert.Single(view.Rpop).Name);
         await transaction.RollbackAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Records_loaded_in_bulk_spread_their_first_poll_over_the_period_and_a_record_set_by_hand_polls_within_seconds()
+    {
+        // Poll Every one day: a first poll spread over the period starts within these seconds with a chance of 1 in 10,000.
+        static RpopRecordChange Daily(string name) => new(name) { Host = "pop.example.com:1110", AuthName = "u", Password = "Pw-1", Every = "1d" };
+        var bulk = Sys.ActorOf(AccountEntity.Props("bulk@example.com", _env));
+        var reply = await Send(bulk, new ReplaceRpopRecords("bulk@example.com", [Daily("a"), Daily("b")]) { SpreadFirstPolls = true });
+        Assert.True(reply.Ok, reply.Error);
+        await Task.Delay(PollSchedule.ShortSpread + TimeSpan.FromSeconds(2), Ct);
+        Assert.Equal(0, _env.Stats.TimerLateness.Snapshot().Sum());
+
+        var byHand = Sys.ActorOf(AccountEntity.Props("hand@example.com", _env));
+        Assert.True((await Send(byHand, new ReplaceRpopRecords("hand@example.com", [Daily("c")]))).Ok);
+        await Task.Delay(PollSchedule.ShortSpread + TimeSpan.FromSeconds(2), Ct);
+        Assert.Equal(1, _env.Stats.TimerLateness.Snapshot().Sum());
     }
 }
