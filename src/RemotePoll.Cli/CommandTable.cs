@@ -31,7 +31,8 @@ public static class CommandTable
                    [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*] [TLS TRUST]
           rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           rpop import-uids ACCOUNT NAME FILE       (a CommuniGate private/rpopids/NAME file: one UID per line)
-          rpop import FILE|-                       (many accounts: lines 'ACCOUNT DICTIONARY', each as SETACCOUNTRPOPS)
+          rpop import FILE|- [--first-poll spread|now]  (many accounts: lines 'ACCOUNT DICTIONARY', each as SETACCOUNTRPOPS;
+                                                   new records first poll at a random moment within their Poll Every, or now)
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                     [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN] [TLS TRUST]

@@ -22,7 +22,9 @@ public static class RecordImport
     public sealed record Line(int Number, CgpSetRecords Command);
 
     /// <summary>Parses the file; throws <see cref="UsageException"/> naming the line and the reason.</summary>
-    public static IReadOnlyList<Line> Parse(string text)
+    /// <param name="spreadFirstPolls">each new record polls first at a random moment within its Poll Every (the default);
+    /// false: within seconds, as a record set by hand</param>
+    public static IReadOnlyList<Line> Parse(string text, bool spreadFirstPolls = true)
     {
         var lines = new List<Line>();
         var seen = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
@@ -44,7 +46,7 @@ public static class RecordImport
             {
                 throw new UsageException($"rpop import: line {number} ({account}): dictionary: {ex.Message}");
             }
-            lines.Add(new Line(number, new CgpSetRecords(account, RecordKind.Rpop, dictionary) { SpreadFirstPolls = true }));
+            lines.Add(new Line(number, new CgpSetRecords(account, RecordKind.Rpop, dictionary) { SpreadFirstPolls = spreadFirstPolls }));
         }
         return lines;
     }

@@ -106,11 +106,21 @@ public static class Rpoll
         IReadOnlyList<RecordImport.Line> lines;
         try
         {
+            var firstPoll = "spread";
+            var at = words.FindIndex(w => w.Equals("--first-poll", StringComparison.OrdinalIgnoreCase));
+            if (at >= 0)
+            {
+                if (at + 1 >= words.Count) throw new UsageException("rpop import: --first-poll: now or spread expected");
+                firstPoll = words[at + 1].ToLowerInvariant();
+                if (firstPoll is not ("now" or "spread"))
+                    throw new UsageException($"rpop import: --first-poll: '{words[at + 1]}' is not now or spread");
+                words.RemoveRange(at, 2);
+            }
             if (words.Count != 3) throw new UsageException("rpop import: FILE|- expected (lines 'ACCOUNT DICTIONARY')");
             string text;
             try { text = words[2] == "-" ? await stdin.ReadToEndAsync() : await File.ReadAllTextAsync(words[2]); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new UsageException($"rpop import: FILE '{words[2]}': {ex.Message}"); }
-            lines = RecordImport.Parse(text);
+            lines = RecordImport.Parse(text, spreadFirstPolls: firstPoll == "spread");
         }
         catch (UsageException ex)
         {

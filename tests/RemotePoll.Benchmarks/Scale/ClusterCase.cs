@@ -11,7 +11,7 @@ namespace RemotePoll.Benchmarks.Scale;
 /// <summary>
 /// Case (c): A accounts × M messages of 8 KB, Processes = 20 (cluster-wide), on K nodes sharing one PostgreSQL
 /// database. Each run loads fresh mailboxes into Dovecot (untimed), imports the A records (delete mode, Poll Every 1h:
-/// a new record polls within 5 s), and times from the start of <c>rpoll rpop import</c> until every message is a file in
+/// imported with <c>--first-poll now</c>: a new record polls within 5 s), and times from the start of <c>rpoll rpop import</c> until every message is a file in
 /// the nodes' Maildirs (on the disk, fsynced). CPU: all node processes, from /proc, over the same interval.
 /// </summary>
 internal sealed class ClusterCase(ScaleOptions options, DovecotServer dovecot, Func<string, Task<string?>> database, string root)
@@ -60,7 +60,7 @@ internal sealed class ClusterCase(ScaleOptions options, DovecotServer dovecot, F
             var load = ScaleCase.RunLoad();
             var cpu0 = group.Select(g => g.Cpu()).ToArray();
             var started = Stopwatch.GetTimestamp();
-            await first.ImportAsync(file);
+            await first.ImportAsync(file, "--first-poll", "now");
             var delivered = 0;
             while ((delivered = group.Sum(g => Delivered(g.Data))) < total)
             {

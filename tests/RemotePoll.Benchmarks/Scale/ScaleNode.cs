@@ -83,11 +83,11 @@ internal sealed class ScaleNode : IAsyncDisposable
     }
 
     /// <summary><c>rpoll rpop import FILE</c>, timed; its own process so that a long import is not cut at the test CLI's limit.</summary>
-    public async Task<TimeSpan> ImportAsync(string file)
+    public async Task<TimeSpan> ImportAsync(string file, params string[] options)
     {
         var started = Stopwatch.GetTimestamp();
         string[] token = NodeTokens.For(Port) is { } t ? ["--token", t] : [];
-        var r = await ExternalCommand.RunAsync("dotnet", [BuiltPrograms.CliDll, $"127.0.0.1:{Port}", .. token, "rpop", "import", file], timeout: ImportTimeout);
+        var r = await ExternalCommand.RunAsync("dotnet", [BuiltPrograms.CliDll, $"127.0.0.1:{Port}", .. token, "rpop", "import", file, .. options], timeout: ImportTimeout);
         if (r.ExitCode != 0) throw new InvalidOperationException($"rpop import exited with {r.ExitCode}: {r.StandardError.Trim()[..Math.Min(2000, r.StandardError.Trim().Length)]}");
         return Stopwatch.GetElapsedTime(started);
     }

@@ -41,6 +41,19 @@ public sealed class BulkImportAndStatsTests() : DovecotNodeTest("scale")
 
         var stats = await Stats();
         Assert.Equal(40, stats.GetProperty("pollers").GetInt32());
+
+        // First polls: spread over Poll Every by default; --first-poll now makes them start within seconds.
+        var wrong = await Rpoll(Line(200, "1d") + "\n", "rpop", "import", "-", "--first-poll", "later");
+        Assert.Equal(2, wrong.ExitCode);
+        Assert.Contains("--first-poll: 'later' is not now or spread", wrong.StandardError);
+        var now = await Rpoll(Line(200, "1d") + "\n", "rpop", "import", "-", "--first-poll", "now");
+        Assert.True(now.ExitCode == 0, now.StandardError);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while ((await Stats()).GetProperty("timerLatenessCounts").EnumerateArray().Sum(c => c.GetInt64()) < 1)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the imported record did not poll within 20 s with --first-poll now");
+            await Task.Delay(1000, TestContext.Current.CancellationToken);
+        }
     }
 
     [Fact]
