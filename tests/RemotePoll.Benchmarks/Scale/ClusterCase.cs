@@ -33,6 +33,9 @@ internal sealed class ClusterCase(ScaleOptions options, DovecotServer dovecot, F
 
         var connection = await database($"cluster_{tag}") ?? throw new InvalidOperationException("the cluster case needs PostgreSQL");
         var keyLine = $"k1 {Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))}\n";
+        // One cluster secret for every node, as README "Running a cluster" says: a token is verified by whichever node's
+        // admin API the CLI reaches.
+        var secretLine = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n";
         var ports = FreePorts.Take(nodes);
         var group = new List<ScaleNode>();
         try
@@ -43,6 +46,9 @@ internal sealed class ClusterCase(ScaleOptions options, DovecotServer dovecot, F
                 var keys = Path.Combine(data, "secrets.keys");
                 await File.WriteAllTextAsync(keys, keyLine);
                 UnixProcess.SetMode(keys, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                var secret = Path.Combine(data, "cluster.secret");
+                await File.WriteAllTextAsync(secret, secretLine);
+                UnixProcess.SetMode(secret, UnixFileMode.UserRead | UnixFileMode.UserWrite);
                 group.Add(await ScaleNode.StartAsync(data, dovecot.CaCertificatePath, connection, seedPort: ports[0], port: ports[n]));
             }
             var first = group[0];
