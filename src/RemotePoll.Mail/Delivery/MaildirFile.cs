@@ -1,6 +1,6 @@
-using System.ComponentModel;
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
+using static RemotePoll.Mail.Delivery.Libc;
 
 namespace RemotePoll.Mail.Delivery;
 
@@ -21,10 +21,8 @@ internal static partial class MaildirFile
     private const int AT_FDCWD = -100;
     private const uint RENAME_NOREPLACE = 1;
     private const long UTIME_OMIT = (1L << 30) - 2;
-    private const int EINTR = 4;
     private const int EEXIST = 17;
     private const int EINVAL = 22;
-    private const int ENOSYS = 38;
 
     private static bool s_noReplaceUnsupported;
 
@@ -85,17 +83,8 @@ internal static partial class MaildirFile
         if (modified is { } date) File.SetLastWriteTimeUtc(file.SafeFileHandle, date.UtcDateTime);
     }
 
-    private static IOException IoError(string call, string path)
-    {
-        var errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{call} '{path}' failed: {new Win32Exception(errno).Message}", errno);
-    }
-
     [StructLayout(LayoutKind.Sequential)]
     private readonly record struct TimeSpec(long Seconds, long Nanoseconds);
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags, int mode);
 
     [LibraryImport("libc", EntryPoint = "futimens", SetLastError = true)]
     private static partial int FutimeNs(int fd, [In] TimeSpec[] times);

@@ -1,5 +1,5 @@
-using System.ComponentModel;
 using System.Runtime.InteropServices;
+using static RemotePoll.Mail.Delivery.Libc;
 
 namespace RemotePoll.Mail.Delivery;
 
@@ -14,7 +14,6 @@ internal sealed partial class PosixDiskFlush : IDiskFlush
     public static readonly PosixDiskFlush Instance = new();
 
     private const int O_RDONLY = 0;
-    private const int EINTR = 4;
 
     private static readonly bool s_syncfsReportsErrors =
         OperatingSystem.IsLinux() && Environment.OSVersion.Version >= new Version(5, 8);
@@ -40,24 +39,18 @@ internal sealed partial class PosixDiskFlush : IDiskFlush
     public IFileSystemBarrier? OpenFileSystem(string path)
     {
         if (!s_syncfsReportsErrors) return null;
-        var fd = Open(path, O_RDONLY | DirectoryFlag);
+        var fd = Open(path, O_RDONLY | DirectoryFlag, 0);
         return fd < 0 ? null : new SyncFsBarrier(fd, path);
     }
 
     private static int OpenDirectory(string path)
     {
-        var fd = Open(path, O_RDONLY | DirectoryFlag);
+        var fd = Open(path, O_RDONLY | DirectoryFlag, 0);
         return fd >= 0 ? fd : throw IoError("open", path);
     }
 
     // O_DIRECTORY differs between Linux and the BSDs.
     private static int DirectoryFlag => OperatingSystem.IsLinux() ? 0x10000 : 0x100000;
-
-    private static IOException IoError(string call, string path)
-    {
-        var errno = Marshal.GetLastPInvokeError();
-        return new IOException($"{call} '{path}' failed: {new Win32Exception(errno).Message}", errno);
-    }
 
     /// <summary>
     /// The descriptor is opened before the batch is written: the kernel samples the file system's error sequence at
@@ -66,7 +59,6 @@ internal sealed partial class PosixDiskFlush : IDiskFlush
     private sealed class SyncFsBarrier(int fd, string path) : IFileSystemBarrier
     {
         private const int EPERM = 1;
-        private const int ENOSYS = 38;
         private const int EOPNOTSUPP = 95;
         private int _fd = fd;
 
@@ -86,9 +78,6 @@ internal sealed partial class PosixDiskFlush : IDiskFlush
             _fd = -1;
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
     private static partial int Fsync(int fd);
