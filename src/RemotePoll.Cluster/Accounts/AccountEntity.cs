@@ -6,6 +6,8 @@ using Akka.Persistence;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Persistence;
 using RemotePoll.Cluster.Polling;
+using RemotePoll.Cluster.Schedule;
+using Akka.Hosting;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
@@ -53,6 +55,8 @@ public sealed class AccountEntity : SnapshottingActor
                 return true;
             case RecoveryCompleted:
                 SyncPollers(spreadFirstPolls: true);
+                // Woken by a schedule that still lists it (its unlisting was lost): take it out.
+                if (!_state.HasRecords) Schedules()?.Tell(new UnscheduleAccount(AccountShards.Of(_state.Address), _state.Address));
                 return true;
             default:
                 return false;
@@ -166,6 +170,7 @@ public sealed class AccountEntity : SnapshottingActor
         }
         foreach (var gone in pollers.Keys.Where(n => !records.ContainsKey(n)).ToList())
         {
+            Schedules()?.Tell(new WakeReport(AccountShards.Of(_state.Address), _state.Address, pollers[gone].Path.Name, null, Removed: true));
             Context.Stop(pollers[gone]);
             pollers.Remove(gone);
         }
@@ -271,7 +276,7 @@ public sealed class AccountEntity : SnapshottingActor
             SyncPollers(spreadFirstPolls: envelope.Command is ReplaceRpopRecords { SpreadFirstPolls: true });
             // An RIMAP Try Now is persisted first (extOrder), so it survives a restart, then served.
             if (envelope.Command is PollRecord p) PollNow(_rimapPollers![p.Name], p, sender);
-            else sender.Tell(AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));
+            else ReplyWhenScheduled(sender, AdminReply.Success(new Done(string.Join("; ", events.Select(Describe)))));
             PassivateIfEmpty();
         });
     }
@@ -303,6 +308,34 @@ public sealed class AccountEntity : SnapshottingActor
             sender.Tell(new PasswordsResealed(_state.Address, events.Count));
         });
     }
+
+    /// <summary>The wake schedules' region; null where none runs (an entity started on its own, in tests).</summary>
+    private IActorRef? Schedules() =>
+        ActorRegistry.For(Context.System).TryGet<WakeScheduleRegion>(out var schedules) ? schedules : null;
+
+    /// <summary>
+    /// Replies once the account's wake schedule lists it (persisted), so a saved record is polled after a restart
+    /// even when the node stopped right after the reply; an account without records is taken out of the schedule.
+    /// </summary>
+    private void ReplyWhenScheduled(IActorRef sender, AdminReply reply)
+    {
+        var schedules = Schedules();
+        var address = _state.Address;
+        var shard = AccountShards.Of(address);
+        if (schedules is null) sender.Tell(reply);
+        else if (!_state.HasRecords)
+        {
+            schedules.Tell(new UnscheduleAccount(shard, address));
+            sender.Tell(reply);
+        }
+        else
+            schedules.Ask<AccountScheduleConfirmed>(new ScheduleAccount(shard, address), ScheduleTimeout).PipeTo(sender,
+                success: _ => reply,
+                failure: ex => AdminReply.Failure($"the records are saved, but the wake schedule of shard {shard} did not confirm the " +
+                    $"account ({ex.Message}): it is polled while it runs, and its next poll lists it again"));
+    }
+
+    private static readonly TimeSpan ScheduleTimeout = TimeSpan.FromSeconds(30);
 
     private static void PollNow(IActorRef poller, PollRecord p, IActorRef sender)
     {

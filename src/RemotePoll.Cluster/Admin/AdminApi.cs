@@ -11,6 +11,8 @@ using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Stats;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Secrets;
+using RemotePoll.Cluster.Schedule;
+using Akka.Hosting;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
@@ -152,9 +154,9 @@ public sealed class AdminApi : ReceiveActor
 
     private async Task<AdminReply> ResealAll(ActorSystem system, string? added)
     {
-        // Every account with records runs (remember-entities, no idle passivation): the regions name them all. The
-        // journal adds accounts whose events are still there; one whose events were all deleted behind a snapshot is
-        // not listed by the journal query, which is why the regions are asked too.
+        // Every account with records is listed by its shard's wake schedule, running or not. The journal adds accounts
+        // whose events are still there (an account without records keeps its ledgers); one whose events were all
+        // deleted behind a snapshot is not listed by the journal query, which is why the schedules are asked too.
         var failures = new List<string>();
         var accounts = new HashSet<string>(StringComparer.Ordinal);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
@@ -162,17 +164,13 @@ public sealed class AdminApi : ReceiveActor
             .Where(id => id.StartsWith(AccountEntity.PersistenceIdPrefix, StringComparison.Ordinal))
             .RunWith(Sink.Seq<string>(), system.Materializer());
         accounts.UnionWith(ids.Select(id => id[AccountEntity.PersistenceIdPrefix.Length..]));
-        foreach (var member in Akka.Cluster.Cluster.Get(system).State.Members.Where(m => m.Status == MemberStatus.Up))
+        var schedules = ActorRegistry.For(system).Get<WakeScheduleRegion>();
+        foreach (var shard in Enumerable.Range(0, RemotePollActors.ShardCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         {
-            try
-            {
-                var region = system.ActorSelection(new RootActorPath(member.Address) / "system" / "sharding" / RemotePollActors.AccountsRegionName);
-                var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, AskTimeout);
-                accounts.UnionWith(state.Shards.SelectMany(s => s.EntityIds));
-            }
+            try { accounts.UnionWith((await schedules.Ask<ScheduledAccounts>(new ListScheduledAccounts(shard), AskTimeout)).Accounts); }
             catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)
             {
-                failures.Add($"{member.Address} did not list its accounts");
+                failures.Add($"the wake schedule of shard {shard} did not list its accounts");
             }
         }
         var passwords = 0;

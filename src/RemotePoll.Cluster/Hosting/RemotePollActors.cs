@@ -9,6 +9,7 @@ using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Polling;
+using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Secrets;
@@ -25,18 +26,37 @@ public static class RemotePollActors
     /// <summary>The account shard region's type name (its path is /system/sharding/accounts on every node).</summary>
     public const string AccountsRegionName = "accounts";
 
+    /// <summary>The wake schedules' shard region type name: one remembered entity per account shard.</summary>
+    public const string WakeSchedulesRegionName = "wake-schedules";
+
+    /// <summary>
+    /// Accounts are not remembered: a node that starts recovers the hundred wake schedules, and each schedule starts
+    /// its accounts when their polls come due (<see cref="WakeSchedule"/>). Accounts are not passivated when idle.
+    /// </summary>
     public static AkkaConfigurationBuilder AddAccountSharding(this AkkaConfigurationBuilder builder, PollEnvironment env) =>
-        builder.WithShardRegion<AccountRegion>(
-            AccountsRegionName,
-            address => AccountEntity.Props(address, env),
-            new AccountMessageExtractor(ShardCount),
-            new ShardOptions
-            {
-                StateStoreMode = StateStoreMode.DData,
-                RememberEntities = true,
-                RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
-                ShouldPassivateIdleEntities = false,
-            });
+        builder
+            .WithShardRegion<AccountRegion>(
+                AccountsRegionName,
+                address => AccountEntity.Props(address, env),
+                new AccountMessageExtractor(ShardCount),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = false,
+                    ShouldPassivateIdleEntities = false,
+                })
+            .WithShardRegion<WakeScheduleRegion>(
+                WakeSchedulesRegionName,
+                shard => WakeSchedule.Props(shard, env.Stats),
+                new WakeScheduleMessageExtractor(ShardCount),
+                new ShardOptions
+                {
+                    StateStoreMode = StateStoreMode.DData,
+                    RememberEntities = true,
+                    RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
+                    ShouldPassivateIdleEntities = false,
+                    HandOffStopMessage = StopWakeSchedule.Instance,
+                });
 
     /// <summary>The module-settings singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
     public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache cache) =>

@@ -23,9 +23,11 @@ public abstract class SnapshottingActor : PersistentActor
             case SaveSnapshotSuccess s:
                 DeleteMessages(s.Metadata.SequenceNr);
                 DeleteSnapshots(new SnapshotSelectionCriteria(s.Metadata.SequenceNr - 1));
+                SnapshotSaved(s.Metadata);
                 return true;
             case SaveSnapshotFailure f:
                 Log.Warning(f.Cause, "snapshot of {0} failed; events are kept", PersistenceId);
+                SnapshotFailed();
                 return true;
             case DeleteMessagesSuccess or DeleteSnapshotsSuccess:
                 return true;
@@ -38,6 +40,16 @@ public abstract class SnapshottingActor : PersistentActor
             default:
                 return OnCommand(message);
         }
+    }
+
+    /// <summary>A snapshot this actor asked for is stored (its older events and snapshots are being deleted).</summary>
+    protected virtual void SnapshotSaved(SnapshotMetadata metadata)
+    {
+    }
+
+    /// <summary>A snapshot this actor asked for could not be stored; the events are kept.</summary>
+    protected virtual void SnapshotFailed()
+    {
     }
 
     /// <summary>Snapshots now (after a key rotation, so the old ciphertexts leave the journal with the events before it).</summary>

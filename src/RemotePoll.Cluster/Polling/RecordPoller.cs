@@ -8,6 +8,7 @@ using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Metrics;
+using RemotePoll.Cluster.Schedule;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 
@@ -122,12 +123,17 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         if (ByAccountUser && interval is { } i && i < settings.UserMinPollEveryOrDefault) interval = settings.UserMinPollEveryOrDefault;
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
-        if (due is null) return;
-        var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _spreadFirstPoll && order is null, Random.Shared.NextDouble());
-        _spreadFirstPoll = false;
-        if (delay < atLeast) delay = atLeast;
-        _due = now + delay;
-        Timers.StartSingleTimer(TimerKey, Tick.Instance, delay);
+        if (due is not null)
+        {
+            var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _spreadFirstPoll && order is null, Random.Shared.NextDouble());
+            _spreadFirstPoll = false;
+            if (delay < atLeast) delay = atLeast;
+            _due = now + delay;
+            Timers.StartSingleTimer(TimerKey, Tick.Instance, delay);
+        }
+        // The shard's wake schedule starts this account before that time after a restart or a move.
+        if (ActorRegistry.For(Context.System).TryGet<WakeScheduleRegion>(out var schedules))
+            schedules.Tell(new WakeReport(AccountShards.Of(Account), Account, Self.Path.Name, _due));
     }
 
     private void Start()

@@ -2,6 +2,7 @@ using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
+using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
@@ -43,6 +44,16 @@ public static class MessageManifests
         (typeof(ReportHostFailure), "msg.host-failure"),
         (typeof(HostMarkedFailed), "ev.host-failed"),
         (typeof(HostCleared), "ev.host-cleared"),
+        (typeof(WakeReport), "msg.wake-report"),
+        (typeof(ScheduleAccount), "msg.schedule-account"),
+        (typeof(AccountScheduleConfirmed), "msg.account-schedule-confirmed"),
+        (typeof(UnscheduleAccount), "msg.unschedule-account"),
+        (typeof(ListScheduledAccounts), "msg.list-scheduled"),
+        (typeof(ScheduledAccounts), "msg.scheduled-accounts"),
+        (typeof(AccountScheduled), "ev.account-scheduled"),
+        (typeof(AccountUnscheduled), "ev.account-unscheduled"),
+        (typeof(WakeBroughtForward), "ev.wake-brought-forward"),
+        (typeof(WakeScheduleSnapshot), "snap.wake-schedule"),
         (typeof(RequestPermit), "msg.permit-request"),
         (typeof(PermitGranted), "msg.permit-granted"),
         (typeof(RenewPermit), "msg.permit-renew"),

@@ -12,6 +12,6 @@ internal static class NodeStats
         using var self = Process.GetCurrentProcess();
         return new NodeStatsView(Akka.Cluster.Cluster.Get(system).SelfAddress.ToString(), stats.Pollers, stats.PollsStarted,
             LatencyHistogram.BoundsMs, stats.TimerLateness.Snapshot(), stats.StartLateness.Snapshot(),
-            self.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false));
+            self.WorkingSet64, GC.GetTotalMemory(forceFullCollection: false), stats.ScheduledAccounts);
     }
 }

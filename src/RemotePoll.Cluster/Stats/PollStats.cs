@@ -10,11 +10,14 @@ namespace RemotePoll.Cluster.Stats;
 public sealed class PollStats
 {
     private int _pollers;
+    private int _scheduled;
     private long _started;
 
     public LatencyHistogram TimerLateness { get; } = new();
     public LatencyHistogram StartLateness { get; } = new();
     public int Pollers => Volatile.Read(ref _pollers);
+    /// <summary>Accounts listed by the wake schedules running on this node (recovered, whether their accounts run or not).</summary>
+    public int ScheduledAccounts => Volatile.Read(ref _scheduled);
     public long PollsStarted => Interlocked.Read(ref _started);
 
     public void PollerStarted()
@@ -25,6 +28,12 @@ public sealed class PollStats
     public void PollerStopped()
     {
         Interlocked.Decrement(ref _pollers);
+    }
+
+    /// <summary>A wake schedule on this node lists <paramref name="change"/> more (or fewer) accounts.</summary>
+    public void AccountsScheduled(int change)
+    {
+        Interlocked.Add(ref _scheduled, change);
     }
 
     /// <summary>A scheduled poll's timer fired <paramref name="lateness"/> after it was due.</summary>

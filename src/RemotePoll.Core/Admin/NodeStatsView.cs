@@ -3,6 +3,8 @@ namespace RemotePoll.Core.Admin;
 /// <summary>
 /// One node's poller statistics since it started. The lateness counts are cumulative per bucket (bucket i holds the
 /// polls later than bound i-1 and at most bound i; the last one is open), so two readings subtracted give an interval.
+/// <see cref="Pollers"/> counts the records of the accounts running on this node; <see cref="ScheduledAccounts"/> the
+/// accounts listed by the wake schedules on this node, running or not (an account runs from its first due poll on).
 /// </summary>
 public sealed record NodeStatsView(
     string Node,
@@ -12,7 +14,8 @@ public sealed record NodeStatsView(
     IReadOnlyList<long> TimerLatenessCounts,
     IReadOnlyList<long> StartLatenessCounts,
     long WorkingSetBytes,
-    long ManagedHeapBytes) : IAdminResult
+    long ManagedHeapBytes,
+    int ScheduledAccounts = 0) : IAdminResult
 {
     /// <summary>The upper bound (ms) of the bucket holding quantile <paramref name="q"/>; null without samples, +∞ when open.</summary>
     public static double? Quantile(IReadOnlyList<double> boundsMs, IReadOnlyList<long> counts, double q)

@@ -13,8 +13,9 @@ namespace RemotePoll.Benchmarks.Scale;
 /// to start poll-rate polls per second at steady state. Wait until <c>node stats</c> counts N pollers.</item>
 /// <item>Settle 10 s, RSS "idle": memory per idle record = (idle − empty) / N.</item>
 /// <item>Processes 20, stop the node (SIGTERM) and start it again. Recovery time: from starting the process until
-/// <c>node stats</c> counts N pollers (each poller is started when its account entity has recovered, so N pollers means
-/// every account is back and its next poll is scheduled); read every second, so ±1 s plus one CLI start.</item>
+/// <c>node stats</c> counts N scheduled accounts: the shards' wake schedules are recovered and every account's next
+/// wake is set (accounts themselves start when their polls come due, so the pollers running at that moment and at the
+/// end of the window are given too); read every second, so ±1 s plus one CLI start.</item>
 /// <item>Lateness: the node's own histograms since the restart, read <see cref="ScaleOptions.Window"/> after the
 /// recovery: timer (the poll's timer fired vs when it was due) and start (the poll got its Processes permit and
 /// connects vs when it was due). All scheduled polls since the restart are in it, the ones due during recovery too.</item>
@@ -42,7 +43,7 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
         await File.WriteAllTextAsync(file, ImportFile(accounts, period));
         Log($"{db} {accounts}: importing {accounts} records, every {period.TotalSeconds:0}s");
         var import = await node.ImportAsync(file);
-        var created = await WaitPollersAsync(node, accounts, TimeSpan.FromMinutes(10));
+        var created = await WaitForAsync(node, accounts, s => s.Pollers, "pollers", TimeSpan.FromMinutes(10));
         Log($"{db} {accounts}: import {import.TotalSeconds:0.0} s, {accounts} pollers after {created.TotalSeconds:0.0} s more");
         await Task.Delay(TimeSpan.FromSeconds(10));
         var rssIdle = node.Rss();
@@ -56,11 +57,11 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
         await node.RestartAsync();
         var ready = Stopwatch.GetElapsedTime(starting);
         var cpu0 = node.Cpu();
-        await WaitPollersAsync(node, accounts, TimeSpan.FromMinutes(30));
+        await WaitForAsync(node, accounts, s => s.Scheduled, "scheduled accounts", TimeSpan.FromMinutes(30));
         var recovery = Stopwatch.GetElapsedTime(starting);
-        Log($"{db} {accounts}: stop {stop.TotalSeconds:0.0} s, admin API up {ready.TotalSeconds:0.0} s, all {accounts} pollers {recovery.TotalSeconds:0.0} s after the start");
         var rssRecovered = node.Rss();
         var atRecovery = await node.StatsAsync();
+        Log($"{db} {accounts}: stop {stop.TotalSeconds:0.0} s, admin API up {ready.TotalSeconds:0.0} s, all {accounts} accounts scheduled {recovery.TotalSeconds:0.0} s after the start, {atRecovery.Pollers} running");
         await Task.Delay(options.Window);
         var stats = await node.StatsAsync();
         var steady = stats with
@@ -75,7 +76,7 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
         Log($"{db} {accounts}: {stats.Started} scheduled polls started in {windowEnd.TotalSeconds:0} s since the start; start lateness p50 {stats.Quantile(stats.Start, 0.5)} p99 {stats.Quantile(stats.Start, 0.99)}; after the recovery {steady.Started} polls, p50 {steady.Quantile(steady.Start, 0.5)} p99 {steady.Quantile(steady.Start, 0.99)}");
         await node.StopAsync();
         return new ScaleFigures(db, accounts, period, import, rssEmpty, rssIdle, heapIdle, rssRecovered, rssEnd, stop, ready, recovery,
-            windowEnd, stats, steady, windowCpu, load, RunLoad());
+            windowEnd, stats, steady, windowCpu, load, RunLoad(), atRecovery.Pollers);
     }
 
     /// <summary>One line per account, all polling the same empty mailbox on Dovecot's plain POP3 port.</summary>
@@ -89,16 +90,16 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
         return text.ToString();
     }
 
-    private static async Task<TimeSpan> WaitPollersAsync(ScaleNode node, int count, TimeSpan limit)
+    private static async Task<TimeSpan> WaitForAsync(ScaleNode node, int count, Func<StatsReading, int> read, string what, TimeSpan limit)
     {
         var started = Stopwatch.GetTimestamp();
         while (true)
         {
-            var pollers = 0;
-            try { pollers = (await node.StatsAsync()).Pollers; }
+            var seen = 0;
+            try { seen = read(await node.StatsAsync()); }
             catch (InvalidOperationException) { } // the admin API did not answer in time: the node is busy recovering
-            if (pollers >= count) return Stopwatch.GetElapsedTime(started);
-            if (Stopwatch.GetElapsedTime(started) > limit) throw new TimeoutException($"{pollers} of {count} pollers after {limit}");
+            if (seen >= count) return Stopwatch.GetElapsedTime(started);
+            if (Stopwatch.GetElapsedTime(started) > limit) throw new TimeoutException($"{seen} of {count} {what} after {limit}");
             await Task.Delay(1000);
         }
     }
@@ -113,7 +114,7 @@ internal sealed class ScaleCase(ScaleOptions options, DovecotServer dovecot, Fun
 /// <summary>What one scale run measured.</summary>
 internal sealed record ScaleFigures(string Db, int Accounts, TimeSpan Period, TimeSpan Import, long RssEmpty, long RssIdle, long HeapIdle,
     long RssRecovered, long RssEnd, TimeSpan Stop, TimeSpan AdminUp, TimeSpan Recovery, TimeSpan WindowEnd, StatsReading Stats,
-    StatsReading Steady, TimeSpan WindowCpu, string LoadStart, string LoadEnd)
+    StatsReading Steady, TimeSpan WindowCpu, string LoadStart, string LoadEnd, int PollersAtRecovery)
 {
     public double BytesPerIdleRecord => (double)(RssIdle - RssEmpty) / Accounts;
 }

@@ -79,7 +79,8 @@ internal sealed class ScaleNode : IAsyncDisposable
         long[] Counts(string name) => root.GetProperty(name).EnumerateArray().Select(e => e.GetInt64()).ToArray();
         return new StatsReading(root.GetProperty("pollers").GetInt32(), root.GetProperty("scheduledPollsStarted").GetInt64(),
             root.GetProperty("latenessBoundsMs").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
-            Counts("timerLatenessCounts"), Counts("startLatenessCounts"), root.GetProperty("managedHeapBytes").GetInt64());
+            Counts("timerLatenessCounts"), Counts("startLatenessCounts"), root.GetProperty("managedHeapBytes").GetInt64(),
+            root.TryGetProperty("scheduledAccounts", out var scheduled) ? scheduled.GetInt32() : 0);
     }
 
     /// <summary><c>rpoll rpop import FILE</c>, timed; its own process so that a long import is not cut at the test CLI's limit.</summary>
@@ -99,7 +100,7 @@ internal sealed class ScaleNode : IAsyncDisposable
 }
 
 /// <summary>One reading of <c>rpoll node stats</c>; subtract two to see an interval.</summary>
-internal sealed record StatsReading(int Pollers, long Started, double[] BoundsMs, long[] Timer, long[] Start, long ManagedHeap)
+internal sealed record StatsReading(int Pollers, long Started, double[] BoundsMs, long[] Timer, long[] Start, long ManagedHeap, int Scheduled)
 {
     public static long[] Minus(long[] a, long[] b) => a.Zip(b, (x, y) => x - y).ToArray();
 

@@ -14,12 +14,12 @@ internal static class ScaleReport
         var t = Header(env, pg, command, figures.Select(f => f.LoadStart).FirstOrDefault() ?? "", figures.Select(f => f.LoadEnd).LastOrDefault() ?? "");
         t.AppendLine(Inv, $"| records | each account has one RPOP record on the test Dovecot's empty mailbox (plain POP3, Leave), Poll Every = accounts / {o.PollRate:0} per s (at least 60 s); Processes 20; lateness read {o.Window.TotalSeconds:0} s after the recovery |");
         t.AppendLine();
-        t.AppendLine("| db | accounts | Poll Every | import s (records/s) | RSS empty MiB | RSS idle MiB | **bytes per idle record** | managed heap idle MiB | stop s | admin API up s | **recovery s** | RSS after recovery MiB | scheduled polls started | timer lateness p50 / p99 | **start lateness p50 / p99** | after the recovery: polls, **start lateness p50 / p99** | node CPU s in window |");
-        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---|---:|");
+        t.AppendLine("| db | accounts | Poll Every | import s (records/s) | RSS empty MiB | RSS idle MiB | **bytes per idle record** | managed heap idle MiB | stop s | admin API up s | **recovery s** (every account scheduled) | accounts running at recovery / at window end | RSS after recovery MiB | scheduled polls started | timer lateness p50 / p99 | **start lateness p50 / p99** | after the recovery: polls, **start lateness p50 / p99** | node CPU s in window |");
+        t.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|---|---|---:|");
         foreach (var f in figures)
         {
             var s = f.Stats;
-            t.AppendLine(Inv, $"| {f.Db} | {f.Accounts} | {f.Period.TotalSeconds:0} s | {f.Import.TotalSeconds:0.0} ({f.Accounts / f.Import.TotalSeconds:0}) | {Mib(f.RssEmpty)} | {Mib(f.RssIdle)} | {f.BytesPerIdleRecord:0} | {Mib(f.HeapIdle)} | {f.Stop.TotalSeconds:0.0} | {f.AdminUp.TotalSeconds:0.0} | {f.Recovery.TotalSeconds:0.0} | {Mib(f.RssRecovered)} | {s.Started} in {f.WindowEnd.TotalSeconds:0} s | {s.Quantile(s.Timer, 0.5)} / {s.Quantile(s.Timer, 0.99)} | {s.Quantile(s.Start, 0.5)} / {s.Quantile(s.Start, 0.99)} | {f.Steady.Started}: {f.Steady.Quantile(f.Steady.Start, 0.5)} / {f.Steady.Quantile(f.Steady.Start, 0.99)} | {f.WindowCpu.TotalSeconds:0.0} |");
+            t.AppendLine(Inv, $"| {f.Db} | {f.Accounts} | {f.Period.TotalSeconds:0} s | {f.Import.TotalSeconds:0.0} ({f.Accounts / f.Import.TotalSeconds:0}) | {Mib(f.RssEmpty)} | {Mib(f.RssIdle)} | {f.BytesPerIdleRecord:0} | {Mib(f.HeapIdle)} | {f.Stop.TotalSeconds:0.0} | {f.AdminUp.TotalSeconds:0.0} | {f.Recovery.TotalSeconds:0.0} | {f.PollersAtRecovery} / {s.Pollers} | {Mib(f.RssRecovered)} | {s.Started} in {f.WindowEnd.TotalSeconds:0} s | {s.Quantile(s.Timer, 0.5)} / {s.Quantile(s.Timer, 0.99)} | {s.Quantile(s.Start, 0.5)} / {s.Quantile(s.Start, 0.99)} | {f.Steady.Started}: {f.Steady.Quantile(f.Steady.Start, 0.5)} / {f.Steady.Quantile(f.Steady.Start, 0.99)} | {f.WindowCpu.TotalSeconds:0.0} |");
         }
         t.AppendLine();
         t.AppendLine("Targets at the largest size measured:");

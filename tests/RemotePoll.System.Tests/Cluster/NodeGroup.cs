@@ -84,7 +84,7 @@ internal sealed class NodeGroup : IAsyncDisposable
     public async Task<string> RpollScript(int node, IEnumerable<string> lines)
     {
         var r = await Rpoll(node, string.Join('\n', lines) + "\nexit\n");
-        Assert.True(r.ExitCode == 0 && r.StandardError.Length == 0, $"rpoll script via node {node}: exit {r.ExitCode}: {r.StandardError}");
+        Assert.True(r.ExitCode == 0 && r.StandardError.Length == 0, $"rpoll script via node {node}: exit {r.ExitCode}: {r.StandardError}\n{Logs()}");
         return r.StandardOutput;
     }
 

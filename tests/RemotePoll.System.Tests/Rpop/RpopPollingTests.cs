@@ -64,19 +64,39 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
     }
 
     [Fact]
-    public async Task After_a_restart_records_poll_again_without_anyone_touching_the_account()
+    public async Task After_a_restart_records_poll_again_without_anyone_touching_the_account_and_only_accounts_due_are_started()
     {
         await Dovecot.AddUserAsync("resume", "secret-resume", Ct);
+        await Dovecot.AddUserAsync("sleeper", "secret-sleeper", Ct);
         await Dovecot.InjectAsync("resume", Message(1), cancellationToken: Ct);
+        await Dovecot.InjectAsync("sleeper", Message(1), cancellationToken: Ct);
         await SetRecord("resumed@example.com", "r", "resume", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "2s");
-        await WaitUntil(() => Delivered("resumed@example.com").Length == 1, "the first message");
+        await SetRecord("sleeper@example.com", "s", "sleeper", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "1h");
+        await WaitUntil(() => Delivered("resumed@example.com").Length == 1 && Delivered("sleeper@example.com").Length == 1, "the first messages");
 
         Assert.Equal(0, await Node.StopAsync());
         await Dovecot.InjectAsync("resume", Message(2), cancellationToken: Ct);
         Node = await Testing.Nodes.NodeProcess.StartAsync(Data, Port, ["--ca-file", Dovecot.CaCertificatePath]);
-        // Remember-entities restarts the account and its poller; no CLI command names the account after the restart.
+        // The shard's wake schedule starts the account whose poll is due; no CLI command names it after the restart.
         await WaitUntil(() => Delivered("resumed@example.com").Length == 2, "the message that arrived while the node was down");
         Assert.Equal(2, await Dovecot.CountAsync("resume", cancellationToken: Ct));
+
+        // The account polled every hour is listed but not started: its next poll is an hour away.
+        var stats = await StatsJson();
+        Assert.Equal(2, stats.GetProperty("scheduledAccounts").GetInt32());
+        Assert.True(stats.GetProperty("pollers").GetInt32() == 1, stats.ToString());
+        // Anything addressed to it starts it.
+        var list = await Rpoll(null, "rpop", "list", "sleeper@example.com");
+        Assert.True(list.ExitCode == 0, list.StandardError);
+        Assert.Equal(2, (await StatsJson()).GetProperty("pollers").GetInt32());
+        Assert.Single(Delivered("sleeper@example.com"));
+    }
+
+    private async Task<global::System.Text.Json.JsonElement> StatsJson()
+    {
+        var r = await Rpoll(null, "node", "stats", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        return global::System.Text.Json.JsonDocument.Parse(r.StandardOutput).RootElement;
     }
 
     [Fact]

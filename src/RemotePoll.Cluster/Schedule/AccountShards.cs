@@ -1,0 +1,12 @@
+using RemotePoll.Cluster.Accounts;
+using RemotePoll.Cluster.Hosting;
+
+namespace RemotePoll.Cluster.Schedule;
+
+/// <summary>Which account shard an account is in: the id of the schedule that wakes it.</summary>
+public static class AccountShards
+{
+    private static readonly AccountMessageExtractor Extractor = new(RemotePollActors.ShardCount);
+
+    public static string Of(string account) => Extractor.ShardId(account, null);
+}

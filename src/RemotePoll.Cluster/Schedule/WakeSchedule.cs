@@ -1,0 +1,197 @@
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using Akka.Hosting;
+using Akka.Persistence;
+using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Persistence;
+using RemotePoll.Cluster.Stats;
+using RemotePoll.Core.Polling;
+
+namespace RemotePoll.Cluster.Schedule;
+
+/// <summary>
+/// The wake schedule of one account shard (<see cref="WakeTable"/>), itself a remembered sharded entity: a node
+/// that starts recovers a hundred schedules, not every account. Each schedule starts an account through the account
+/// region (<see cref="ShardRegion.StartEntity"/>) shortly before its first due poll, so an account recovers when it
+/// has work, and the accounts of a node that died are started again on the nodes that took their shards.
+/// <para>Listing and unlisting an account, and a due time that moves earlier, are events; the due times that move
+/// later after every poll are kept by a snapshot every <see cref="SnapshotInterval"/> and at hand-over.</para>
+/// </summary>
+public sealed class WakeSchedule : SnapshottingActor, IWithTimers
+{
+    public const string PersistenceIdPrefix = "wake-schedule-";
+    public static readonly TimeSpan SnapshotInterval = TimeSpan.FromSeconds(30);
+
+    private readonly WakeTable _table = new();
+    private readonly PollStats _stats;
+    private IActorRef? _accounts;
+    private DateTimeOffset? _armedFor;
+    private WakeScheduleSnapshot? _saving;
+    private bool _stopping;
+    private int _counted;
+
+    public WakeSchedule(string shard, PollStats stats)
+    {
+        _stats = stats;
+        PersistenceId = PersistenceIdPrefix + shard;
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string shard, PollStats stats) => Akka.Actor.Props.Create<WakeSchedule>(shard, stats);
+
+    protected override bool ReceiveRecover(object message)
+    {
+        var now = DateTimeOffset.UtcNow;
+        switch (message)
+        {
+            case SnapshotOffer { Snapshot: WakeScheduleSnapshot s }:
+                _table.Restore(s.Accounts, now);
+                return true;
+            case AccountScheduled e:
+                _table.Add(e.Account, now);
+                return true;
+            case AccountUnscheduled e:
+                _table.Remove(e.Account);
+                return true;
+            case WakeBroughtForward e:
+                _table.Replay(e.Account, e.Record, e.Due, now);
+                return true;
+            case RecoveryCompleted:
+                Timers.StartPeriodicTimer("snapshot", SnapshotTick.Instance, SnapshotInterval);
+                Count();
+                Arm();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    protected override bool OnCommand(object message)
+    {
+        switch (message)
+        {
+            case WakeReport r:
+                Report(r);
+                break;
+            case ScheduleAccount s:
+                Schedule(s.Account, Sender);
+                break;
+            case UnscheduleAccount u:
+                if (_table.Contains(u.Account))
+                    Persist(new AccountUnscheduled(u.Account), e => { _table.Remove(e.Account); Count(); Arm(); });
+                break;
+            case ListScheduledAccounts l:
+                Sender.Tell(new ScheduledAccounts(l.Shard, [.. _table.Accounts]));
+                break;
+            case WakeTick:
+                _armedFor = null;
+                Wake();
+                break;
+            case SnapshotTick:
+                if (_table.Dirty && _saving is null) Save();
+                break;
+            case StopWakeSchedule:
+                _stopping = true;
+                if (_table.Dirty && _saving is null) Save();
+                else if (_saving is null) Context.Stop(Self);
+                break;
+            default:
+                return false;
+        }
+        return true;
+    }
+
+    protected override void SnapshotSaved(SnapshotMetadata metadata)
+    {
+        if (_saving is { } saved) _table.Kept(saved.Accounts);
+        _saving = null;
+        if (_stopping) Context.Stop(Self);
+    }
+
+    protected override void SnapshotFailed()
+    {
+        _saving = null;
+        if (_stopping) Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        _stats.AccountsScheduled(-_counted);
+        _counted = 0;
+        base.PostStop();
+    }
+
+    private void Save()
+    {
+        _saving = new WakeScheduleSnapshot(_table.Export());
+        SnapshotNow(_saving);
+    }
+
+    private void Schedule(string account, IActorRef replyTo)
+    {
+        if (_table.Contains(account))
+        {
+            replyTo.Tell(new AccountScheduleConfirmed(account));
+            return;
+        }
+        Persist(new AccountScheduled(account), e =>
+        {
+            _table.Add(e.Account, DateTimeOffset.UtcNow);
+            Count();
+            Arm();
+            replyTo.Tell(new AccountScheduleConfirmed(e.Account));
+        });
+    }
+
+    private void Report(WakeReport r)
+    {
+        if (!_table.Contains(r.Account))
+        {
+            if (r.Removed) return;
+            // Listed by its first report: an account whose listing was lost is listed again by its pollers.
+            Persist(new AccountScheduled(r.Account), e => { _table.Add(e.Account, DateTimeOffset.UtcNow); Count(); });
+            DeferAsync(r, Report);
+            return;
+        }
+        if (_table.Report(r.Account, r.Record, r.Due, r.Removed, DateTimeOffset.UtcNow))
+            Persist(new WakeBroughtForward(r.Account, r.Record, r.Due), e => _table.Keep(e.Account, e.Record, e.Due));
+        Arm();
+    }
+
+    private void Wake()
+    {
+        _accounts ??= ActorRegistry.For(Context.System).Get<AccountRegion>();
+        foreach (var account in _table.TakeDue(DateTimeOffset.UtcNow))
+            _accounts.Tell(new ShardRegion.StartEntity(account), ActorRefs.Nobody); // its acknowledgement is not needed
+        Arm();
+    }
+
+    /// <summary>One timer, for the earliest pending wake.</summary>
+    private void Arm()
+    {
+        if (_table.NextWake is not { } next) return;
+        if (_armedFor is { } armed && armed <= next) return;
+        _armedFor = next;
+        var delay = next - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer("wake", WakeTick.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+    }
+
+    private void Count()
+    {
+        _stats.AccountsScheduled(_table.Count - _counted);
+        _counted = _table.Count;
+    }
+
+    private sealed class WakeTick
+    {
+        public static readonly WakeTick Instance = new();
+    }
+
+    private sealed class SnapshotTick
+    {
+        public static readonly SnapshotTick Instance = new();
+    }
+}
