@@ -100,6 +100,9 @@ public sealed class AccountEntity : SnapshottingActor
             case PollCompleted c:
                 Completed(c);
                 return true;
+            case WakeAccount w:
+                Woken(w);
+                return true;
             default:
                 return false;
         }
@@ -307,6 +310,16 @@ public sealed class AccountEntity : SnapshottingActor
             SyncPollers();
             sender.Tell(new PasswordsResealed(_state.Address, events.Count));
         });
+    }
+
+    /// <summary>Started (or found running) by its wake schedule: each poller learns when the schedule expected it.</summary>
+    private void Woken(WakeAccount w)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var pollers = (_rpopPollers?.Values ?? Enumerable.Empty<IActorRef>()).Concat(_rimapPollers?.Values ?? Enumerable.Empty<IActorRef>());
+        foreach (var poller in pollers)
+            if (w.Records.FirstOrDefault(r => r.Record == poller.Path.Name) is { Due: { } due } && due > now)
+                poller.Tell(new PollDueAt(due));
     }
 
     /// <summary>The wake schedules' region; null where none runs (an entity started on its own, in tests).</summary>

@@ -10,6 +10,7 @@ public sealed class AccountMessageExtractor(int maxShards) : HashCodeMessageExtr
         AccountEnvelope e => e.Command.Account,
         FetchAccountState f => f.Account,
         ResealPasswords r => r.Account,
+        WakeAccount w => w.Account,
         _ => null,
     };
 }

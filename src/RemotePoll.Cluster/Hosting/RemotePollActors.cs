@@ -56,7 +56,8 @@ public static class RemotePollActors
                     RememberEntitiesStore = RememberEntitiesStore.Eventsourced,
                     ShouldPassivateIdleEntities = false,
                     HandOffStopMessage = StopWakeSchedule.Instance,
-                });
+                })
+            .WithActors((system, registry) => system.ActorOf(WakeSchedulesStarter.Props(registry.Get<WakeScheduleRegion>()), "wake-schedules-starter"));
 
     /// <summary>The module-settings singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
     public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache cache) =>

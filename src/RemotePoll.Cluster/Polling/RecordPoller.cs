@@ -35,6 +35,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// <summary>When the pending timer is due (schedule plus spread); null when no timer runs.</summary>
     private DateTimeOffset? _due;
     private bool _spreadFirstPoll;
+    /// <summary>The pending timer was set for a poll already due by this poller's own (persisted) view.</summary>
+    private bool _overdue;
     private ILoggingAdapter? _log;
 
     /// <param name="spreadFirstPoll">started by the recovery of its account after a (re)start, or by a bulk import: a first
@@ -62,6 +64,9 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
                 break;
             case PollReport report:
                 Finished(report);
+                break;
+            case PollDueAt d:
+                KeepToSchedule(d.Due);
                 break;
             default:
                 if (!OnRecordMessage(message)) Unhandled(message);
@@ -123,15 +128,39 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         if (ByAccountUser && interval is { } i && i < settings.UserMinPollEveryOrDefault) interval = settings.UserMinPollEveryOrDefault;
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
-        if (due is not null)
+        _overdue = due <= now && order is null;
+        if (due is null) ReportDue();
+        else
         {
             var delay = PollSchedule.Delay(due.Value, now, Period.Interval, _spreadFirstPoll && order is null, Random.Shared.NextDouble());
             _spreadFirstPoll = false;
-            if (delay < atLeast) delay = atLeast;
-            _due = now + delay;
-            Timers.StartSingleTimer(TimerKey, Tick.Instance, delay);
+            Arm(now + (delay < atLeast ? atLeast : delay));
         }
-        // The shard's wake schedule starts this account before that time after a restart or a move.
+    }
+
+    /// <summary>
+    /// The wake schedule expected this poll at <paramref name="due"/> (in the future). A poller whose own view is
+    /// overdue, because the turns it skipped before a restart (Processes 0) were not persisted, keeps that time instead
+    /// of spreading its poll over the period again.
+    /// </summary>
+    private void KeepToSchedule(DateTimeOffset due)
+    {
+        if (_running || !_overdue || _due is null || due <= DateTimeOffset.UtcNow) return;
+        _overdue = false;
+        Arm(due);
+    }
+
+    private void Arm(DateTimeOffset at)
+    {
+        _due = at;
+        var delay = at - DateTimeOffset.UtcNow;
+        Timers.StartSingleTimer(TimerKey, Tick.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        ReportDue();
+    }
+
+    /// <summary>The shard's wake schedule starts this account before that time after a restart or a move.</summary>
+    private void ReportDue()
+    {
         if (ActorRegistry.For(Context.System).TryGet<WakeScheduleRegion>(out var schedules))
             schedules.Tell(new WakeReport(AccountShards.Of(Account), Account, Self.Path.Name, _due));
     }

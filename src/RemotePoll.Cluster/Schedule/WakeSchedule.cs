@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence;
+using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Persistence;
 using RemotePoll.Cluster.Stats;
@@ -12,8 +13,9 @@ namespace RemotePoll.Cluster.Schedule;
 /// <summary>
 /// The wake schedule of one account shard (<see cref="WakeTable"/>), itself a remembered sharded entity: a node
 /// that starts recovers a hundred schedules, not every account. Each schedule starts an account through the account
-/// region (<see cref="ShardRegion.StartEntity"/>) shortly before its first due poll, so an account recovers when it
-/// has work, and the accounts of a node that died are started again on the nodes that took their shards.
+/// region shortly before its first due poll, so an account recovers when it
+/// has work, and the accounts of a node that died are started again on the nodes that took their shards. The wake
+/// (<see cref="WakeAccount"/>) carries the due times the schedule knows, which the account keeps to.
 /// <para>Listing and unlisting an account, and a due time that moves earlier, are events; the due times that move
 /// later after every poll are kept by a snapshot every <see cref="SnapshotInterval"/> and at hand-over.</para>
 /// </summary>
@@ -164,8 +166,8 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
     private void Wake()
     {
         _accounts ??= ActorRegistry.For(Context.System).Get<AccountRegion>();
-        foreach (var account in _table.TakeDue(DateTimeOffset.UtcNow))
-            _accounts.Tell(new ShardRegion.StartEntity(account), ActorRefs.Nobody); // its acknowledgement is not needed
+        foreach (var woken in _table.TakeDue(DateTimeOffset.UtcNow))
+            _accounts.Tell(new WakeAccount(woken.Account, woken.Records));
         Arm();
     }
 

@@ -45,6 +45,7 @@ public static class MessageManifests
         (typeof(HostMarkedFailed), "ev.host-failed"),
         (typeof(HostCleared), "ev.host-cleared"),
         (typeof(WakeReport), "msg.wake-report"),
+        (typeof(WakeAccount), "msg.wake-account"),
         (typeof(ScheduleAccount), "msg.schedule-account"),
         (typeof(AccountScheduleConfirmed), "msg.account-schedule-confirmed"),
         (typeof(UnscheduleAccount), "msg.unschedule-account"),

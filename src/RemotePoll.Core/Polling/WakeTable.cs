@@ -107,16 +107,17 @@ public sealed class WakeTable
         Rearm(account, entry, now);
     }
 
-    /// <summary>The accounts to wake now; each is woken again after <see cref="WakeAgainAfter"/> unless it reports.</summary>
-    public IReadOnlyList<string> TakeDue(DateTimeOffset now)
+    /// <summary>The accounts to wake now, each with its records' due times as this schedule knows them; each is woken
+    /// again after <see cref="WakeAgainAfter"/> unless it reports.</summary>
+    public IReadOnlyList<WakeEntry> TakeDue(DateTimeOffset now)
     {
-        var due = new List<string>();
+        var due = new List<WakeEntry>();
         while (_queue.Count > 0 && _queue.Min.At <= now)
         {
             var (_, account) = _queue.Min;
             _queue.Remove(_queue.Min);
-            due.Add(account);
             var entry = _accounts[account];
+            due.Add(new WakeEntry(account, entry.Records.Select(r => new WakeDue(r.Record, r.Due)).ToList()));
             entry.WakeAt = now + WakeAgainAfter;
             _queue.Add((entry.WakeAt.Value, account));
         }

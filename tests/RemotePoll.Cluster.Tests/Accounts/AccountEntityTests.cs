@@ -203,6 +203,27 @@ public sealed class AccountEntityTests : TestKit
     }
 
     [Fact]
+    public async Task A_record_overdue_by_its_own_view_keeps_the_time_its_wake_schedule_knew_instead_of_spreading_again()
+    {
+        const string account = "woken@example.com";
+        var daily = new RpopRecordChange("a") { Host = "pop.example.com:1110", AuthName = "u", Password = "Pw-1", Every = "1d" };
+        var entity = Sys.ActorOf(AccountEntity.Props(account, _env));
+        Assert.True((await Send(entity, new ReplaceRpopRecords(account, [daily]) { SpreadFirstPolls = true })).Ok);
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(entity, cancellationToken: Ct);
+
+        // Never polled, so after the restart its own view is overdue and its first poll would be spread over the day;
+        // its schedule knew it for three seconds from now.
+        entity = Sys.ActorOf(AccountEntity.Props(account, _env));
+        entity.Tell(new WakeAccount(account, [new WakeDue("rpop-a", DateTimeOffset.UtcNow.AddSeconds(3))]));
+        await Task.Delay(TimeSpan.FromSeconds(2), Ct);
+        Assert.Equal(0, _env.Stats.TimerLateness.Snapshot().Sum());
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct);
+        Assert.Equal(1, _env.Stats.TimerLateness.Snapshot().Sum());
+    }
+
+    [Fact]
     public async Task Records_loaded_in_bulk_spread_their_first_poll_over_the_period_and_a_record_set_by_hand_polls_within_seconds()
     {
         // Poll Every one day: a first poll spread over the period starts within these seconds with a chance of 1 in 10,000.

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Hosting.TestKit;
+using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Serialization;
@@ -38,7 +39,7 @@ public sealed class WakeScheduleTests : TestKit
     }
 
     private async Task<string> StartedAsync(TimeSpan within) =>
-        (await ExpectMsgAsync<ShardRegion.StartEntity>(within, cancellationToken: Ct)).EntityId;
+        (await ExpectMsgAsync<WakeAccount>(within, cancellationToken: Ct)).Account;
 
     [Fact]
     public async Task A_listed_account_is_started_at_once_then_a_lead_before_its_poll_and_not_at_all_once_unlisted()

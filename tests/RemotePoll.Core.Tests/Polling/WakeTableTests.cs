@@ -7,6 +7,8 @@ public sealed class WakeTableTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
 
+    private static string[] Names(IReadOnlyList<WakeEntry> woken) => [.. woken.Select(w => w.Account)];
+
     [Fact]
     public void A_listed_account_is_woken_at_once_until_its_records_report_then_a_lead_before_its_earliest_poll()
     {
@@ -18,7 +20,7 @@ public sealed class WakeTableTests
         table.Report("a@x", "rpop-home", T0.AddHours(1), removed: false, T0);
         table.Report("a@x", "rimap-work", T0.AddMinutes(10), removed: false, T0);
         Assert.Equal(T0.AddMinutes(10) - WakeTable.Lead, table.NextWake);
-        Assert.Empty(table.TakeDue(T0.AddMinutes(9)));
+        Assert.Empty(Names(table.TakeDue(T0.AddMinutes(9))));
 
         // The earlier record goes: the account is woken for the other one.
         table.Report("a@x", "rimap-work", null, removed: true, T0);
@@ -35,9 +37,12 @@ public sealed class WakeTableTests
         table.Add("a@x", T0);
         table.Report("a@x", "rpop-home", T0.AddMinutes(5), removed: false, T0);
         var wake = T0.AddMinutes(5) - WakeTable.Lead;
-        Assert.Equal(["a@x"], table.TakeDue(wake));
+        var woken = Assert.Single(table.TakeDue(wake));
+        // The wake carries the due times the schedule knows: the account keeps to them after a restart.
+        Assert.Equal("a@x", woken.Account);
+        Assert.Equal([new WakeDue("rpop-home", T0.AddMinutes(5))], woken.Records);
         Assert.Equal(wake + WakeTable.WakeAgainAfter, table.NextWake);
-        Assert.Empty(table.TakeDue(wake.AddSeconds(1)));
+        Assert.Empty(Names(table.TakeDue(wake.AddSeconds(1))));
 
         table.Report("a@x", "rpop-home", T0.AddMinutes(15), removed: false, T0.AddMinutes(5));
         Assert.Equal(T0.AddMinutes(15) - WakeTable.Lead, table.NextWake);
@@ -88,10 +93,10 @@ public sealed class WakeTableTests
         restored.Restore(saved, T0.AddMinutes(3));
         Assert.Equal(3, restored.Count);
         Assert.False(restored.Dirty);
-        Assert.Equal(["c@x"], restored.TakeDue(T0.AddMinutes(3)));
+        Assert.Equal(["c@x"], Names(restored.TakeDue(T0.AddMinutes(3))));
         // c is woken again (it has not reported yet); a is due.
-        Assert.Equal(["c@x", "a@x"], restored.TakeDue(T0.AddMinutes(10) - WakeTable.Lead));
-        Assert.DoesNotContain("b@x", restored.TakeDue(T0.AddDays(1)));
+        Assert.Equal(["c@x", "a@x"], Names(restored.TakeDue(T0.AddMinutes(10) - WakeTable.Lead)));
+        Assert.DoesNotContain("b@x", Names(restored.TakeDue(T0.AddDays(1))));
 
         // Events after the snapshot are replayed on top: a record new since, and an account gone since.
         restored.Replay("a@x", "rimap-work", T0.AddMinutes(4), T0.AddMinutes(3));
@@ -108,7 +113,7 @@ public sealed class WakeTableTests
         Assert.True(table.Remove("a@x"));
         Assert.False(table.Remove("a@x"));
         Assert.Null(table.NextWake);
-        Assert.Empty(table.TakeDue(T0.AddDays(1)));
+        Assert.Empty(Names(table.TakeDue(T0.AddDays(1))));
         Assert.Equal(0, table.Count);
     }
 }

@@ -81,6 +81,9 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
         await WaitUntil(() => Delivered("resumed@example.com").Length == 2, "the message that arrived while the node was down");
         Assert.Equal(2, await Dovecot.CountAsync("resume", cancellationToken: Ct));
 
+        // Every shard's schedule runs again (the node asks each at start), and together they list both accounts.
+        await WaitUntil(() => Node.Log.Contains("wake schedules of all 100 shards answered (2 accounts listed)", StringComparison.Ordinal),
+            "the node's wake schedules to answer");
         // The account polled every hour is listed but not started: its next poll is an hour away.
         var stats = await StatsJson();
         Assert.Equal(2, stats.GetProperty("scheduledAccounts").GetInt32());
