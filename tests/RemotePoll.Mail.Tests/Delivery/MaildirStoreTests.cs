@@ -353,9 +353,14 @@ public sealed class MaildirStoreTests : IDisposable
         using var stop = new CancellationTokenSource();
         var seen = 0;
         var partial = new List<string>();
+        var reading = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var reader = Task.Run(() =>
         {
-            while (!stop.IsCancellationRequested)
+            // Until told to stop, and at least until it has read a file (a loaded machine may run the deliveries
+            // before this thread gets its first turn).
+            while (!stop.IsCancellationRequested || (Volatile.Read(ref seen) == 0 && Directory.GetFiles(newDir).Length > 0))
+            {
+                reading.TrySetResult();
                 foreach (var f in Directory.GetFiles(newDir))
                 {
                     try
@@ -366,8 +371,10 @@ public sealed class MaildirStoreTests : IDisposable
                     }
                     catch (FileNotFoundException) { }
                 }
+            }
         }, Ct);
 
+        await reading.Task.WaitAsync(Ct);
         for (var i = 0; i < 10; i++)
             await _store.DeliverBatchAsync(Enumerable.Range(0, 5).Select(_ => MessageToDeliver.ForAccount(Account, null, content)).ToArray(), Ct);
         await stop.CancelAsync();
