@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Persistence.Query;
 using Akka.Persistence.Sql.Query;
@@ -165,7 +164,7 @@ public sealed class AdminApi : ReceiveActor
             .RunWith(Sink.Seq<string>(), system.Materializer());
         accounts.UnionWith(ids.Select(id => id[AccountEntity.PersistenceIdPrefix.Length..]));
         var schedules = ActorRegistry.For(system).Get<WakeScheduleRegion>();
-        foreach (var shard in Enumerable.Range(0, RemotePollActors.ShardCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+        foreach (var shard in AccountShards.All)
         {
             try { accounts.UnionWith((await schedules.Ask<ScheduledAccounts>(new ListScheduledAccounts(shard), AskTimeout)).Accounts); }
             catch (Exception ex) when (ex is AskTimeoutException or TaskCanceledException)

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Akka.Cluster.Sharding;
 using Akka.Hosting;
 using Akka.Persistence;
 using RemotePoll.Cluster.Accounts;
@@ -139,14 +138,18 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
             replyTo.Tell(new AccountScheduleConfirmed(account));
             return;
         }
+        List(account, () => replyTo.Tell(new AccountScheduleConfirmed(account)));
+    }
+
+    /// <summary>Persists the account's listing, applies it, then runs <paramref name="then"/>.</summary>
+    private void List(string account, Action then) =>
         Persist(new AccountScheduled(account), e =>
         {
             _table.Add(e.Account, DateTimeOffset.UtcNow);
             Count();
             Arm();
-            replyTo.Tell(new AccountScheduleConfirmed(e.Account));
+            then();
         });
-    }
 
     private void Report(WakeReport r)
     {
@@ -154,8 +157,7 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
         {
             if (r.Removed) return;
             // Listed by its first report: an account whose listing was lost is listed again by its pollers.
-            Persist(new AccountScheduled(r.Account), e => { _table.Add(e.Account, DateTimeOffset.UtcNow); Count(); });
-            DeferAsync(r, Report);
+            List(r.Account, () => Report(r));
             return;
         }
         if (_table.Report(r.Account, r.Record, r.Due, r.Removed, DateTimeOffset.UtcNow))

@@ -22,7 +22,7 @@ public sealed class WakeSchedulesStarter : UntypedActor, IWithTimers
     public WakeSchedulesStarter(IActorRef schedules)
     {
         _schedules = schedules;
-        _waiting = [.. Enumerable.Range(0, RemotePollActors.ShardCount).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+        _waiting = [.. AccountShards.All];
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

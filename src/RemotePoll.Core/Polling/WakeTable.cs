@@ -117,7 +117,7 @@ public sealed class WakeTable
             var (_, account) = _queue.Min;
             _queue.Remove(_queue.Min);
             var entry = _accounts[account];
-            due.Add(new WakeEntry(account, entry.Records.Select(r => new WakeDue(r.Record, r.Due)).ToList()));
+            due.Add(ToEntry(account, entry));
             entry.WakeAt = now + WakeAgainAfter;
             _queue.Add((entry.WakeAt.Value, account));
         }
@@ -125,8 +125,10 @@ public sealed class WakeTable
     }
 
     /// <summary>What a snapshot keeps: every account with its records' due times.</summary>
-    public IReadOnlyList<WakeEntry> Export() =>
-        _accounts.Select(a => new WakeEntry(a.Key, a.Value.Records.Select(r => new WakeDue(r.Record, r.Due)).ToList())).ToList();
+    public IReadOnlyList<WakeEntry> Export() => _accounts.Select(a => ToEntry(a.Key, a.Value)).ToList();
+
+    private static WakeEntry ToEntry(string account, Entry entry) =>
+        new(account, entry.Records.Select(r => new WakeDue(r.Record, r.Due)).ToList());
 
     /// <summary>A snapshot was saved: what it holds is what is kept now.</summary>
     public void Kept(IReadOnlyList<WakeEntry> saved)
