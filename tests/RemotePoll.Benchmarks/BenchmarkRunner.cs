@@ -64,6 +64,7 @@ internal static class BenchmarkRunner
         {
             try
             {
+                context.Settle();
                 record(await c.RunAsync!(run, count, ct));
             }
             catch (Exception e) when (!ct.IsCancellationRequested)

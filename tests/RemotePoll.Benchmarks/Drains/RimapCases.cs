@@ -76,7 +76,7 @@ internal static class RimapCases
         }
         finally
         {
-            BenchContext.DeleteFolder(root);
+            context.Discard(root);
         }
     }
 }

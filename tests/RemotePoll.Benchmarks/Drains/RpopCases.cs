@@ -96,7 +96,7 @@ internal static class RpopCases
         }
         finally
         {
-            BenchContext.DeleteFolder(root);
+            context.Discard(root);
         }
     }
 
@@ -126,7 +126,7 @@ internal static class RpopCases
         }
         finally
         {
-            BenchContext.DeleteFolder(root);
+            context.Discard(root);
         }
     }
 

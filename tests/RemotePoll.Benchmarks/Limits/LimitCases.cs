@@ -60,7 +60,7 @@ internal static class LimitCases
             }
             finally
             {
-                BenchContext.DeleteFolder(folder);
+                context.Discard(folder);
             }
         });
 
@@ -82,7 +82,7 @@ internal static class LimitCases
             }
             finally
             {
-                BenchContext.DeleteFolder(folder);
+                context.Discard(folder);
             }
         });
 

@@ -80,7 +80,7 @@ internal static class MbsyncCases
         }
         finally
         {
-            BenchContext.DeleteFolder(scratch);
+            context.Discard(scratch);
         }
     }
 
