@@ -44,7 +44,7 @@ internal static class RpopCases
             "as rpop-maildir, each ledger change appended to a file and fsynced (the journal write per batch)",
             LimitCases.Pop3SyncfsBatch, LimitCases.Pop3FsyncBatch);
         yield return Drain(new Variant(MaildirTls, Tls: true),
-            "as rpop-maildir over POP3S (implicit TLS, CA from --ca-file)", LimitCases.Pop3SyncfsBatch, LimitCases.Pop3FsyncBatch);
+            "as rpop-maildir over POP3S (implicit TLS, CA from --ca-file)", LimitCases.Pop3TlsFsyncBatch, LimitCases.Pop3FsyncBatch);
         yield return Drain(new Variant(MaildirTmpfs, Tmpfs: true),
             "as rpop-maildir with the Maildir on tmpfs, where fsync costs nothing: the drain without the disk",
             LimitCases.Pop3Tmpfs);

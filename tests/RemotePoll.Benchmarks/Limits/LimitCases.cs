@@ -14,6 +14,7 @@ internal static class LimitCases
     public const string Pop3FsyncEach = "pop3-limit-fsync-each";
     public const string Pop3FsyncBatch = "pop3-limit-fsync-batch";
     public const string Pop3SyncfsBatch = "pop3-limit-syncfs-batch";
+    public const string Pop3TlsFsyncBatch = "pop3-limit-tls-fsync-batch";
     public const string ImapNone = "imap-limit-nofsync";
     public const string ImapFsyncEach = "imap-limit-fsync-each";
     public const string ImapFsyncBatch = "imap-limit-fsync-batch";
@@ -36,6 +37,8 @@ internal static class LimitCases
             $"POP3 pipelined RETR, one barrier per {batch}: fsync the batch's files, then the directory (the durable limit)");
         yield return Pop3(context, Pop3SyncfsBatch, FileDurability.SyncfsBatch,
             $"POP3 pipelined RETR, one syncfs(2) per {batch} (one device flush per batch; informative)");
+        yield return Pop3(context, Pop3TlsFsyncBatch, FileDurability.FsyncBatch,
+            $"as {Pop3FsyncBatch} over POP3S (.NET SslStream): what TLS costs the server and a minimal client", tls: true);
         yield return Imap(context, ImapNone, FileDurability.None, "IMAP UID FETCH 1:* (BODY.PEEK[]) per folder, no fsync");
         yield return Imap(context, ImapFsyncEach, FileDurability.FsyncEach, "IMAP UID FETCH 1:* per folder, fsync of each file");
         yield return Imap(context, ImapFsyncBatch, FileDurability.FsyncBatch,
@@ -45,7 +48,8 @@ internal static class LimitCases
         yield return Imap(context, ImapTmpfs, FileDurability.None, "IMAP UID FETCH 1:* per folder, files on tmpfs (no disk at all)", tmpfs: true);
     }
 
-    private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description, bool tmpfs = false) =>
+    private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description,
+        bool tmpfs = false, bool tls = false) =>
         new(name, true, description, null, async (run, count, ct) =>
         {
             var options = context.Options;
@@ -55,7 +59,8 @@ internal static class LimitCases
             {
                 using var sink = new MessageFileSink(folder, durability, options.BatchSize);
                 var (elapsed, cpu) = await BenchContext.MeasureAsync(() => Pop3PipelinedClient.RetrieveAllAsync(
-                    context.Dovecot.Host, context.Dovecot.Pop3Port, Pop3User, BenchContext.Password, count, sink, ct));
+                    context.Dovecot.Host, tls ? context.Dovecot.Pop3sPort : context.Dovecot.Pop3Port, Pop3User, BenchContext.Password,
+                    count, sink, ct, tls ? context.Dovecot.CaCertificate : null));
                 return Sample(elapsed, cpu, sink, count);
             }
             finally

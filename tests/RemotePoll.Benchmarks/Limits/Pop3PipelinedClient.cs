@@ -1,5 +1,7 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 
 namespace RemotePoll.Benchmarks.Limits;
@@ -7,16 +9,19 @@ namespace RemotePoll.Benchmarks.Limits;
 /// <summary>
 /// The POP3 limit: the least a client can do. USER/PASS, then every RETR written at once by one task while
 /// another reads the answers and un-stuffs the dots, each message handed to the sink; no parsing of the mail, no
-/// ledger, no DELE. Plain TCP on loopback.
+/// ledger, no DELE. Plain TCP on loopback, or implicit TLS (POP3S) through .NET's <see cref="SslStream"/>.
 /// </summary>
 internal static class Pop3PipelinedClient
 {
     /// <summary>Retrieves messages 1..<paramref name="count"/> into the sink, then QUIT.</summary>
+    /// <param name="tlsTrust">For POP3S: the certificate the server's must chain to (its own, self-signed); null for plain TCP.</param>
     public static async Task RetrieveAllAsync(string host, int port, string user, string password, int count,
-        MessageFileSink sink, CancellationToken cancellationToken)
+        MessageFileSink sink, CancellationToken cancellationToken, X509Certificate2? tlsTrust = null)
     {
         using var socket = await ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var stream = tlsTrust is null
+            ? new NetworkStream(socket, ownsSocket: false)
+            : await TlsAsync(new NetworkStream(socket, ownsSocket: false), host, tlsTrust, cancellationToken).ConfigureAwait(false);
         var reader = new ProtocolReader(stream);
         await LoginAsync(stream, reader, user, password, cancellationToken).ConfigureAwait(false);
 
@@ -90,7 +95,20 @@ internal static class Pop3PipelinedClient
         }
     }
 
-    private static async Task LoginAsync(NetworkStream stream, ProtocolReader reader, string user, string password, CancellationToken cancellationToken)
+    private static async Task<Stream> TlsAsync(NetworkStream inner, string host, X509Certificate2 trust, CancellationToken cancellationToken)
+    {
+        var tls = new SslStream(inner, leaveInnerStreamOpen: false);
+        var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        policy.CustomTrustStore.Add(trust);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = host,
+            CertificateChainPolicy = policy,
+        }, cancellationToken).ConfigureAwait(false);
+        return tls;
+    }
+
+    private static async Task LoginAsync(Stream stream, ProtocolReader reader, string user, string password, CancellationToken cancellationToken)
     {
         Expect(await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false), "greeting");
         await stream.WriteAsync(Encoding.ASCII.GetBytes($"USER {user}\r\n"), cancellationToken).ConfigureAwait(false);
@@ -99,7 +117,7 @@ internal static class Pop3PipelinedClient
         Expect(await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false), "PASS");
     }
 
-    private static async Task QuitAsync(NetworkStream stream, ProtocolReader reader, CancellationToken cancellationToken)
+    private static async Task QuitAsync(Stream stream, ProtocolReader reader, CancellationToken cancellationToken)
     {
         await stream.WriteAsync("QUIT\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
         Expect(await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false), "QUIT");

@@ -61,6 +61,7 @@ internal static class FiguresTable
             Verdict(RpopCases.MaildirJournal, limit, "The same with an fsynced journal write per batch");
             Verdict(Drains.NodeCase.Name, limit, "End to end through a node (TLS, SQLite journal, CLI included)");
         }
+        Verdict(RpopCases.MaildirTls, LimitCases.Pop3TlsFsyncBatch, "The same over POP3S, against the minimal client over POP3S");
         foreach (var limit in new[] { LimitCases.ImapFsyncBatch, LimitCases.ImapSyncfsBatch })
         {
             Verdict(RimapCases.Name, limit, "RIMAP mirror into a durable Maildir");
