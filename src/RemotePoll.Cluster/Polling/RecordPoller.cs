@@ -37,6 +37,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     private bool _spreadFirstPoll;
     /// <summary>The pending timer was set for a poll already due by this poller's own (persisted) view.</summary>
     private bool _overdue;
+    /// <summary>The due time the wake schedule last had from this poller (reported, or carried by the wake).</summary>
+    private DateTimeOffset? _scheduleKnows;
     private ILoggingAdapter? _log;
 
     /// <param name="spreadFirstPoll">started by the recovery of its account after a (re)start, or by a bulk import: a first
@@ -145,6 +147,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// </summary>
     private void KeepToSchedule(DateTimeOffset due)
     {
+        _scheduleKnows = due;
         if (_running || !_overdue || _due is null || due <= DateTimeOffset.UtcNow) return;
         _overdue = false;
         Arm(due);
@@ -158,11 +161,22 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         ReportDue();
     }
 
-    /// <summary>The shard's wake schedule starts this account before that time after a restart or a move.</summary>
+    /// <summary>
+    /// The shard's wake schedule starts this account before that time after a restart or a move. While the node
+    /// stops, a due time no earlier than the one the schedule has is not reported: the schedule's shard is being handed
+    /// off, the region would hold the report until its shutdown timed out (10 s), and the earlier time it keeps only
+    /// wakes the account early, never late.
+    /// </summary>
     private void ReportDue()
     {
+        if (_scheduleKnows is { } known && (_due is null || _due >= known)
+            && CoordinatedShutdown.Get(Context.System).ShutdownReason is not null)
+            return;
         if (ActorRegistry.For(Context.System).TryGet<WakeScheduleRegion>(out var schedules))
+        {
             schedules.Tell(new WakeReport(AccountShards.Of(Account), Account, Self.Path.Name, _due));
+            _scheduleKnows = _due;
+        }
     }
 
     private void Start()

@@ -165,11 +165,17 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
         Arm();
     }
 
+    /// <summary>
+    /// Starts the accounts that are due. Not while the node stops: the account shards are being handed off, a wake
+    /// would wait in the region until its shutdown timed out, and the accounts are woken where the schedule next runs.
+    /// </summary>
     private void Wake()
     {
         _accounts ??= ActorRegistry.For(Context.System).Get<AccountRegion>();
-        foreach (var woken in _table.TakeDue(DateTimeOffset.UtcNow))
-            _accounts.Tell(new WakeAccount(woken.Account, woken.Records));
+        var due = _table.TakeDue(DateTimeOffset.UtcNow);
+        if (CoordinatedShutdown.Get(Context.System).ShutdownReason is null)
+            foreach (var woken in due)
+                _accounts.Tell(new WakeAccount(woken.Account, woken.Records));
         Arm();
     }
 
