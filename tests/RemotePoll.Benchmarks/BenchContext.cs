@@ -48,9 +48,9 @@ internal sealed class BenchContext : IAsyncDisposable
     /// <summary>
     /// Done with a run's folder. One on tmpfs is deleted now. One on the disk is kept until the benchmark ends (the
     /// disk root is deleted then): this machine's ext4 has no journal, and without one ext4 does not reuse an inode
-    /// freed in the last 60 s (<c>recently_deleted</c> in fs/ext4/ialloc.c), so every file created after thousands
-    /// were deleted first steps over all of them. In the profile of 2026-11-26 01:50 that was 30% of the writing
-    /// threads' time, paid by whichever case ran after a deletion.
+    /// freed recently, about a minute (<c>recently_deleted</c> in fs/ext4/ialloc.c), so every file created after
+    /// thousands were deleted first steps over all of them. In the profile of 2026-11-26 01:33 that was 30% of the
+    /// writing threads' time, paid by whichever case ran after a deletion.
     /// </summary>
     public void Discard(string path)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using RemotePoll.Testing.Dovecot;
 using RemotePoll.Testing.Net;
 using RemotePoll.Testing.Nodes;
@@ -36,4 +37,12 @@ public abstract class DovecotNodeTest(string name) : IAsyncLifetime
     }
 
     protected Task<CommandResult> Rpoll(string? stdin, params string[] args) => RpollCli.RunAsync(Port, stdin, args);
+
+    /// <summary><c>rpoll node stats --json</c> of the node, which must succeed.</summary>
+    protected async Task<JsonElement> NodeStatsAsync()
+    {
+        var r = await Rpoll(null, "node", "stats", "--json");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        return JsonDocument.Parse(r.StandardOutput).RootElement;
+    }
 }

@@ -85,21 +85,14 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
         await WaitUntil(() => Node.Log.Contains("wake schedules of all 100 shards answered (2 accounts listed)", StringComparison.Ordinal),
             "the node's wake schedules to answer");
         // The account polled every hour is listed but not started: its next poll is an hour away.
-        var stats = await StatsJson();
+        var stats = await NodeStatsAsync();
         Assert.Equal(2, stats.GetProperty("scheduledAccounts").GetInt32());
         Assert.True(stats.GetProperty("pollers").GetInt32() == 1, stats.ToString());
         // Anything addressed to it starts it.
         var list = await Rpoll(null, "rpop", "list", "sleeper@example.com");
         Assert.True(list.ExitCode == 0, list.StandardError);
-        Assert.Equal(2, (await StatsJson()).GetProperty("pollers").GetInt32());
+        Assert.Equal(2, (await NodeStatsAsync()).GetProperty("pollers").GetInt32());
         Assert.Single(Delivered("sleeper@example.com"));
-    }
-
-    private async Task<global::System.Text.Json.JsonElement> StatsJson()
-    {
-        var r = await Rpoll(null, "node", "stats", "--json");
-        Assert.True(r.ExitCode == 0, r.StandardError);
-        return global::System.Text.Json.JsonDocument.Parse(r.StandardOutput).RootElement;
     }
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class BulkImportAndStatsTests() : DovecotNodeTest("scale")
         foreach (var untouched in new[] { "user100@example.com", "user102@example.com" })
             Assert.Equal("{}", (await Rpoll(null, "cgp", "GETACCOUNTRPOPS", untouched)).StandardOutput.Trim());
 
-        var stats = await Stats();
+        var stats = await NodeStatsAsync();
         Assert.Equal(40, stats.GetProperty("pollers").GetInt32());
 
         // First polls: spread over Poll Every by default; --first-poll now makes them start within seconds.
@@ -49,7 +49,7 @@ public sealed class BulkImportAndStatsTests() : DovecotNodeTest("scale")
         var now = await Rpoll(Line(200, "1d") + "\n", "rpop", "import", "-", "--first-poll", "now");
         Assert.True(now.ExitCode == 0, now.StandardError);
         var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((await Stats()).GetProperty("timerLatenessCounts").EnumerateArray().Sum(c => c.GetInt64()) < 1)
+        while ((await NodeStatsAsync()).GetProperty("timerLatenessCounts").EnumerateArray().Sum(c => c.GetInt64()) < 1)
         {
             Assert.True(DateTime.UtcNow < deadline, "the imported record did not poll within 20 s with --first-poll now");
             await Task.Delay(1000, TestContext.Current.CancellationToken);
@@ -65,7 +65,7 @@ public sealed class BulkImportAndStatsTests() : DovecotNodeTest("scale")
 
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         JsonElement stats;
-        while ((stats = await Stats()).GetProperty("scheduledPollsStarted").GetInt64() < 3)
+        while ((stats = await NodeStatsAsync()).GetProperty("scheduledPollsStarted").GetInt64() < 3)
         {
             Assert.True(DateTime.UtcNow < deadline, $"fewer than 3 scheduled polls within 60 s: {stats}");
             await Task.Delay(500, Ct);
@@ -83,11 +83,4 @@ public sealed class BulkImportAndStatsTests() : DovecotNodeTest("scale")
     }
 
     private static long Sum(JsonElement stats, string name) => stats.GetProperty(name).EnumerateArray().Sum(e => e.GetInt64());
-
-    private async Task<JsonElement> Stats()
-    {
-        var r = await Rpoll(null, "node", "stats", "--json");
-        Assert.True(r.ExitCode == 0, r.StandardError);
-        return JsonDocument.Parse(r.StandardOutput).RootElement;
-    }
 }
