@@ -18,7 +18,19 @@ public sealed record UidLedger(ImmutableHashSet<string> Delivered, ImmutableHash
     /// <summary>UID to delivery id of the messages whose delivery started and is not recorded yet.</summary>
     public ImmutableDictionary<string, string> InFlight { get; init; } = ImmutableDictionary.Create<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// UID to the size LIST gave for the message recorded under it. A POP3 server may give a UIDL to a new message once
+    /// the old one is gone (RFC 1939 only asks it not to while the old one exists); the size tells them apart.
+    /// </summary>
+    public ImmutableDictionary<string, long> Sizes { get; init; } = ImmutableDictionary.Create<string, long>(StringComparer.Ordinal);
+
     public bool Knows(string uid) => Delivered.Contains(uid) || Rejected.Contains(uid);
+
+    /// <summary>
+    /// Whether the message listed now under <paramref name="uid"/> with <paramref name="size"/> octets can be the one
+    /// recorded under it: the same size, or no size recorded (ledgers written before sizes, imported UID files).
+    /// </summary>
+    public bool Matches(string uid, long size) => !Sizes.TryGetValue(uid, out var recorded) || recorded == size;
 
     /// <summary>Records the UIDs (delivered, refused) and prunes; a UID recorded or pruned is no longer in flight.</summary>
     public UidLedger Apply(LedgerChange change) => new(
@@ -26,7 +38,17 @@ public sealed record UidLedger(ImmutableHashSet<string> Delivered, ImmutableHash
         Rejected.Except(change.Removed).Except(change.Delivered).Union(change.Rejected))
     {
         InFlight = InFlight.RemoveRange(change.Delivered).RemoveRange(change.Rejected).RemoveRange(change.Removed),
+        // A UID recorded again without a size (an import) keeps no stale size from a message it no longer names.
+        Sizes = Sizes.RemoveRange(change.Removed).RemoveRange(change.Delivered).RemoveRange(change.Rejected)
+            .SetItems(RecordedSizes(change)),
     };
+
+    private static IEnumerable<KeyValuePair<string, long>> RecordedSizes(LedgerChange change)
+    {
+        if (change.Sizes is not { Count: > 0 } sizes) return [];
+        var recorded = new HashSet<string>(change.Delivered.Concat(change.Rejected), StringComparer.Ordinal);
+        return sizes.Where(e => recorded.Contains(e.Key));
+    }
 
     /// <summary>Marks deliveries as started (a UID marked again takes the new id).</summary>
     public UidLedger Start(IEnumerable<InFlightDelivery> deliveries) =>
@@ -34,7 +56,8 @@ public sealed record UidLedger(ImmutableHashSet<string> Delivered, ImmutableHash
 
     public bool Equals(UidLedger? other) =>
         other is not null && Delivered.SetEquals(other.Delivered) && Rejected.SetEquals(other.Rejected)
-        && InFlight.Count == other.InFlight.Count && InFlight.All(e => other.InFlight.TryGetValue(e.Key, out var id) && id == e.Value);
+        && InFlight.Count == other.InFlight.Count && InFlight.All(e => other.InFlight.TryGetValue(e.Key, out var id) && id == e.Value)
+        && Sizes.Count == other.Sizes.Count && Sizes.All(e => other.Sizes.TryGetValue(e.Key, out var size) && size == e.Value);
 
     public override int GetHashCode() => HashCode.Combine(Delivered.Count, Rejected.Count);
 

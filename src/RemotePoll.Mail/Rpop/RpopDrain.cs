@@ -16,6 +16,8 @@ namespace RemotePoll.Mail.Rpop;
 /// UIDs still in flight (the node died between the delivery and the commit) asks the destination whether their ids
 /// arrived: those that did are recorded without delivering them again; when the destination cannot tell, they are
 /// delivered again (at least once) and counted in <see cref="RpopDrainResult.Unverified"/>.</para>
+/// <para>A UID is recorded with the message's LIST size. A server may reuse a UIDL once its message is gone, so a
+/// recorded UID listed with another size names a new message: it is retrieved and delivered, never deleted unread.</para>
 /// </summary>
 public static class RpopDrain
 {
@@ -48,8 +50,10 @@ public static class RpopDrain
         for (var i = 0; i < session.Count; i++)
         {
             var uid = uids?[i];
-            if (uid is not null && known.Delivered.Contains(uid)) { if (!leave) toDelete.Add(i); continue; }
-            if (uid is not null && known.Rejected.Contains(uid)) { refusedBefore++; continue; }
+            // A UID recorded for a message of another size is a reused UIDL: a new message, retrieved like any other.
+            var same = uid is not null && known.Matches(uid, sizes[i]);
+            if (same && known.Delivered.Contains(uid!)) { if (!leave) toDelete.Add(i); continue; }
+            if (same && known.Rejected.Contains(uid!)) { refusedBefore++; continue; }
             if (sizes[i] > maxSize) { tooLarge++; continue; }
             candidates.Add(i);
         }
@@ -160,7 +164,13 @@ public static class RpopDrain
                 }
             }
             // The rule that loses nothing: the batch is durable locally and its UIDs are journalled before any DELE.
-            var change = new LedgerChange(okUids, badUids, []);
+            // With UIDL, each UID is journalled with its LIST size, so that a reused UIDL is not taken for it later.
+            var change = new LedgerChange(okUids, badUids, [])
+            {
+                Sizes = uids is null ? null
+                    : fetched.Where(m => okUids.Contains(uids[m.Index]) || badUids.Contains(uids[m.Index]))
+                        .ToDictionary(m => uids[m.Index], m => sizes[m.Index], StringComparer.Ordinal),
+            };
             if (!change.IsEmpty)
             {
                 await commit(change, cancellationToken).ConfigureAwait(false);

@@ -126,6 +126,29 @@ public sealed class AccountSnapshotTests : IDisposable
     }
 
     [Fact]
+    public void Message_sizes_of_recorded_uids_survive_the_event_and_the_snapshot_and_old_events_without_them_still_read()
+    {
+        var change = new LedgerChange(["s-1"], ["s-2"], []) { Sizes = new Dictionary<string, long> { ["s-1"] = 1234, ["s-2"] = 99 } };
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerFor(new LedgerChanged("Home", change));
+        var eventBytes = serializer.ToBinary(new LedgerChanged("Home", change));
+        var back = (LedgerChanged)serializer.FromBinary(eventBytes, serializer.Manifest(new LedgerChanged("Home", change)));
+        var json = JsonNode.Parse(eventBytes)!.AsObject();
+        Assert.True(json["change"]!.AsObject().Remove("sizes"));
+        var older = (LedgerChanged)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(json.ToJsonString()),
+            serializer.Manifest(new LedgerChanged("Home", change)));
+
+        var state = Mirrored().Apply(back);
+        var restored = RoundTrip(AccountSnapshot.From(state)).Snapshot.ToState();
+
+        Assert.Equal(state.LedgerOf("Home"), restored.LedgerOf("Home"));
+        Assert.True(restored.LedgerOf("Home").Matches("s-1", 1234));
+        Assert.False(restored.LedgerOf("Home").Matches("s-1", 1235));
+        Assert.False(restored.LedgerOf("Home").Matches("s-2", 100));
+        Assert.Null(older.Change.Sizes);
+        Assert.True(Mirrored().Apply(older).LedgerOf("Home").Matches("s-1", 1235));
+    }
+
+    [Fact]
     public void A_restored_state_goes_on_applying_events()
     {
         var restored = RoundTrip(AccountSnapshot.From(Mirrored())).Snapshot.ToState();

@@ -121,6 +121,25 @@ public class UidLedgerTests
     }
 
     [Fact]
+    public void A_uid_matches_only_a_message_of_the_size_it_was_recorded_with_and_a_uid_without_size_matches_any()
+    {
+        var ledger = UidLedger.Empty.Apply(Delivered("legacy"))
+            .Apply(new LedgerChange(["d1"], ["r1"], []) { Sizes = new Dictionary<string, long> { ["d1"] = 10, ["r1"] = 20, ["other"] = 5 } });
+
+        Assert.True(ledger.Matches("d1", 10));
+        Assert.False(ledger.Matches("d1", 11));
+        Assert.False(ledger.Matches("r1", 10));
+        Assert.True(ledger.Matches("legacy", 12345));
+        Assert.False(ledger.Sizes.ContainsKey("other"));
+        Assert.NotEqual(ledger, UidLedger.Empty.Apply(Delivered("legacy", "d1")).Apply(Rejected("r1")));
+
+        var pruned = ledger.Apply(Removed("d1"));
+        Assert.False(pruned.Sizes.ContainsKey("d1"));
+        Assert.True(pruned.Apply(Delivered("d1")).Matches("d1", 11));
+        Assert.True(ledger.Apply(new LedgerChange(["d1"], [], []) { Sizes = new Dictionary<string, long> { ["d1"] = 11 } }).Matches("d1", 11));
+    }
+
+    [Fact]
     public void An_empty_change_is_empty_and_any_uid_makes_it_not()
     {
         Assert.True(new LedgerChange([], [], []).IsEmpty);

@@ -42,9 +42,10 @@ public sealed class RpopDrainFakeServerTests : IDisposable
 
     /// <summary>
     /// A maildrop that really deletes: DELE marks, QUIT removes the marked messages, a connection that ends without
-    /// QUIT keeps them. The first <paramref name="brokenQuits"/> sessions are cut off when QUIT arrives.
+    /// QUIT keeps them. The first <paramref name="brokenQuits"/> sessions are cut off when QUIT arrives; with
+    /// <paramref name="quitAnswerLost"/> they commit the deletions first (only the answer to QUIT is lost).
     /// </summary>
-    private static HostilePop3Server DeletingServer(Maildrop drop, int brokenQuits)
+    private static HostilePop3Server DeletingServer(Maildrop drop, int brokenQuits, bool quitAnswerLost = false)
     {
         var sessions = 0;
         return new HostilePop3Server(c =>
@@ -62,6 +63,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
                 if (line != "QUIT") return false;
                 if (broken)
                 {
+                    if (quitAnswerLost) foreach (var i in marked.OrderDescending()) drop.Messages.RemoveAt(i);
                     c.Abort();
                     return true;
                 }
@@ -117,6 +119,58 @@ public sealed class RpopDrainFakeServerTests : IDisposable
             .Select(f => RemoteMessage.IdOf(File.ReadAllText(f))).Order(StringComparer.Ordinal);
         Assert.Equal(["a", "b", "c", "d"], stored);
         Assert.Equal(UidLedger.Empty, journal.Ledger);
+    }
+
+    [Fact]
+    public async Task A_UIDL_reused_for_a_new_message_after_a_lost_QUIT_answer_is_retrieved_and_delivered_not_deleted_unread()
+    {
+        // The scripted server names messages uid-1, uid-2... by position, so the next message after the first is gone
+        // gets uid-1 again, as a server that reuses UIDLs does.
+        var drop = new Maildrop { Messages = [Pop3Message("a")] };
+        await using var server = DeletingServer(drop, brokenQuits: 1, quitAnswerLost: true);
+        var journal = new LedgerJournal();
+        var store = new MaildirStore(_maildirs.Path);
+        var destination = new QueueDestination(store, Account);
+
+        var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(server, journal, destination, leave: false));
+
+        Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
+        Assert.Equal(["uid-1"], journal.Ledger.Delivered);
+        Assert.Empty(drop.Messages);
+
+        drop.Messages.Add(Pop3Message("the-new-message"));
+        var before = server.Received.Count;
+        var result = await DrainAsync(server, journal, destination, leave: false);
+
+        Assert.Contains("RETR 1", server.Received.Skip(before));
+        Assert.Equal(1, result.Delivered);
+        Assert.Empty(drop.Messages);
+        var stored = Directory.GetFiles(Path.Combine(store.AccountDirectory(Account), "new"))
+            .Select(f => RemoteMessage.IdOf(File.ReadAllText(f))).Order(StringComparer.Ordinal);
+        Assert.Equal(["a", "the-new-message"], stored);
+    }
+
+    [Fact]
+    public async Task Leave_retrieves_a_new_message_under_a_reused_UIDL_instead_of_skipping_it_for_good()
+    {
+        var drop = new Maildrop { Messages = [Pop3Message("a")] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop));
+        var journal = new LedgerJournal();
+        var store = new MaildirStore(_maildirs.Path);
+        var destination = new QueueDestination(store, Account);
+        Assert.Equal(1, (await DrainAsync(server, journal, destination, leave: true)).Delivered);
+
+        // Another client removes "a"; the next message takes its place and its UIDL (uid-1).
+        drop.Messages.RemoveAt(0);
+        drop.Messages.Add(Pop3Message("c-is-new"));
+        var result = await DrainAsync(server, journal, destination, leave: true);
+        var again = await DrainAsync(server, journal, destination, leave: true);
+
+        Assert.Equal(1, result.Delivered);
+        Assert.Equal(0, again.Delivered);
+        var stored = Directory.GetFiles(Path.Combine(store.AccountDirectory(Account), "new"))
+            .Select(f => RemoteMessage.IdOf(File.ReadAllText(f))).Order(StringComparer.Ordinal);
+        Assert.Equal(["a", "c-is-new"], stored);
     }
 
     [Fact]
