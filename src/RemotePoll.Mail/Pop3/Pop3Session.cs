@@ -65,6 +65,18 @@ public sealed class Pop3Session : IAsyncDisposable
     /// <summary>The server pipelines commands (CAPA PIPELINING): batches go out in one write.</summary>
     public bool SupportsPipelining => _client is { } c && (c.Capabilities & Pop3Capabilities.Pipelining) != 0;
 
+    /// <summary>The server is in UTF8 mode (RFC 6856): it serves messages with UTF-8 headers as they are.</summary>
+    public bool Utf8 { get; private set; }
+
+    /// <summary>The server advertised UTF8 in CAPA.</summary>
+    public bool OffersUtf8 { get; private set; }
+
+    /// <summary>
+    /// Why a retrieved message looks like a substitute the server made up for a message it would not send as it is
+    /// (see <see cref="Pop3Substitute"/>), or null. Such a message must stay on the server, unacknowledged.
+    /// </summary>
+    public string? SubstitutionIn(byte[] message) => Utf8 ? null : Pop3Substitute.Detect(message, OffersUtf8);
+
     /// <summary>The server answers UIDL (advertised in CAPA or found by probing).</summary>
     public bool SupportsUids => _client is { } c && (c.Capabilities & Pop3Capabilities.UIDL) != 0;
 
@@ -275,6 +287,21 @@ public sealed class Pop3Session : IAsyncDisposable
     private async Task LoginAsync(CancellationToken cancellationToken)
     {
         var client = _client!;
+        OffersUtf8 = (client.Capabilities & Pop3Capabilities.UTF8) != 0;
+        if (OffersUtf8)
+        {
+            // RFC 6856: only in UTF8 mode does the server send a message with UTF-8 headers as it is; without it a
+            // server may send a notice in its place. A refusal leaves the session usable; substitutes are then caught.
+            try
+            {
+                await RunAsync(Phase.Login, _options.CommandTimeout,
+                    async t => { await client.EnableUTF8Async(t).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
+                Utf8 = true;
+            }
+            catch (Pop3PollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: true })
+            {
+            }
+        }
         LoginMethod = Pop3LoginPolicy.Choose(_options.Host.Host, _options.UseApop, _options.Apop, _transcript.Greeting);
         if (LoginMethod == Pop3LoginMethod.Apop && (client.Capabilities & Pop3Capabilities.Apop) == 0)
             LoginMethod = Pop3LoginMethod.UserPass;

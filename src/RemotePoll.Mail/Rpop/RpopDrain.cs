@@ -67,6 +67,7 @@ public static class RpopDrain
         var oversized = 0;
         long bytes = 0;
         var rejected = new List<string>();
+        var substituted = new List<string>();
         string? temporary = null;
         var deletedUids = toDelete.Where(_ => uids is not null).Select(i => uids![i]).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -92,7 +93,12 @@ public static class RpopDrain
             var deleteUids = new List<string>();
             for (var k = 0; k < fetched.Count; k++)
             {
-                if (uids is null && known.Delivered.Contains(batchUids[k]))
+                if (session.SubstitutionIn(fetched[k].Data) is { } why)
+                {
+                    // Not the message in the maildrop: delivering it and deleting the original would lose the original.
+                    substituted.Add($"message {fetched[k].Index + 1}: {why}");
+                }
+                else if (uids is null && known.Delivered.Contains(batchUids[k]))
                 {
                     deleteNow.Add(fetched[k].Index);
                     deleteUids.Add(batchUids[k]);
@@ -200,12 +206,15 @@ public static class RpopDrain
             ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
             : rejected.Count > 0
                 ? (PollErrorKind.LocalDeliveryFailed, $"{rejected.Count} messages refused by the local side ({rejected[0]}); left on the server")
-                : tooLarge > 0
-                    ? (PollErrorKind.MessageTooLarge, $"{tooLarge} messages over the {maxSize}-byte limit left on the server")
-                    // Still there, still refused: keep saying so rather than let a quiet poll clear the error.
-                    : refusedBefore > 0
-                        ? (PollErrorKind.LocalDeliveryFailed, $"{refusedBefore} messages refused earlier by the local side are still on the server")
-                        : ((PollErrorKind?)null, (string?)null);
+                : substituted.Count > 0
+                    ? (PollErrorKind.ProtocolError, $"{substituted.Count} messages left on the server, as the server sent something else in their place "
+                        + $"({substituted[0]}){(session.OffersUtf8 ? "; it refused UTF8 mode" : "")}")
+                    : tooLarge > 0
+                        ? (PollErrorKind.MessageTooLarge, $"{tooLarge} messages over the {maxSize}-byte limit left on the server")
+                        // Still there, still refused: keep saying so rather than let a quiet poll clear the error.
+                        : refusedBefore > 0
+                            ? (PollErrorKind.LocalDeliveryFailed, $"{refusedBefore} messages refused earlier by the local side are still on the server")
+                            : ((PollErrorKind?)null, (string?)null);
         return new RpopDrainResult(delivered, bytes, left, kind, problem) { Recovered = recovered, Unverified = unverified };
     }
 
