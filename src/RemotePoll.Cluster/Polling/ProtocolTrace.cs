@@ -8,7 +8,8 @@ namespace RemotePoll.Cluster.Polling;
 /// <summary>
 /// Log = Low-Level or All Info (spec): the protocol exchange of a session in the node log, each line tagged RPOLL with
 /// the account and record. The sessions hand over text with passwords and authentication exchanges already
-/// redacted. Low-Level keeps command lines and status replies; All Info also keeps message content lines.
+/// redacted, and message data only as its size (never its content, at any level). Low-Level keeps commands, status
+/// lines and capabilities; All Info also keeps the per-message lines of LIST and UIDL listings.
 /// </summary>
 public sealed class ProtocolTrace(ILoggingAdapter log, string account, string record, bool allInfo) : IPop3ProtocolLog, IImapProtocolLog
 {
@@ -30,14 +31,16 @@ public sealed class ProtocolTrace(ILoggingAdapter log, string account, string re
         {
             var line = raw.TrimEnd('\r');
             if (line.Length == 0) continue;
-            // Low-Level: protocol lines only; a message body streams through as many lines that say nothing of the link.
-            if (!allInfo && !LooksLikeProtocol(line)) continue;
+            // Low-Level: a listing of thousands of messages says nothing of the link.
+            if (!allInfo && IsListingLine(line)) continue;
             log.Info("RPOLL {0}/{1}: {2}: {3}", account, record, side, line.Length > MaxLine ? line[..MaxLine] + "..." : line);
         }
     }
 
-    private static bool LooksLikeProtocol(string line) =>
-        line.StartsWith('+') || line.StartsWith('-') || line.StartsWith('*') || line == "."
-        || (line.Length > 0 && char.IsUpper(line[0]) && line.TakeWhile(c => c != ' ').All(c => char.IsAsciiLetterUpper(c) || char.IsAsciiDigit(c)))
-        || (line.Length > 1 && char.IsAsciiLetterOrDigit(line[0]) && line.Contains(' ') && line.Split(' ')[1] is "OK" or "NO" or "BAD" or "LOGIN" or "AUTHENTICATE" or "UID" or "EXAMINE" or "LIST" or "STATUS" or "CAPABILITY" or "STARTTLS" or "LOGOUT");
+    /// <summary>A line of a POP3 LIST or UIDL listing: "N SIZE" or "N UID".</summary>
+    private static bool IsListingLine(string line)
+    {
+        var space = line.IndexOf(' ');
+        return space > 0 && line.AsSpan(0, space).IndexOfAnyExceptInRange('0', '9') < 0 && line.IndexOf(' ', space + 1) < 0;
+    }
 }

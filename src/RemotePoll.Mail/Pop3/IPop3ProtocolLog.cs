@@ -12,6 +12,6 @@ public interface IPop3ProtocolLog
     /// <summary>Text the client sent, redacted.</summary>
     void Sent(string text);
 
-    /// <summary>Text the server sent (message data included).</summary>
+    /// <summary>Text the server sent: status lines and listings, redacted; message data only as its size, never its content.</summary>
     void Received(string text);
 }

@@ -12,7 +12,8 @@ internal readonly record struct Pop3Retrieved(byte[]? Data, long Length, string?
 /// chunks, searched for <c>CRLF "."</c> with the vectorised span search, and copied in runs straight into the
 /// message's array. Un-stuffing follows RFC 1939 §3 as MailKit does: ".." at a line start gives ".", a line
 /// "." (also a bare-LF ".\n") ends the answer, any other dot is kept. Every read goes through the session's
-/// <see cref="BoundedStream"/> (timeouts, line length, byte budget) and is passed to the protocol log.
+/// <see cref="BoundedStream"/> (timeouts, line length, byte budget). The protocol log gets the commands and status
+/// lines, and for the message data only its size: mail content never reaches a log.
 /// </summary>
 internal sealed class Pop3Retriever(Stream stream, Pop3Transcript transcript)
 {
@@ -67,6 +68,7 @@ internal sealed class Pop3Retriever(Stream stream, Pop3Transcript transcript)
             if (lf >= 0)
             {
                 var line = Encoding.Latin1.GetString(_buffer, _start, lf).TrimEnd('\r');
+                transcript.LogServerLine(line);
                 _start += lf + 1;
                 return line;
             }
@@ -84,7 +86,13 @@ internal sealed class Pop3Retriever(Stream stream, Pop3Transcript transcript)
         {
             if (lineStart)
             {
-                if (await AtTerminatorAsync(cancellationToken).ConfigureAwait(false)) return message.Finish();
+                if (await AtTerminatorAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var retrieved = message.Finish();
+                    transcript.LogServerLine($"({retrieved.Length} octets of message data, not logged)");
+                    transcript.LogServerLine(".");
+                    return retrieved;
+                }
                 lineStart = false;
             }
             if (_start == _end) await FillAsync(cancellationToken).ConfigureAwait(false);
@@ -136,7 +144,6 @@ internal sealed class Pop3Retriever(Stream stream, Pop3Transcript transcript)
         }
         var n = await stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
         if (n == 0) throw new IOException("the server closed the connection in the middle of an answer");
-        transcript.LogServer(_buffer, _end, n);
         _end += n;
     }
 

@@ -94,6 +94,12 @@ internal sealed class Pop3Transcript(IPop3ProtocolLog? log, string password) : I
         log?.Received(Redact(Encoding.Latin1.GetString(buffer, offset, count)));
     }
 
+    /// <summary>
+    /// One line the session read itself (a RETR status line, or a note standing for message data), for the protocol
+    /// log only: message data read outside MailKit never goes through <see cref="LogServer"/>.
+    /// </summary>
+    public void LogServerLine(string line) => log?.Received(Redact(line) + "\r\n");
+
     public void Dispose()
     {
     }

@@ -12,6 +12,6 @@ public interface IImapProtocolLog
     /// <summary>Text the client sent, redacted.</summary>
     void Sent(string text);
 
-    /// <summary>Text the server sent (message data included).</summary>
+    /// <summary>Text the server sent, in whole lines, redacted; every literal (message data above all) only as its size.</summary>
     void Received(string text);
 }

@@ -7,14 +7,24 @@ namespace RemotePoll.Mail.Rimap;
 /// MailKit's protocol logger for one RIMAP session: passes the exchange, redacted, to an optional
 /// <see cref="IImapProtocolLog"/>. Redaction: MailKit's IMAP secret detector (LOGIN arguments, AUTHENTICATE
 /// responses, literals included), then the literal password wherever it still appears, in either direction.
+/// The server's side goes to the log in whole lines with every literal (RFC 3501 <c>{N}</c>, RFC 3516 <c>~{N}</c>)
+/// replaced by its size: message content never reaches a log.
 /// </summary>
 internal sealed class RimapTranscript(IImapProtocolLog? log, string password) : IProtocolLogger
 {
     public const string Mask = "********";
 
     private const int MaxGreeting = 1024;
+    private const int MaxLoggedLine = 8 * 1024;
     private readonly StringBuilder _greeting = new();
     private bool _greetingDone;
+
+    // The server line being read for the log (bytes, so that UTF-8 split across reads decodes whole), the end of
+    // the physical line as read so far (for a literal's {N} however long the line), the literal still to skip.
+    private readonly List<byte> _line = [];
+    private readonly List<byte> _tail = [];
+    private bool _lineCut;
+    private long _literalLeft;
 
     public IAuthenticationSecretDetector? AuthenticationSecretDetector { get; set; }
 
@@ -50,7 +60,69 @@ internal sealed class RimapTranscript(IImapProtocolLog? log, string password) : 
     {
         if (!_greetingDone) KeepGreeting(buffer.AsSpan(offset, count));
         if (log is null) return;
-        log.Received(Redact(Encoding.UTF8.GetString(buffer, offset, count)));
+        var lines = new StringBuilder();
+        var data = buffer.AsSpan(offset, count);
+        while (!data.IsEmpty)
+        {
+            if (_literalLeft > 0)
+            {
+                var skip = (int)Math.Min(_literalLeft, data.Length);
+                _literalLeft -= skip;
+                data = data[skip..];
+                continue;
+            }
+            var lf = data.IndexOf((byte)'\n');
+            var piece = lf < 0 ? data : data[..(lf + 1)];
+            data = data[piece.Length..];
+            Keep(piece);
+            if (lf < 0) break;
+            if (LiteralSize() is { } size)
+            {
+                // The line goes on after the literal: note the size in its place and skip the literal's octets.
+                DropLineEnd();
+                Keep(Encoding.ASCII.GetBytes($" ({size} octets not logged) "));
+                _tail.Clear();
+                _literalLeft = size;
+                continue;
+            }
+            lines.Append(Encoding.UTF8.GetString([.. _line]).TrimEnd('\r', '\n'));
+            if (_lineCut) lines.Append(" ...");
+            lines.Append("\r\n");
+            _line.Clear();
+            _tail.Clear();
+            _lineCut = false;
+        }
+        if (lines.Length > 0) log.Received(Redact(lines.ToString()));
+    }
+
+    private void Keep(ReadOnlySpan<byte> piece)
+    {
+        var room = Math.Max(0, MaxLoggedLine - _line.Count);
+        if (piece.Length > room) _lineCut = true;
+        _line.AddRange(piece[..Math.Min(room, piece.Length)]);
+        _tail.AddRange(piece[Math.Max(0, piece.Length - 32)..]);
+        if (_tail.Count > 32) _tail.RemoveRange(0, _tail.Count - 32);
+    }
+
+    /// <summary>The size of the literal the current line announces at its end (<c>{N}</c> CRLF), or null.</summary>
+    private long? LiteralSize()
+    {
+        var end = _tail.Count;
+        if (end > 0 && _tail[end - 1] == (byte)'\n') end--;
+        if (end > 0 && _tail[end - 1] == (byte)'\r') end--;
+        if (end == 0 || _tail[end - 1] != (byte)'}') return null;
+        var digitsEnd = end - 1;
+        if (digitsEnd > 0 && _tail[digitsEnd - 1] == (byte)'+') digitsEnd--;
+        var start = digitsEnd;
+        while (start > 0 && char.IsAsciiDigit((char)_tail[start - 1])) start--;
+        if (start == digitsEnd || start == 0 || _tail[start - 1] != (byte)'{' || digitsEnd - start > 18) return null;
+        return long.Parse(Encoding.ASCII.GetString([.. _tail[start..digitsEnd]]));
+    }
+
+    private void DropLineEnd()
+    {
+        if (_line.Count > 0 && _line[^1] == (byte)'\n') _line.RemoveAt(_line.Count - 1);
+        if (_line.Count > 0 && _line[^1] == (byte)'\r') _line.RemoveAt(_line.Count - 1);
     }
 
     private void KeepGreeting(ReadOnlySpan<byte> data)

@@ -130,7 +130,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
     }
 
     [Fact]
-    public async Task A_200_KB_message_of_dot_lines_comes_back_byte_for_byte_with_its_CRLFs_and_is_logged()
+    public async Task A_200_KB_message_of_dot_lines_comes_back_byte_for_byte_with_its_CRLFs_and_only_its_size_is_logged()
     {
         var messages = new[] { DotLines("first"), Message("small"), DotLines("second") };
         Assert.InRange(messages[0].Length, 190_000, 260_000);
@@ -141,7 +141,8 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
         var fetched = await session.FetchAsync([0, 1, 2], Ct);
 
         Assert.Equal(messages, fetched.Select(f => f.Data));
-        Assert.Contains("Message-ID: <second@test>", log.AllText);
+        Assert.DoesNotContain("Message-ID: <second@test>", log.AllText);
+        Assert.Contains($"({messages[2].Length} octets of message data, not logged)", log.AllText);
         Assert.DoesNotContain(password, log.AllText);
         await session.QuitAsync(Ct);
     }
