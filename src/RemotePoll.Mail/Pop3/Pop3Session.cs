@@ -373,7 +373,7 @@ public sealed class Pop3Session : IAsyncDisposable
         {
             var answer = _transcript.LastServerLine;
             var kind = answer is not null && LooksLocked(answer) ? PollErrorKind.MailboxLocked : PollErrorKind.AuthenticationFailed;
-            return new Pop3PollException(kind, $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: {Truncate(answer ?? e.Message)}", e)
+            return new Pop3PollException(kind, $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: {Truncate(answer ?? _transcript.Redact(e.Message))}", e)
             {
                 ServerResponse = answer,
             };

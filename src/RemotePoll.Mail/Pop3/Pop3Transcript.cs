@@ -1,5 +1,6 @@
 using System.Text;
 using MailKit;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Pop3;
 
@@ -8,7 +9,7 @@ namespace RemotePoll.Mail.Pop3;
 /// MailKit does not expose (the greeting, the answer to a failed login, the answer to QUIT), and passes
 /// the exchange, redacted, to an optional <see cref="IPop3ProtocolLog"/>. Redaction: MailKit's
 /// authentication secret detector (USER/PASS, APOP, AUTH lines), then any <c>PASS</c> argument, then the
-/// literal password wherever it appears.
+/// password wherever it appears, in any form it was sent in.
 /// </summary>
 internal sealed class Pop3Transcript(IPop3ProtocolLog? log, string password) : IProtocolLogger
 {
@@ -50,9 +51,10 @@ internal sealed class Pop3Transcript(IPop3ProtocolLog? log, string password) : I
         }
     }
 
-    /// <summary>Replaces the password wherever it appears.</summary>
-    public string Redact(string text) =>
-        password.Length == 0 ? text : text.Replace(password, Mask, StringComparison.Ordinal);
+    private readonly PasswordRedaction _redaction = new(password);
+
+    /// <summary>Replaces the password wherever it appears, in every form it may have been sent in (<see cref="PasswordRedaction"/>).</summary>
+    public string Redact(string text) => _redaction.Redact(text);
 
     public void LogConnect(Uri uri) => log?.Connected(uri);
 

@@ -1,12 +1,13 @@
 using System.Text;
 using MailKit;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Rimap;
 
 /// <summary>
 /// MailKit's protocol logger for one RIMAP session: passes the exchange, redacted, to an optional
 /// <see cref="IImapProtocolLog"/>. Redaction: MailKit's IMAP secret detector (LOGIN arguments, AUTHENTICATE
-/// responses, literals included), then the literal password wherever it still appears, in either direction.
+/// responses, literals included), then the password wherever it still appears, in any form it was sent in, in either direction.
 /// The server's side goes to the log in whole lines with every literal (RFC 3501 <c>{N}</c>, RFC 3516 <c>~{N}</c>)
 /// replaced by its size: message content never reaches a log.
 /// </summary>
@@ -31,9 +32,10 @@ internal sealed class RimapTranscript(IImapProtocolLog? log, string password) : 
     /// <summary>The server's first line (its greeting), redacted; null until it is complete.</summary>
     public string? Greeting => _greetingDone ? _greeting.ToString() : null;
 
-    /// <summary>Replaces the password wherever it appears.</summary>
-    public string Redact(string text) =>
-        password.Length == 0 ? text : text.Replace(password, Mask, StringComparison.Ordinal);
+    private readonly PasswordRedaction _redaction = new(password);
+
+    /// <summary>Replaces the password wherever it appears, in every form it may have been sent in (<see cref="PasswordRedaction"/>).</summary>
+    public string Redact(string text) => _redaction.Redact(text);
 
     public void LogConnect(Uri uri) => log?.Connected(uri);
 
