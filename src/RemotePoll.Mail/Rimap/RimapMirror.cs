@@ -76,14 +76,44 @@ public static class RimapMirror
         }
 
         var run = new FolderRun(request, store, session, known, commit, local, root, rootRecreated: rootMissing && known.Count > 0);
-        var results = new List<RimapFolderResult>(remote.Count);
-        foreach (var folder in remote)
+        var (mirrored, skipped) = Cap(remote, known, root, request.MaxFolders);
+        var results = new List<RimapFolderResult>(mirrored.Count);
+        foreach (var folder in mirrored)
             results.Add(await run.MirrorAsync(folder, cancellationToken).ConfigureAwait(false));
 
         var listed = remote.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var gone = known.Keys.Where(k => !listed.Contains(k)).Order(StringComparer.Ordinal).ToArray();
         await session.LogoutAsync(cancellationToken).ConfigureAwait(false);
-        return new RimapMirrorResult(results, gone, session.RemoteEndPoint);
+        return new RimapMirrorResult(results, gone, session.RemoteEndPoint) { SkippedFolders = skipped };
+    }
+
+    /// <summary>
+    /// The remote folders to mirror so that the local tree holds at most <paramref name="maxFolders"/> folders below the
+    /// root (a remote folder counts with every level above it not yet counted): folders already mirrored first (their
+    /// copies stay current), then INBOX, then the rest in name order. The rest are skipped, in name order.
+    /// </summary>
+    private static (IReadOnlyList<RimapRemoteFolder> Mirrored, IReadOnlyList<string> Skipped) Cap(IReadOnlyList<RimapRemoteFolder> remote,
+        IReadOnlyDictionary<string, RimapFolderState> known, MailboxPath root, int maxFolders)
+    {
+        var levels = new HashSet<MailboxPath>();
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        var skipped = new List<string>();
+        var byPriority = remote
+            .OrderBy(f => known.ContainsKey(f.Name) ? 0 : f.Name.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? 1 : 2)
+            .ThenBy(f => f.Name, StringComparer.Ordinal);
+        foreach (var folder in byPriority)
+        {
+            var path = RimapFolderNames.Natural(root, folder.Name, folder.Delimiter) ?? RimapFolderNames.Mapped(root, folder.Name, folder.Delimiter);
+            var added = path.SelfAndAncestors().Where(p => p.Segments.Count > root.Segments.Count && !levels.Contains(p)).ToArray();
+            if (levels.Count + added.Length > maxFolders)
+            {
+                skipped.Add(folder.Name);
+                continue;
+            }
+            levels.UnionWith(added);
+            chosen.Add(folder.Name);
+        }
+        return (remote.Where(f => chosen.Contains(f.Name)).ToArray(), skipped.Order(StringComparer.Ordinal).ToArray());
     }
 
     private static void Check(RimapMirrorRequest request)
@@ -97,6 +127,7 @@ public static class RimapMirror
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.CommandTimeout, TimeSpan.Zero, nameof(request.CommandTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.MaxMessageSize, 0, nameof(request.MaxMessageSize));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.BatchSize, 0, nameof(request.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.MaxFolders, 0, nameof(request.MaxFolders));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.BatchBytes, 0, nameof(request.BatchBytes));
     }
 
