@@ -2,6 +2,7 @@ using Akka.Configuration;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Hosting;
 
@@ -60,8 +61,12 @@ public static class PollEnvironmentFactory
             CommandTimeout = c.GetTimeSpan("command-timeout", TimeSpan.FromSeconds(60)),
             PollTimeout = c.GetTimeSpan("poll-timeout", TimeSpan.FromMinutes(30)),
             MaxMessageSize = c.GetByteSize("max-message-size") ?? 64L * 1024 * 1024,
+            RimapMaxFolders = RimapMaxFolders(c.GetInt("rimap-max-folders", RimapMirrorRequest.DefaultMaxFolders)),
         };
     }
+
+    private static int RimapMaxFolders(int value) =>
+        value > 0 ? value : throw new ArgumentException($"remotepoll.rimap-max-folders: {value} is not a positive number of folders");
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

@@ -25,6 +25,8 @@ public sealed class PollEnvironment
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
+    /// <summary>The most local folders one RIMAP record's mirror may hold (<c>rimap-max-folders</c>); further remote folders are skipped and reported.</summary>
+    public int RimapMaxFolders { get; init; } = Mail.Rimap.RimapMirrorRequest.DefaultMaxFolders;
     /// <summary>The longest a poll may run before it is cancelled and reported.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>Addresses of the local mail system that count as "this server" for Allow Self-Poll.</summary>

@@ -59,6 +59,7 @@ public sealed class RimapPoller : RecordPoller
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,
+                MaxFolders = Env.RimapMaxFolders,
             };
             var result = await RimapMirror.RunAsync(request, Env.Store, known,
                 (p, t) => Entity.Ask<LedgerCommitted>(new CommitMark(record.Name, p.State.RemoteName,
@@ -68,6 +69,16 @@ public sealed class RimapPoller : RecordPoller
                 f.LocalFolder?.ToString() ?? f.RemoteName, f.Messages, f.Bytes,
                 f.Error ?? (f.Notes.Count == 0 ? null : string.Join("; ", f.Notes)))).ToList();
             var failed = result.Failed.FirstOrDefault();
+            var skipped = result.SkippedFolders;
+            if (failed is null && skipped.Count > 0)
+            {
+                // Over the folder limit: what was mirrored is reported as copied, the rest named in Error (not silently dropped).
+                foreach (var name in skipped) folders.Add(new FolderReport(name, 0, 0, $"not mirrored: over the limit of {Env.RimapMaxFolders} folders"));
+                return new PollReport(Account, "RIMAP", record.Name, false, result.Messages, result.Bytes, 0, PollErrorKind.Refused.ToString(),
+                    $"{skipped.Count} remote folders not mirrored: the record's tree may hold at most {Env.RimapMaxFolders} folders " +
+                    $"(rimap-max-folders); skipped {string.Join(", ", skipped.Take(5).Select(n => $"'{n}'"))}{(skipped.Count > 5 ? ", …" : "")}",
+                    started, DateTimeOffset.UtcNow, folders);
+            }
             return new PollReport(Account, "RIMAP", record.Name, failed is null, result.Messages, result.Bytes, result.Failed.Count(),
                 failed is null ? null : PollErrorKind.ProtocolError.ToString(),
                 failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders);

@@ -181,6 +181,8 @@ public sealed record AccountState(
         // A record keeps the name it was created with; a change spelled in another case updates it.
         record = record with { Name = existing?.Name ?? record.Name };
         if (record == existing) return [];
+        if (record.Mailbox != existing?.Mailbox && MirrorTree.MailboxRefusal(record.Mailbox, Rimap.Keys) is { } inMirror)
+            throw new ValidationException("Mailbox", inMirror);
         UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
         return [new RpopRecordSaved(record)];
     }
@@ -195,6 +197,8 @@ public sealed record AccountState(
             throw new ValidationException("Name", $"the account already has {MaxRecordsPerKind} RIMAP records");
         record = record with { Name = existing?.Name ?? record.Name };
         if (record == existing) return [];
+        if (existing is null && MirrorTree.NameRefusal(record.Name, Rpop.Values.Select(r => (r.Name, r.Mailbox))) is { } overMailbox)
+            throw new ValidationException("Name", overMailbox);
         UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
         return [new RimapRecordSaved(record)];
     }

@@ -22,15 +22,25 @@ public interface IMailboxStore
     Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Removes every message from the folder, durably; the folder and its subfolders stay. RIMAP uses it to
-    /// refill a mirrored folder from scratch (UIDVALIDITY changed, state lost) without leaving duplicates.
-    /// A missing folder has nothing to remove.
+    /// Counts the copies a RIMAP mirror made in the folder (their first header field is <see cref="MirrorStamp"/>'s) and
+    /// the other messages. A missing folder has none of either.
     /// </summary>
-    /// <returns>How many messages were removed.</returns>
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    /// <exception cref="NotSupportedException">The store cannot tell (the default, for stores written before this method).</exception>
+    Task<FolderMessages> CountMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot tell a mirror's copies from other messages");
+
+    /// <summary>
+    /// Removes the copies a RIMAP mirror made from the folder (first header field <see cref="MirrorStamp"/>'s), durably,
+    /// and nothing else: mail the user filed there, or another record delivered there, stays. RIMAP uses it to refill a
+    /// mirrored folder (UIDVALIDITY changed, state lost) without leaving duplicates. A missing folder has nothing to remove.
+    /// </summary>
+    /// <returns>How many copies were removed (<see cref="FolderMessages.MirrorCopies"/>) and how many other messages stay.</returns>
     /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
     /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
     /// <exception cref="NotSupportedException">The store cannot remove messages (the default, for stores written before this method).</exception>
-    Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
+    Task<FolderMessages> RemoveMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
         throw new NotSupportedException($"{GetType().Name} cannot remove messages from a folder");
 
     /// <summary>

@@ -115,20 +115,20 @@ public sealed class ImapMailboxStore : IMailboxStore
         }
     }
 
-    /// <summary>Marks every message \Deleted and expunges the folder (SELECT, UID STORE 1:* +FLAGS.SILENT, EXPUNGE).</summary>
-    public async Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    /// <summary>
+    /// <c>UID SEARCH HEADER X-RemotePoll-Mirror "rimap;"</c>, then the header block of each hit: a copy is one whose
+    /// first field is the mark (a message that merely holds such a field further down is not).
+    /// </summary>
+    public async Task<FolderMessages> CountMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
     {
         using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
         try
         {
             var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
-            if (target is null) return 0;
-            await target.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
-            var before = target.Count;
-            if (before == 0) return 0;
-            await target.AddFlagsAsync(UniqueIdRange.All, MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
-            await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
-            return before - target.Count;
+            if (target is null) return FolderMessages.None;
+            await target.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
+            var copies = await MirrorCopiesAsync(target, cancellationToken).ConfigureAwait(false);
+            return new FolderMessages(copies.Count, target.Count - copies.Count);
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
@@ -138,6 +138,59 @@ public sealed class ImapMailboxStore : IMailboxStore
         {
             await CloseAsync(client).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Marks the mirror's copies \Deleted and expunges exactly those (UID EXPUNGE, RFC 4315). A server without UIDPLUS
+    /// gets a plain EXPUNGE only when no other message of the folder is marked \Deleted; otherwise nothing is removed
+    /// and the store says it cannot (other people's deleted-but-kept mail is not RemotePoll's to expunge).
+    /// </summary>
+    public async Task<FolderMessages> RemoveMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
+            if (target is null) return FolderMessages.None;
+            await target.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+            if (target.Count == 0) return FolderMessages.None;
+            var copies = await MirrorCopiesAsync(target, cancellationToken).ConfigureAwait(false);
+            if (copies.Count == 0) return new FolderMessages(0, target.Count);
+            var uidPlus = client.Capabilities.HasFlag(ImapCapabilities.UidPlus);
+            if (!uidPlus)
+            {
+                var deleted = await target.SearchAsync(SearchQuery.Deleted, cancellationToken).ConfigureAwait(false);
+                if (deleted.Except(copies).Any())
+                    throw new NotSupportedException(
+                        $"IMAP {_host}:{_port}: '{folder}' of {account} holds other messages marked \\Deleted and the server has no UIDPLUS " +
+                        "(UID EXPUNGE): the mirror's copies cannot be removed without expunging them too");
+            }
+            await target.AddFlagsAsync(copies, MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
+            if (uidPlus) await target.ExpungeAsync(copies, cancellationToken).ConfigureAwait(false);
+            else await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+            return new FolderMessages(copies.Count, target.Count);
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<IList<UniqueId>> MirrorCopiesAsync(IMailFolder folder, CancellationToken cancellationToken)
+    {
+        var hits = await folder.SearchAsync(SearchQuery.HeaderContains(MirrorStamp.HeaderName, MirrorStamp.ValuePrefix), cancellationToken)
+            .ConfigureAwait(false);
+        if (hits.Count == 0) return [];
+        var heads = await folder.FetchAsync(hits, new FetchRequest(MessageSummaryItems.UniqueId) { Headers = HeaderSet.All }, cancellationToken)
+            .ConfigureAwait(false);
+        return heads
+            .Where(h => h.Headers is { Count: > 0 } list && MirrorStamp.IsMarkField(list[0].Field, list[0].Value))
+            .Select(h => h.UniqueId)
+            .ToList();
     }
 
     /// <summary>One <c>UID SEARCH HEADER X-RemotePoll-Delivery ID</c> per id in the folder; a missing folder has none.</summary>

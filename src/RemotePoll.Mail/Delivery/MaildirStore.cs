@@ -84,17 +84,39 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         }, cancellationToken);
     }
 
-    /// <summary>
-    /// Deletes the message files of new/ and cur/ (tmp/ holds other writers' messages in flight), then fsyncs
-    /// both directories. new/ goes first, and passes repeat while files remain, so a message a reader moves
-    /// from new/ to cur/ meanwhile is not missed.
-    /// </summary>
-    public Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    /// <summary>Reads the first line of every message in new/ and cur/ for the mirror's mark.</summary>
+    public Task<FolderMessages> CountMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
     {
         var folderDir = FolderDirectory(account, folder);
         return Task.Run(() =>
         {
-            if (!IsMaildir(folderDir)) return 0;
+            if (!IsMaildir(folderDir)) return FolderMessages.None;
+            var (mirrored, others) = (0, 0);
+            foreach (var sub in new[] { "new", "cur" })
+                foreach (var file in Directory.EnumerateFiles(Path.Combine(folderDir, sub)))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    switch (IsMirrorCopy(file))
+                    {
+                        case true: mirrored++; break;
+                        case false: others++; break;
+                    }
+                }
+            return new FolderMessages(mirrored, others);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Deletes the files of new/ and cur/ whose first line is the mirror's mark (tmp/ holds other writers' messages
+    /// in flight), then fsyncs the directories it removed from. new/ goes first, and passes repeat while copies
+    /// remain, so a copy a reader moves from new/ to cur/ meanwhile is not missed. Every other file stays.
+    /// </summary>
+    public Task<FolderMessages> RemoveMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
+    {
+        var folderDir = FolderDirectory(account, folder);
+        return Task.Run(() =>
+        {
+            if (!IsMaildir(folderDir)) return FolderMessages.None;
             var removed = 0;
             for (var pass = 0; pass < 3; pass++)
             {
@@ -105,7 +127,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                     var here = 0;
                     foreach (var file in Directory.EnumerateFiles(dir))
                     {
-                        if (!File.Exists(file)) continue;
+                        if (IsMirrorCopy(file) != true) continue;
                         File.Delete(file);
                         here++;
                     }
@@ -115,8 +137,23 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
                 removed += found;
                 if (found == 0) break;
             }
-            return removed;
+            var others = new[] { "new", "cur" }.Sum(sub => Directory.EnumerateFiles(Path.Combine(folderDir, sub)).Count());
+            return new FolderMessages(removed, others);
         }, cancellationToken);
+    }
+
+    /// <summary>Whether the message file starts with the mirror's mark; null when it is gone (moved or expunged meanwhile).</summary>
+    private static bool? IsMirrorCopy(string file)
+    {
+        Span<byte> head = stackalloc byte[MirrorStamp.SearchedBytes];
+        int read;
+        try
+        {
+            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        }
+        catch (FileNotFoundException) { return null; }
+        return MirrorStamp.IsMarked(head[..read]);
     }
 
     public Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(

@@ -13,10 +13,13 @@ namespace RemotePoll.Mail.Rimap;
 /// before going on. The remote account is only read (EXAMINE): no flag, no message changes there.</para>
 /// <para>A folder is refilled from UID 1 when its UIDVALIDITY changed, when it has no saved state, or when the
 /// local folder or the local root folder is missing (spec: "you can delete the local folder; the folder will be
-/// recreated and its contents will be filled on next polling"). Refilling first empties the local folder
-/// (<see cref="IMailboxStore.ClearFolderAsync"/>) and saves <c>HighestUid = 0</c> with the new UIDVALIDITY, so
-/// that nothing is left twice and a crash mid-refill resumes it. The window that remains is the usual one: a
+/// recreated and its contents will be filled on next polling"). Refilling first removes the mirror's own copies from
+/// the local folder (<see cref="IMailboxStore.RemoveMirrorCopiesAsync"/>: each copy carries <see cref="MirrorStamp"/> as
+/// its first header field) and saves <c>HighestUid = 0</c> with the new UIDVALIDITY, so that nothing is left twice and
+/// a crash mid-refill resumes it; any other mail in the folder stays. The window that remains is the usual one: a
 /// crash after a batch is stored but before its commit is persisted leaves that batch twice (at least once).</para>
+/// <para>A record's first poll (no saved state at all) refuses to mirror into a local tree that already holds mail the
+/// mirror did not copy (a record named after an existing folder): nothing is changed and the reason is reported.</para>
 /// <para>Folders the server no longer lists keep their local copy and are reported in
 /// <see cref="RimapMirrorResult.GoneFolders"/>.</para>
 /// </summary>
@@ -56,6 +59,8 @@ public static class RimapMirror
         var local = new HashSet<MailboxPath>(await LocalAsync(request, root,
             () => store.ListFoldersAsync(request.Account, cancellationToken)).ConfigureAwait(false));
         var rootMissing = !local.Contains(root);
+        if (!rootMissing && known.Count == 0)
+            await RefuseForeignTreeAsync(request, store, root, local, cancellationToken).ConfigureAwait(false);
         if (rootMissing)
         {
             try
@@ -71,14 +76,44 @@ public static class RimapMirror
         }
 
         var run = new FolderRun(request, store, session, known, commit, local, root, rootRecreated: rootMissing && known.Count > 0);
-        var results = new List<RimapFolderResult>(remote.Count);
-        foreach (var folder in remote)
+        var (mirrored, skipped) = Cap(remote, known, root, request.MaxFolders);
+        var results = new List<RimapFolderResult>(mirrored.Count);
+        foreach (var folder in mirrored)
             results.Add(await run.MirrorAsync(folder, cancellationToken).ConfigureAwait(false));
 
         var listed = remote.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var gone = known.Keys.Where(k => !listed.Contains(k)).Order(StringComparer.Ordinal).ToArray();
         await session.LogoutAsync(cancellationToken).ConfigureAwait(false);
-        return new RimapMirrorResult(results, gone, session.RemoteEndPoint);
+        return new RimapMirrorResult(results, gone, session.RemoteEndPoint) { SkippedFolders = skipped };
+    }
+
+    /// <summary>
+    /// The remote folders to mirror so that the local tree holds at most <paramref name="maxFolders"/> folders below the
+    /// root (a remote folder counts with every level above it not yet counted): folders already mirrored first (their
+    /// copies stay current), then INBOX, then the rest in name order. The rest are skipped, in name order.
+    /// </summary>
+    private static (IReadOnlyList<RimapRemoteFolder> Mirrored, IReadOnlyList<string> Skipped) Cap(IReadOnlyList<RimapRemoteFolder> remote,
+        IReadOnlyDictionary<string, RimapFolderState> known, MailboxPath root, int maxFolders)
+    {
+        var levels = new HashSet<MailboxPath>();
+        var chosen = new HashSet<string>(StringComparer.Ordinal);
+        var skipped = new List<string>();
+        var byPriority = remote
+            .OrderBy(f => known.ContainsKey(f.Name) ? 0 : f.Name.Equals("INBOX", StringComparison.OrdinalIgnoreCase) ? 1 : 2)
+            .ThenBy(f => f.Name, StringComparer.Ordinal);
+        foreach (var folder in byPriority)
+        {
+            var path = RimapFolderNames.Natural(root, folder.Name, folder.Delimiter) ?? RimapFolderNames.Mapped(root, folder.Name, folder.Delimiter);
+            var added = path.SelfAndAncestors().Where(p => p.Segments.Count > root.Segments.Count && !levels.Contains(p)).ToArray();
+            if (levels.Count + added.Length > maxFolders)
+            {
+                skipped.Add(folder.Name);
+                continue;
+            }
+            levels.UnionWith(added);
+            chosen.Add(folder.Name);
+        }
+        return (remote.Where(f => chosen.Contains(f.Name)).ToArray(), skipped.Order(StringComparer.Ordinal).ToArray());
     }
 
     private static void Check(RimapMirrorRequest request)
@@ -92,8 +127,33 @@ public static class RimapMirror
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.CommandTimeout, TimeSpan.Zero, nameof(request.CommandTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.MaxMessageSize, 0, nameof(request.MaxMessageSize));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.BatchSize, 0, nameof(request.BatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.MaxFolders, 0, nameof(request.MaxFolders));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.BatchBytes, 0, nameof(request.BatchBytes));
     }
+
+    /// <summary>
+    /// A record without any saved state whose local root folder already exists: the tree must hold nothing but the
+    /// mirror's own copies (left by an earlier record of that name), else the record would mix its copies with the
+    /// user's mail and its refills would have to tell them apart forever. Refused, nothing changed.
+    /// </summary>
+    private static async Task RefuseForeignTreeAsync(RimapMirrorRequest request, IMailboxStore store, MailboxPath root,
+        IEnumerable<MailboxPath> local, CancellationToken cancellationToken)
+    {
+        var foreign = new List<(MailboxPath Folder, int Others)>();
+        foreach (var folder in local.Where(f => IsInTree(root, f)).OrderBy(f => f.ToString(), StringComparer.Ordinal))
+        {
+            var count = await LocalAsync(request, folder, () => store.CountMirrorCopiesAsync(request.Account, folder, cancellationToken)).ConfigureAwait(false);
+            if (count.Others > 0) foreign.Add((folder, count.Others));
+        }
+        if (foreign.Count == 0) return;
+        throw new ImapPollException(PollErrorKind.Refused,
+            $"the local folder '{root}' of {request.Account} already exists and holds {foreign.Sum(f => f.Others)} messages RemotePoll did not copy " +
+            $"(in {string.Join(", ", foreign.Take(3).Select(f => $"'{f.Folder}'"))}{(foreign.Count > 3 ? ", …" : "")}): a RIMAP record mirrors into " +
+            "a folder of its own; rename the record or move that folder, nothing was changed");
+    }
+
+    private static bool IsInTree(MailboxPath root, MailboxPath folder) =>
+        folder.Segments.Count >= root.Segments.Count && folder.Segments.Take(root.Segments.Count).SequenceEqual(root.Segments, StringComparer.Ordinal);
 
     /// <summary>Runs a call on the local store; its failures become LocalDeliveryFailed.</summary>
     private static async Task<T> LocalAsync<T>(RimapMirrorRequest request, MailboxPath folder, Func<Task<T>> call)
@@ -161,9 +221,11 @@ public static class RimapMirror
             var saved = state;
             if (fresh && exists && (restart is not null || examined.Count > 0))
             {
-                // Whatever is there was never committed as copied (or belongs to an older UIDVALIDITY).
-                var removed = await LocalAsync(request, path, () => store.ClearFolderAsync(request.Account, path, cancellationToken)).ConfigureAwait(false);
-                if (removed > 0 && restart is null) notes.Add($"no saved state: {removed} local messages replaced");
+                // The mirror's copies there were never committed as copied (or belong to an older UIDVALIDITY); mail it
+                // did not copy (the user's, another record's) is not its to remove.
+                var swept = await LocalAsync(request, path, () => store.RemoveMirrorCopiesAsync(request.Account, path, cancellationToken)).ConfigureAwait(false);
+                if (swept.MirrorCopies > 0 && restart is null) notes.Add($"no saved state: {swept.MirrorCopies} local copies replaced");
+                if (swept.Others > 0) notes.Add($"{swept.Others} local messages RemotePoll did not copy left in place");
             }
             if (restart is not null)
             {
@@ -193,7 +255,7 @@ public static class RimapMirror
                     var stored = wanted.Where(m => content.ContainsKey(m.Uid)).ToArray();
                     vanished += wanted.Length - stored.Length;
                     var outcomes = stored.Length == 0 ? [] : await LocalAsync(request, path, () => store.AppendBatchAsync(request.Account, path,
-                        stored.Select(m => new MessageToStore(content[m.Uid], m.Flags, m.InternalDate, m.Keywords)).ToArray(),
+                        stored.Select(m => new MessageToStore(MirrorStamp.Stamp(content[m.Uid], validity, m.Uid), m.Flags, m.InternalDate, m.Keywords)).ToArray(),
                         cancellationToken)).ConfigureAwait(false);
                     if (outcomes.Count != stored.Length)
                         throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,

@@ -55,6 +55,14 @@ public sealed record RimapMirrorRequest
     /// <summary>The largest message that is copied, in bytes; larger ones are skipped and reported.</summary>
     public long MaxMessageSize { get; init; } = 100L * 1024 * 1024;
 
+    /// <summary>
+    /// The most local folders one record's mirror may hold below its root (each remote folder and the levels above it):
+    /// remote folders beyond it are not mirrored and are reported (<see cref="RimapMirrorResult.SkippedFolders"/>).
+    /// </summary>
+    public int MaxFolders { get; init; } = DefaultMaxFolders;
+
+    public const int DefaultMaxFolders = 1000;
+
     /// <summary>The most messages fetched with one UID FETCH and stored with one durability barrier.</summary>
     public int BatchSize { get; init; } = 200;
 

@@ -14,6 +14,12 @@ public sealed record RimapMirrorResult(
     IReadOnlyList<string> GoneFolders,
     IPEndPoint? RemoteEndPoint)
 {
+    /// <summary>
+    /// Remote folders that matched the filter but were not mirrored because the record's tree would have held more than
+    /// <see cref="RimapMirrorRequest.MaxFolders"/> local folders, in name order.
+    /// </summary>
+    public IReadOnlyList<string> SkippedFolders { get; init; } = [];
+
     public int Messages => Folders.Sum(f => f.Messages);
 
     public long Bytes => Folders.Sum(f => f.Bytes);

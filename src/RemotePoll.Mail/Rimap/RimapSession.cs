@@ -93,6 +93,10 @@ internal sealed class RimapSession : IAsyncDisposable
     /// The selectable folders whose names match <paramref name="pattern"/> (LIST semantics), in name order.
     /// The personal namespaces are listed with <c>*</c> (MailKit sends no other pattern) and the pattern is
     /// applied to the decoded names; \Noselect and \NonExistent entries are left out, their children are not.
+    /// <para>Only the account's own mail is mirrored (RFC 2342): folders of the other users' and shared namespaces that
+    /// the server announces with NAMESPACE are left out, even when a personal LIST returns them (a personal namespace
+    /// with an empty prefix), unless the pattern names that namespace's prefix explicitly (<c>Shared Folders/*</c>);
+    /// such a namespace is then listed too. A server without NAMESPACE: everything LIST returns.</para>
     /// </summary>
     /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
     public async Task<IReadOnlyList<RimapRemoteFolder>> ListFoldersAsync(string pattern, CancellationToken cancellationToken)
@@ -101,10 +105,13 @@ internal sealed class RimapSession : IAsyncDisposable
         var items = client.Capabilities.HasFlag(ImapCapabilities.ListStatus)
             ? StatusItems.UidValidity | StatusItems.UidNext | StatusItems.Count
             : StatusItems.None;
+        var foreign = client.OtherNamespaces.Concat(client.SharedNamespaces).Where(ns => Prefix(ns).Length > 0).ToArray();
+        var named = foreign.Where(ns => NamesNamespace(pattern, ns)).ToArray();
+        var excluded = foreign.Except(named).ToArray();
         var listed = await RunAsync(Phase.Session, _request.CommandTimeout, ListBudget, async t =>
         {
             var all = new List<IMailFolder>();
-            foreach (var ns in client.PersonalNamespaces)
+            foreach (var ns in client.PersonalNamespaces.Concat(named))
                 all.AddRange(await client.GetFoldersAsync(ns, items, subscribedOnly: false, t).ConfigureAwait(false));
             return all;
         }, cancellationToken).ConfigureAwait(false);
@@ -117,12 +124,34 @@ internal sealed class RimapSession : IAsyncDisposable
         {
             if ((f.Attributes & (FolderAttributes.NoSelect | FolderAttributes.NonExistent)) != 0) continue;
             if (f.FullName.Length == 0 || !seen.Add(f.FullName)) continue;
+            if (excluded.Any(ns => InNamespace(f.FullName, ns))) continue;
             if (!ImapListPattern.Matches(pattern, f.FullName, f.DirectorySeparator)) continue;
             if (f is not ImapFolder imap) continue;
             folders.Add(new RimapRemoteFolder(f.FullName, f.DirectorySeparator,
                 f.UidValidity == 0 ? null : f.UidValidity, f.UidNext?.Id, imap));
         }
         return folders.OrderBy(f => f.Name, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The namespace's prefix without its trailing delimiter: <c>Other Users</c>, <c>#shared</c>.</summary>
+    private static string Prefix(FolderNamespace ns) =>
+        ns.DirectorySeparator == '\0' ? ns.Path : ns.Path.TrimEnd(ns.DirectorySeparator);
+
+    private static bool InNamespace(string name, FolderNamespace ns)
+    {
+        var prefix = Prefix(ns);
+        return name == prefix || (name.StartsWith(prefix, StringComparison.Ordinal)
+            && (ns.DirectorySeparator == '\0' || (name.Length > prefix.Length && name[prefix.Length] == ns.DirectorySeparator)));
+    }
+
+    /// <summary>Whether the literal start of the pattern (before its first wildcard) names the namespace's prefix.</summary>
+    private static bool NamesNamespace(string pattern, FolderNamespace ns)
+    {
+        var wildcard = pattern.IndexOfAny(['*', '%']);
+        var literal = wildcard < 0 ? pattern : pattern[..wildcard];
+        var prefix = Prefix(ns);
+        return literal.StartsWith(prefix, StringComparison.Ordinal)
+            && (literal.Length == prefix.Length || ns.DirectorySeparator == '\0' || literal[prefix.Length] == ns.DirectorySeparator);
     }
 
     /// <summary>Opens the folder read-only (EXAMINE): nothing in it can change through this session.</summary>

@@ -22,8 +22,11 @@ internal sealed class TimedMailboxStore(MaildirStore inner) : IMailboxStore
     public Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken) =>
         Timed(() => inner.ListFoldersAsync(account, cancellationToken), t => _other += t);
 
-    public Task<int> ClearFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
-        Timed(() => inner.ClearFolderAsync(account, folder, cancellationToken), t => _other += t);
+    public Task<FolderMessages> CountMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
+        Timed(() => inner.CountMirrorCopiesAsync(account, folder, cancellationToken), t => _other += t);
+
+    public Task<FolderMessages> RemoveMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken) =>
+        Timed(() => inner.RemoveMirrorCopiesAsync(account, folder, cancellationToken), t => _other += t);
 
     public Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(string account, MailboxPath folder, IReadOnlyList<MessageToStore> messages,
         CancellationToken cancellationToken) =>

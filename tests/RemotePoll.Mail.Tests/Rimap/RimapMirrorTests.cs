@@ -141,7 +141,10 @@ public sealed class RimapMirrorTests(SlashDovecotFixture fixture) : IClassFixtur
         Assert.Equal("DS", stored["draft"].Flags);
         Assert.Equal(date, stored["seen-flagged"].Date);
         Assert.Equal(date.AddDays(2), stored["unread"].Date);
-        Assert.Equal(before.Select(m => m.Text), stored.Values.OrderBy(m => m.Date).Select(m => System.Text.Encoding.ASCII.GetString(m.Content).Replace("\r\n", "\n")));
+        // Each copy is the remote message behind one added first line: the mirror's mark.
+        Assert.All(stored.Values, m => Assert.StartsWith($"{MirrorStamp.HeaderName}: rimap; uidvalidity=", System.Text.Encoding.ASCII.GetString(m.Content)));
+        Assert.Equal(before.Select(m => m.Text), stored.Values.OrderBy(m => m.Date)
+            .Select(m => System.Text.Encoding.ASCII.GetString(m.Content).Split("\r\n", 2)[1].Replace("\r\n", "\n")));
 
         var after = await Server.ListAsync(user, "Work", Ct);
         Assert.Equal(before.Select(m => (m.Uid, m.Flags)), after.Select(m => (m.Uid, m.Flags)));
