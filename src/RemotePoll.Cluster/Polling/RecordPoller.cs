@@ -94,6 +94,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     protected abstract HostAndPort Host { get; }
     /// <summary>The record was created or changed by an account user: outbound safety and the user minimum period apply.</summary>
     protected abstract bool ByAccountUser { get; }
+    /// <summary>Why the record has no credential to send (a change of destination voided it), or null.</summary>
+    protected abstract string? MissingCredential { get; }
     /// <summary>A pending out-of-schedule order that must be served even when Disabled (RIMAP extOrder).</summary>
     protected virtual DateTimeOffset? PendingOrder => null;
 
@@ -233,6 +235,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         var host = Host.Host;
         try
         {
+            // Nothing is sent, not even a connection made, for a record whose password a change of destination voided.
+            if (MissingCredential is { } missing) return Failure(started, PollErrorKind.Refused, missing);
             var check = await hostHealth.Ask<HostCheck>(new CheckHost(host), AskTimeout, ct).ConfigureAwait(false);
             if (check.Failure is { } f)
                 return Failure(started, PollErrorKind.ConnectionFailed,

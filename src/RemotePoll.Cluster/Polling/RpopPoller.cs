@@ -44,6 +44,7 @@ public sealed class RpopPoller : RecordPoller
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
     protected override bool ByAccountUser => _record.ByAccountUser;
+    protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
 
     protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
     {

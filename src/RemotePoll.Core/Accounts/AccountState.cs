@@ -145,9 +145,9 @@ public sealed record AccountState(
     /// </summary>
     public IReadOnlyList<IAccountEvent> ResealPasswords(ISecretSealer sealer) =>
     [
-        .. Rpop.Values.Where(r => sealer.NeedsResealing(r.Password))
+        .. Rpop.Values.Where(r => !r.Password.IsNone && sealer.NeedsResealing(r.Password))
             .Select(r => new RpopRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
-        .. Rimap.Values.Where(r => sealer.NeedsResealing(r.Password))
+        .. Rimap.Values.Where(r => !r.Password.IsNone && sealer.NeedsResealing(r.Password))
             .Select(r => new RimapRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
     ];
 
