@@ -86,6 +86,7 @@ public sealed class AdminApi : ReceiveActor
                 return;
             }
             var byUser = token.Caller.Role == CallerRole.User;
+            var byDomain = token.Caller.Role == CallerRole.Domain;
             switch (request.Command)
             {
                 case WhoAmI: sender.Tell(AdminReply.Success(ViewOf(token))); break;
@@ -100,8 +101,8 @@ public sealed class AdminApi : ReceiveActor
                 case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;
                 case HostsList or HostsClear: _hostHealth.Forward(request.Command); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
-                case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser); break;
-                case IAccountCommand c: ToAccount(c, sender, byUser); break;
+                case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser, byDomain); break;
+                case IAccountCommand c: ToAccount(c, sender, byUser, byDomain); break;
                 default: sender.Tell(AdminReply.Failure($"unknown command {request.Command.GetType().Name}")); break;
             }
         }
@@ -185,17 +186,17 @@ public sealed class AdminApi : ReceiveActor
             : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");
     }
 
-    private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser)
+    private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser, bool byDomainAdministrator)
     {
         var normalized = Normalize(command);
-        Send(normalized, byAccountUser).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+        Send(normalized, byAccountUser, byDomainAdministrator).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
     }
 
-    private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser)
+    private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser, bool byDomainAdministrator)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
         var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
-        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser), timeout);
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser, byDomainAdministrator), timeout);
     }
 
     private async Task<AdminReply> CgpGet(CgpGetRecords get)

@@ -56,11 +56,21 @@ public static class PollEnvironmentFactory
             Queue = queueDelivery,
             Store = mailboxStore,
             CaFile = caFile,
+            CaFolder = CaFolder(options, c),
             ConnectTimeout = c.GetTimeSpan("connect-timeout", TimeSpan.FromSeconds(30)),
             CommandTimeout = c.GetTimeSpan("command-timeout", TimeSpan.FromSeconds(60)),
             PollTimeout = c.GetTimeSpan("poll-timeout", TimeSpan.FromMinutes(30)),
             MaxMessageSize = c.GetByteSize("max-message-size") ?? 64L * 1024 * 1024,
         };
+    }
+
+    /// <summary>remotepoll.tls.ca-folder: an absolute folder; empty means DATA/tls-ca.</summary>
+    public static string CaFolder(NodeOptions options, Config remotepoll)
+    {
+        var configured = NullIfEmpty(remotepoll.GetString("tls.ca-folder", ""));
+        if (configured is not null && !Path.IsPathRooted(configured))
+            throw new ArgumentException($"remotepoll.tls.ca-folder: '{configured}' is not an absolute path");
+        return Path.GetFullPath(configured ?? Path.Combine(options.DataDir, "tls-ca"));
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -55,6 +55,7 @@ public sealed class RimapPoller : RecordPoller
             var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
             {
                 CaFilePath = Env.CaFile,
+                CaFolder = Env.CaFolder,
                 SourceAddress = context.SourceAddress,
                 Resolver = context.Resolver,
                 ConnectTimeout = Env.ConnectTimeout,

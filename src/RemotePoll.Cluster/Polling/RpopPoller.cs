@@ -62,6 +62,7 @@ public sealed class RpopPoller : RecordPoller
                 SourceAddress = context.SourceAddress,
                 Resolver = context.Resolver,
                 CaFile = Env.CaFile,
+                CaFolder = Env.CaFolder,
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,

@@ -182,6 +182,7 @@ public sealed record AccountState(
         record = record with { Name = existing?.Name ?? record.Name };
         if (record == existing) return [];
         UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
+        RecordCaFileRule.Check(record.Trust, existing?.Trust, ctx.ByServerAdministrator, ctx.CaFolder);
         return [new RpopRecordSaved(record)];
     }
 
@@ -196,6 +197,7 @@ public sealed record AccountState(
         record = record with { Name = existing?.Name ?? record.Name };
         if (record == existing) return [];
         UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
+        RecordCaFileRule.Check(record.Trust, existing?.Trust, ctx.ByServerAdministrator, ctx.CaFolder);
         return [new RimapRecordSaved(record)];
     }
 
