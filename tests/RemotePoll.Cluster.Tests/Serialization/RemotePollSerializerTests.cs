@@ -49,6 +49,13 @@ public sealed class RemotePollSerializerTests : IDisposable
         new AdminReply(new ClusterView("akka.tcp://x@h:1", null, [new("akka.tcp://x@h:1", "Up", ["a"], true)])),
         new AdminReply(new RegionStatsView([new("n", "1", 2)])),
         new AdminReply(new CgpText("{}")),
+        new AccountEnvelope(new GetAccount("a@b.c"), "b.c", ByDomainAdministrator: true),
+        new AdminRequest("token", new RevokeToken("00112233445566778899aabb")),
+        new AdminRequest("token", new RotateSigningSecret()),
+        new RemotePoll.Cluster.Secrets.TokenRevoked("00112233445566778899aabb", T),
+        new RemotePoll.Cluster.Secrets.RevokedTokenList([new("00112233445566778899aabb", T)]),
+        new RemotePoll.Cluster.Secrets.GetRevokedTokens(),
+        new RpopRecordSaved(Rpop with { Password = SealedSecret.None }),
     ];
 
     [Theory]
