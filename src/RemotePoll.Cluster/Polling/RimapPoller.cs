@@ -41,6 +41,7 @@ public sealed class RimapPoller : RecordPoller
     protected override string Name => _record.Name;
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
+    protected override int Port => _record.Port;
     protected override bool ByAccountUser => _record.ByAccountUser;
     protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
     protected override DateTimeOffset? PendingOrder => _record.ExtOrder;

@@ -43,6 +43,7 @@ public sealed class RpopPoller : RecordPoller
     protected override string Name => _record.Name;
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
+    protected override int Port => _record.Port;
     protected override bool ByAccountUser => _record.ByAccountUser;
     protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
 

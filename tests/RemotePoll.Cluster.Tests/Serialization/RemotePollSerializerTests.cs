@@ -56,6 +56,9 @@ public sealed class RemotePollSerializerTests : IDisposable
         new RemotePoll.Cluster.Secrets.RevokedTokenList([new("00112233445566778899aabb", T)]),
         new RemotePoll.Cluster.Secrets.GetRevokedTokens(),
         new RpopRecordSaved(Rpop with { Password = SealedSecret.None }),
+        new RemotePoll.Cluster.Hosts.HostMarkedFailed(new RemotePoll.Core.Hosts.FailedHost("pop.example.com", T, T.AddMinutes(5), "refused") { Endpoint = "[::1]:110", Account = "a@b.c" }),
+        new RemotePoll.Cluster.Hosts.ReportHostFailure("pop.example.com", ["192.0.2.1:110"], "a@b.c", "refused", TimeSpan.FromMinutes(5)),
+        new RemotePoll.Cluster.Hosts.CheckHost("pop.example.com", ["192.0.2.1:110"], "a@b.c"),
     ];
 
     [Theory]
