@@ -101,8 +101,8 @@ public sealed class RpopPoller : RecordPoller
     private async Task<UnifiedOptions> UnifiedOptionsAsync(string name, CancellationToken ct)
     {
         var ledger = await Entity.Ask<UnifiedLedger>(new GetUnifiedLedger(name), AskTimeout, ct).ConfigureAwait(false);
-        var domains = Env.Directory.Current.Domains.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        domains.Add(Account[(Account.LastIndexOf('@') + 1)..].ToLowerInvariant());
+        // Its own domain only (the directory lists no domain aliases): never another tenant's domain.
+        var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Account[(Account.LastIndexOf('@') + 1)..].ToLowerInvariant() };
         return new UnifiedOptions
         {
             LocalDomains = domains,

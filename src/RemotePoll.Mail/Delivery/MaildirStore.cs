@@ -211,6 +211,12 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         var refusal = RefusalOf(recipient);
         if (refusal is not null) return refusal;
         var accountDir = AccountDirectory(recipient);
+        // Without a list of accounts, a mailbox is made only for the account the message was retrieved for (a Remote Poll
+        // account, whose records exist); any other recipient must have one already, so addresses a message names (a
+        // Unified Domain-Wide Account's X-Real-To) cannot create mailboxes.
+        if (_knownAccounts is null && !string.Equals(recipient, message.Account, StringComparison.OrdinalIgnoreCase)
+            && !ensured.ContainsKey(accountDir) && !IsMaildir(accountDir))
+            return DeliveryOutcome.Permanent($"5.1.1 <{recipient}> has no mailbox in this store");
         if (!ensured.TryGetValue(accountDir, out var ensureFailure))
         {
             try { EnsureFolder(accountDir, MailboxPath.Inbox); ensureFailure = null; }
