@@ -262,7 +262,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         for (var d = userDir; !Directory.Exists(d); d = Path.GetDirectoryName(d)!) missing.Push(d);
         foreach (var d in missing)
         {
-            Directory.CreateDirectory(d);
+            CreateOwnerOnlyDirectory(d);
             _flush.FlushDirectory(Path.GetDirectoryName(d)!);
         }
         var existed = CreateMaildir(accountDir, userDir, subfolder: false);
@@ -276,16 +276,17 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         if (Directory.Exists(target))
         {
             // Half a Maildir, made by someone else: complete it in place.
-            foreach (var sub in s_subdirectories) Directory.CreateDirectory(Path.Combine(target, sub));
+            foreach (var sub in s_subdirectories) CreateOwnerOnlyDirectory(Path.Combine(target, sub));
             _flush.FlushDirectory(target);
             return true;
         }
         var staging = Path.Combine(stagingParent, ".mkdir." + MaildirNames.NewMessageName(0));
         try
         {
-            foreach (var sub in s_subdirectories) Directory.CreateDirectory(Path.Combine(staging, sub));
+            CreateOwnerOnlyDirectory(staging); // parents made on the way get the default mode, so the folder itself first
+            foreach (var sub in s_subdirectories) CreateOwnerOnlyDirectory(Path.Combine(staging, sub));
             // Courier and Dovecot mark Maildir++ subfolders with an empty maildirfolder file.
-            if (subfolder) File.Create(Path.Combine(staging, "maildirfolder")).Dispose();
+            if (subfolder) MaildirFile.Write(Path.Combine(staging, "maildirfolder"), default, default, null);
             _flush.FlushDirectory(staging);
             Directory.Move(staging, target);
             return false;
@@ -298,6 +299,13 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         {
             if (Directory.Exists(staging)) TryDeleteDirectory(staging);
         }
+    }
+
+    /// <summary>Mail is the account's alone: folders are made 0700 (and files 0600, <see cref="MaildirFile"/>) whatever the umask.</summary>
+    private static void CreateOwnerOnlyDirectory(string dir)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+        else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private static bool IsMaildir(string dir) => s_subdirectories.All(s => Directory.Exists(Path.Combine(dir, s)));

@@ -95,6 +95,25 @@ public sealed class MaildirStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Mail_files_are_0600_and_mail_folders_0700_under_the_umask_of_the_process()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        static UnixFileMode ModeOf(string path) => OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(path);
+        const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode folder = file | UnixFileMode.UserExecute;
+
+        await _store.DeliverBatchAsync([MessageToDeliver.ForAccount(Account, null, Message("private"))], Ct);
+        await _store.EnsureFolderAsync(Account, MailboxPath.Parse("Archive/2026"), Ct);
+
+        Assert.Equal(file, ModeOf(Directory.GetFiles(Path.Combine(Inbox(), "new")).Single()));
+        var folders = new[] { Path.Combine(_root.Path, "example.com"), Path.Combine(_root.Path, "example.com", "alice"), Inbox() }
+            .Concat(Directory.GetDirectories(Inbox(), "*", SearchOption.AllDirectories)).ToList();
+        Assert.True(folders.Count > 8, string.Join(", ", folders));
+        Assert.All(folders, d => Assert.True(ModeOf(d) == folder, $"{d}: {ModeOf(d)}"));
+        Assert.All(Directory.GetFiles(Inbox(), "maildirfolder", SearchOption.AllDirectories), f => Assert.Equal(file, ModeOf(f)));
+    }
+
+    [Fact]
     public async Task A_mailbox_is_made_for_the_account_the_message_was_retrieved_for_but_not_for_others_it_names()
     {
         await _store.EnsureFolderAsync("carol@example.com", MailboxPath.Inbox, Ct);
