@@ -70,7 +70,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
         _directory = directory;
         _sealer = sealer;
         Receive<AdminRequest>(Handle);
-        Receive<RevokedTokenList>(l => _revoked = l.ToRevokedTokens());
+        // Revocations are never undone, so a refresh that crossed a revocation made here cannot forget it: merged.
+        Receive<RevokedTokenList>(l => _revoked = l.Tokens.Aggregate(_revoked ?? RevokedTokens.None, (r, t) => r.Add(t.Id, t.At)));
         Receive<RefreshRevocations>(_ => _revocations.Tell(new GetRevokedTokens()));
         Receive<RevocationsFetched>(f =>
         {
