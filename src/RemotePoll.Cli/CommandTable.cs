@@ -47,11 +47,13 @@ public static class CommandTable
           token issue --role server|domain|user [--domain D] [--account A] [--expires DURATION] [--secret-file FILE]
                                                    (DURATION: 30d, 12h, 1y; --secret-file: offline, no node needed)
           token whoami                             (who the cluster takes this token's holder to be)
+          token revoke ID                          (every node refuses that token from now on; server administrators)
           secrets rotate [--reseal-only]           (a new key seals every stored password; server administrators)
+          secrets rotate --signing                 (a new token-signing secret: every older token is refused; prints your new token)
           token: --token TOKEN, else RPOLL_TOKEN, else ~/.rpoll/token
         """;
 
-    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json", "--reseal-only"];
+    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json", "--reseal-only", "--signing"];
 
     /// <summary>Parses PALETTE VERB ARGS; <paramref name="readSecret"/> reads a password when --password-stdin is given.</summary>
     public static CliCommand Parse(IReadOnlyList<string> words, Func<string> readSecret, Func<string> readStdin)
@@ -93,6 +95,8 @@ public static class CommandTable
             ("token", "issue") => new(new IssueToken(a.Option("--role") ?? throw new UsageException("token issue: --role is missing"),
                 a.Option("--domain"), a.Option("--account"), a.Option("--expires"))),
             ("token", "whoami") => new(new WhoAmI()),
+            ("token", "revoke") => new(new RevokeToken(a.Positional("ID"))),
+            ("secrets", "rotate") when a.Flag("--signing") => new(new RotateSigningSecret()),
             ("secrets", "rotate") => new(new RotateSecrets(a.Flag("--reseal-only"))),
             _ => throw new UsageException($"'{name}' is not a command (see 'rpoll help')"),
         };

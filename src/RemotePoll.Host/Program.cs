@@ -18,7 +18,7 @@ try
 {
     if (args is ["--help"] or ["-h"]) { Console.WriteLine(NodeCommandLine.Usage); return 0; }
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
-    Directory.CreateDirectory(options.DataDir);
+    PersistenceSetup.CreateDataFolder(options.DataDir);
     var sealer = KeyRing.Load(options.DataDir, Environment.GetEnvironmentVariable);
     secret = ClusterSecret.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
     var hocon = PollEnvironmentFactory.LoadHocon(options);

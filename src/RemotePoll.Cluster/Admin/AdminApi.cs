@@ -30,7 +30,7 @@ namespace RemotePoll.Cluster.Admin;
 /// checked (<see cref="AdminPermissions"/>): a missing, expired or forged token, or a command beyond the role, is
 /// answered "permission denied" and nothing changes.
 /// </summary>
-public sealed class AdminApi : ReceiveActor
+public sealed class AdminApi : ReceiveActor, IWithTimers
 {
     public const string Name = "admin-api";
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
@@ -45,11 +45,22 @@ public sealed class AdminApi : ReceiveActor
     private readonly PollStats _stats;
     private readonly TokenVerifier _verifier;
     private readonly TokenSigner _signer;
+    private readonly ClusterSecret _secret;
+    private readonly IActorRef _revocations;
+    /// <summary>The cluster's revoked token ids as last fetched; null until the first answer (then requests wait for it).</summary>
+    private RevokedTokens? _revoked;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
+    /// <summary>How often the copy of the revoked token ids is fetched from the singleton.</summary>
+    public static readonly TimeSpan RevocationsRefresh = TimeSpan.FromSeconds(2);
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
     public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer, ClusterSecret secret,
-        PollStats stats)
+        PollStats stats, IActorRef revocations)
     {
+        _secret = secret;
+        _revocations = revocations;
         _stats = stats;
         _verifier = secret.Verifier();
         _signer = secret.Signer();
@@ -59,20 +70,54 @@ public sealed class AdminApi : ReceiveActor
         _directory = directory;
         _sealer = sealer;
         Receive<AdminRequest>(Handle);
+        // Revocations are never undone, so a refresh that crossed a revocation made here cannot forget it: merged.
+        Receive<RevokedTokenList>(l => _revoked = l.Tokens.Aggregate(_revoked ?? RevokedTokens.None, (r, t) => r.Add(t.Id, t.At)));
+        Receive<RefreshRevocations>(_ => _revocations.Tell(new GetRevokedTokens()));
+        Receive<RevocationsFetched>(f =>
+        {
+            if (f.List is null)
+            {
+                f.ReplyTo.Tell(AdminReply.Failure("the cluster's revoked tokens could not be read (the singleton did not answer): try again"));
+                return;
+            }
+            _revoked ??= f.List.ToRevokedTokens();
+            Handle(f.Request, f.ReplyTo);
+        });
+        Receive<TokenRevokedHere>(r =>
+        {
+            if (r.Reply.Ok) _revoked = (_revoked ?? RevokedTokens.None).Add(r.Id, DateTimeOffset.UtcNow);
+            r.ReplyTo.Tell(r.Reply);
+        });
+        Timers.StartPeriodicTimer("revocations", RefreshRevocations.Instance, TimeSpan.Zero, RevocationsRefresh);
     }
 
     public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer,
-        ClusterSecret secret, PollStats stats) =>
-        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, secret, stats));
+        ClusterSecret secret, PollStats stats, IActorRef revocations) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, secret, stats, revocations));
 
-    private void Handle(AdminRequest request)
+    private void Handle(AdminRequest request) => Handle(request, Sender);
+
+    private void Handle(AdminRequest request, IActorRef sender)
     {
-        var sender = Sender;
         var commandName = request.Command?.GetType().Name ?? "(none)";
         if (!_verifier.TryVerify(request.Credential, DateTimeOffset.UtcNow, out var token, out var reason))
         {
             _log.Info($"admin request {commandName} refused: {reason}");
             sender.Tell(AdminReply.Failure(AdminPermissions.Message(reason)));
+            return;
+        }
+        if (_revoked is null)
+        {
+            // This node has not heard from the revocations singleton yet: a revoked token must not slip through now.
+            _revocations.Ask<RevokedTokenList>(new GetRevokedTokens(), AskTimeout)
+                .PipeTo(Self, success: l => new RevocationsFetched(request, sender, l),
+                    failure: _ => new RevocationsFetched(request, sender, null));
+            return;
+        }
+        if (_revoked.Contains(token.Id))
+        {
+            _log.Info($"admin request {commandName} refused: token {token.Id} was revoked");
+            sender.Tell(AdminReply.Failure(AdminPermissions.Message($"the token {token.Id} was revoked")));
             return;
         }
         _log.Debug($"admin request {request.Command} by {token.Caller} (token {token.Id})");
@@ -86,22 +131,25 @@ public sealed class AdminApi : ReceiveActor
                 return;
             }
             var byUser = token.Caller.Role == CallerRole.User;
+            var byDomain = token.Caller.Role == CallerRole.Domain;
             switch (request.Command)
             {
                 case WhoAmI: sender.Tell(AdminReply.Success(ViewOf(token))); break;
                 case IssueToken t: sender.Tell(Issue(t, token)); break;
                 case RotateSecrets r: Rotate(r, sender); break;
+                case RevokeToken r: Revoke(r, sender); break;
+                case RotateSigningSecret: RotateSigning(token, sender); break;
                 case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
                 case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
                 case NodeStatsShow: sender.Tell(AdminReply.Success(NodeStats.Of(Context.System, _stats))); break;
                 case ShowRegionStats: ClusterAdmin.RegionStats(_accounts, AskTimeout).PipeTo(sender); break;
-                case ModuleShow or ModuleSet: _moduleSettings.Forward(request.Command); break;
-                case DomainList or DomainShow or DomainSet: _directory.Forward(request.Command); break;
-                case HostsList or HostsClear: _hostHealth.Forward(request.Command); break;
+                case ModuleShow or ModuleSet: _moduleSettings.Tell(request.Command, sender); break;
+                case DomainList or DomainShow or DomainSet: _directory.Tell(request.Command, sender); break;
+                case HostsList or HostsClear: _hostHealth.Tell(request.Command, sender); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
-                case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser); break;
-                case IAccountCommand c: ToAccount(c, sender, byUser); break;
+                case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser, byDomain); break;
+                case IAccountCommand c: ToAccount(c, sender, byUser, byDomain); break;
                 default: sender.Tell(AdminReply.Failure($"unknown command {request.Command.GetType().Name}")); break;
             }
         }
@@ -124,6 +172,51 @@ public sealed class AdminApi : ReceiveActor
         _log.Info($"token {issued.Id} issued for {caller} until {issued.Expires:u} by {issuer.Caller} (token {issuer.Id})");
         return AdminReply.Success(new IssuedToken(text, ViewOf(issued)));
     }
+
+    private void Revoke(RevokeToken r, IActorRef sender)
+    {
+        var id = RevokedTokens.CheckId(r.Id);
+        _revocations.Ask<AdminReply>(r with { Id = id }, AskTimeout)
+            .PipeTo(Self, success: reply => new TokenRevokedHere(id, reply, sender),
+                failure: ex => new TokenRevokedHere(id, AdminReply.Failure($"token revoke: the cluster did not answer: {ex.Message}"), sender));
+    }
+
+    /// <summary>
+    /// A new signing secret (one-node cluster, data-folder secret file): every token issued before is refused from now
+    /// on, on this node at once. The caller gets a new token for the rest of their old one's lifetime.
+    /// </summary>
+    private void RotateSigning(AccessToken caller, IActorRef sender)
+    {
+        var members = Akka.Cluster.Cluster.Get(Context.System).State.Members.Count;
+        if (members > 1)
+        {
+            sender.Tell(AdminReply.Failure($"secrets rotate --signing: all {members} nodes must verify with the same secret: put a new one into every " +
+                "node's secret source (DATA/cluster.secret, RPOLL_CLUSTER_SECRET or RPOLL_CLUSTER_SECRET_FILE) and restart the nodes one by one; " +
+                "to refuse single tokens at once, use 'token revoke ID'"));
+            return;
+        }
+        if (!_secret.CanRotate)
+        {
+            sender.Tell(AdminReply.Failure($"secrets rotate --signing: the secret comes from {_secret.Source}: put a new one there and restart the node"));
+            return;
+        }
+        _secret.Rotate();
+        var now = DateTimeOffset.UtcNow;
+        var left = caller.Expires - now;
+        var (text, issued) = _signer.IssueToken(caller.Caller, now, left < TimeSpan.FromHours(1) ? TimeSpan.FromHours(1) : left);
+        _log.Warning($"secrets rotate --signing by {caller.Caller} (token {caller.Id}): the cluster secret in {_secret.Source} was replaced; " +
+            $"every token issued before is refused; new token {issued.Id} issued to the caller");
+        sender.Tell(AdminReply.Success(new IssuedToken(text, ViewOf(issued))));
+    }
+
+    private sealed class RefreshRevocations
+    {
+        public static readonly RefreshRevocations Instance = new();
+    }
+
+    private sealed record RevocationsFetched(AdminRequest Request, IActorRef ReplyTo, RevokedTokenList? List);
+
+    private sealed record TokenRevokedHere(string Id, AdminReply Reply, IActorRef ReplyTo);
 
     /// <summary>Adds a key (one-node cluster, data-folder key file) then has every account re-seal its passwords.</summary>
     private void Rotate(RotateSecrets r, IActorRef sender)
@@ -185,17 +278,17 @@ public sealed class AdminApi : ReceiveActor
             : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");
     }
 
-    private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser)
+    private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser, bool byDomainAdministrator)
     {
         var normalized = Normalize(command);
-        Send(normalized, byAccountUser).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
+        Send(normalized, byAccountUser, byDomainAdministrator).PipeTo(sender, failure: ex => AdminReply.Failure($"the account did not answer: {ex.Message}"));
     }
 
-    private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser)
+    private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser, bool byDomainAdministrator)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
         var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
-        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser), timeout);
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser, byDomainAdministrator), timeout);
     }
 
     private async Task<AdminReply> CgpGet(CgpGetRecords get)

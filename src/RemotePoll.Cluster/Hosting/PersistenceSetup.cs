@@ -18,7 +18,8 @@ public static class PersistenceSetup
             builder.WithSqlPersistence(pg, ProviderName.PostgreSQL15);
             return builder;
         }
-        Directory.CreateDirectory(options.DataDir);
+        CreateDataFolder(options.DataDir);
+        OwnerOnlyDatabase(options.SqliteFile);
         var connection = new SqliteConnectionStringBuilder { DataSource = options.SqliteFile, Pooling = true }.ToString();
         EnableWal(connection);
         builder.WithSqlPersistence(connection, ProviderName.SQLiteMS);
@@ -39,6 +40,32 @@ public static class PersistenceSetup
         akka.persistence.snapshot-store.sql.read-isolation-level = read-uncommitted
         akka.persistence.query.journal.sql.read-isolation-level = read-uncommitted
         """;
+
+    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>The data folder holds the journal, the keys and the mail: made 0700 whatever the umask.</summary>
+    public static void CreateDataFolder(string dataDir)
+    {
+        if (OperatingSystem.IsWindows() || Directory.Exists(dataDir)) Directory.CreateDirectory(dataDir);
+        else Directory.CreateDirectory(dataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    /// <summary>
+    /// The journal holds every record, ledger and sealed password: the database is created 0600 before SQLite opens it
+    /// (an empty file is a new database), and SQLite gives its -wal and -shm files the database file's mode. A database
+    /// left readable by an older version is made owner-only, with its -wal and -shm files.
+    /// </summary>
+    private static void OwnerOnlyDatabase(string file)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        if (!File.Exists(file))
+        {
+            try { new FileStream(file, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerOnlyFile }).Dispose(); }
+            catch (IOException) when (File.Exists(file)) { }
+        }
+        foreach (var f in new[] { file, file + "-wal", file + "-shm" })
+            if (File.Exists(f) && (File.GetUnixFileMode(f) & ~OwnerOnlyFile) != 0) File.SetUnixFileMode(f, OwnerOnlyFile);
+    }
 
     /// <summary>WAL lets readers run beside the writer; the mode is stored in the database file.</summary>
     private static void EnableWal(string connection)

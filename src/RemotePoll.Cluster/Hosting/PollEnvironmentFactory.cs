@@ -57,6 +57,7 @@ public static class PollEnvironmentFactory
             Queue = queueDelivery,
             Store = mailboxStore,
             CaFile = caFile,
+            CaFolder = CaFolder(options, c),
             ConnectTimeout = c.GetTimeSpan("connect-timeout", TimeSpan.FromSeconds(30)),
             CommandTimeout = c.GetTimeSpan("command-timeout", TimeSpan.FromSeconds(60)),
             PollTimeout = c.GetTimeSpan("poll-timeout", TimeSpan.FromMinutes(30)),
@@ -67,6 +68,15 @@ public static class PollEnvironmentFactory
 
     private static int RimapMaxFolders(int value) =>
         value > 0 ? value : throw new ArgumentException($"remotepoll.rimap-max-folders: {value} is not a positive number of folders");
+
+    /// <summary>remotepoll.tls.ca-folder: an absolute folder; empty means DATA/tls-ca.</summary>
+    public static string CaFolder(NodeOptions options, Config remotepoll)
+    {
+        var configured = NullIfEmpty(remotepoll.GetString("tls.ca-folder", ""));
+        if (configured is not null && !Path.IsPathRooted(configured))
+            throw new ArgumentException($"remotepoll.tls.ca-folder: '{configured}' is not an absolute path");
+        return Path.GetFullPath(configured ?? Path.Combine(options.DataDir, "tls-ca"));
+    }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;
 }

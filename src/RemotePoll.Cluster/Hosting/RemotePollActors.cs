@@ -10,6 +10,7 @@ using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Schedule;
+using RemotePoll.Cluster.Secrets;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Secrets;
@@ -84,11 +85,12 @@ public static class RemotePollActors
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
     public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats) =>
         builder
+            .WithSingleton<TokenRevocations>("token-revocations", TokenRevocations.Props())
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
                 var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
-                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats), AdminApi.Name);
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats, registry.Get<TokenRevocations>()), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

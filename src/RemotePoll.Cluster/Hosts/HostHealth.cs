@@ -9,7 +9,8 @@ namespace RemotePoll.Cluster.Hosts;
 
 /// <summary>
 /// Delay Failed Hosts for the whole cluster: a persistent singleton that every poller asks before it connects and
-/// tells when a connection failed. Failures survive a hand-over, so a failed host stays failed on every node.
+/// tells when a connection failed. Failures are kept by resolved address and port, per account until several accounts
+/// fail on the same endpoint (<see cref="FailedHosts"/>). They survive a hand-over, so they hold on every node.
 /// </summary>
 public sealed class HostHealth : SnapshottingActor
 {
@@ -36,7 +37,7 @@ public sealed class HostHealth : SnapshottingActor
         switch (message)
         {
             case CheckHost c:
-                Sender.Tell(new HostCheck(c.Host, _hosts.Blocking(c.Host, DateTimeOffset.UtcNow)));
+                Sender.Tell(new HostCheck(c.Host, _hosts.Blocking(c.Endpoints, c.Account, DateTimeOffset.UtcNow)));
                 return true;
             case ReportHostFailure r:
                 Failed(r);
@@ -44,7 +45,7 @@ public sealed class HostHealth : SnapshottingActor
             case HostsList:
                 var now = DateTimeOffset.UtcNow;
                 Sender.Tell(AdminReply.Success(new HostsView(_hosts.Prune(now).Hosts.Values
-                    .Select(h => new FailedHostView(h.Host, h.Since, h.Until, h.Reason)).ToList())));
+                    .Select(h => new FailedHostView(h.Describe(), h.Since, h.Until, h.Reason)).ToList())));
                 return true;
             case HostsClear c:
                 Clear(c);
@@ -59,14 +60,15 @@ public sealed class HostHealth : SnapshottingActor
         var now = DateTimeOffset.UtcNow;
         _hosts = _hosts.Prune(now);
         // The first failure starts the delay; later ones inside it (polls already under way) do not extend it.
-        if (_hosts.Blocking(r.Host, now) is not null) return;
-        Persist(new HostMarkedFailed(new FailedHost(r.Host.ToLowerInvariant(), now, now + r.Delay, r.Reason)), e => _hosts = _hosts.Fail(e.Failure));
+        var failures = r.Endpoints.SelectMany(e => _hosts.Failures(r.Host, e, r.Account, r.Reason, now, r.Delay)).ToList();
+        if (failures.Count == 0) return;
+        PersistAll(failures.Select(f => new HostMarkedFailed(f)), e => _hosts = _hosts.Fail(e.Failure));
     }
 
     private void Clear(HostsClear c)
     {
         var host = c.Host.Trim().ToLowerInvariant();
-        if (!_hosts.Hosts.ContainsKey(host)) { Sender.Tell(AdminReply.Failure($"host: '{c.Host}' is not marked failed")); return; }
+        if (!_hosts.Matching(host).Any()) { Sender.Tell(AdminReply.Failure($"host: '{c.Host}' is not marked failed")); return; }
         var sender = Sender;
         Persist(new HostCleared(host), e =>
         {

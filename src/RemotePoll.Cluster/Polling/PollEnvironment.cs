@@ -22,6 +22,11 @@ public sealed class PollEnvironment
     public IMailboxStore? QueueLookup { get; init; }
     /// <summary>A PEM file of extra trusted CA certificates (a private CA, a test server's self-signed one).</summary>
     public string? CaFile { get; init; }
+    /// <summary>
+    /// The only folder whose files records may name as their TLS CA file (remotepoll.tls.ca-folder, by default
+    /// DATA/tls-ca); null: no record may use one.
+    /// </summary>
+    public string? CaFolder { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;

@@ -9,6 +9,7 @@ using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Metrics;
 using RemotePoll.Cluster.Schedule;
+using RemotePoll.Core.Hosts;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 
@@ -92,8 +93,12 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     protected abstract string Name { get; }
     protected abstract PollPeriod Period { get; }
     protected abstract HostAndPort Host { get; }
+    /// <summary>The port the session connects to (explicit, else the protocol's default for the record's security).</summary>
+    protected abstract int Port { get; }
     /// <summary>The record was created or changed by an account user: outbound safety and the user minimum period apply.</summary>
     protected abstract bool ByAccountUser { get; }
+    /// <summary>Why the record has no credential to send (a change of destination voided it), or null.</summary>
+    protected abstract string? MissingCredential { get; }
     /// <summary>A pending out-of-schedule order that must be served even when Disabled (RIMAP extOrder).</summary>
     protected virtual DateTimeOffset? PendingOrder => null;
 
@@ -233,14 +238,18 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         var host = Host.Host;
         try
         {
-            var check = await hostHealth.Ask<HostCheck>(new CheckHost(host), AskTimeout, ct).ConfigureAwait(false);
-            if (check.Failure is { } f)
-                return Failure(started, PollErrorKind.ConnectionFailed,
-                    $"host {host} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}");
-
+            // Nothing is sent, not even a connection made, for a record whose password a change of destination voided.
+            if (MissingCredential is { } missing) return Failure(started, PollErrorKind.Refused, missing);
             IPAddress[] addresses;
             try { addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false); }
             catch (SocketException ex) { return Failure(started, PollErrorKind.ConnectionFailed, $"{host}: cannot resolve: {ex.Message}"); }
+            // Delay Failed Hosts is kept by the addresses and port this poll would connect to, per account (FailedHosts).
+            var port = Port;
+            var endpoints = addresses.Select(a => FailedHosts.Endpoint(a, port)).Distinct().ToList();
+            var check = await hostHealth.Ask<HostCheck>(new CheckHost(host, endpoints, Account), AskTimeout, ct).ConfigureAwait(false);
+            if (check.Failure is { } f)
+                return Failure(started, PollErrorKind.ConnectionFailed,
+                    $"host {f.Describe()} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}");
             if (!settings.AllowSelfPoll && addresses.FirstOrDefault(a => OwnAddresses.Contains(own, a)) is { } self)
                 return Failure(started, PollErrorKind.Refused,
                     $"{host} ({self}) is this server's own address and Allow Self-Poll is off: polling it would loop mail back");
@@ -259,7 +268,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
                 var context = new PollContext(settings, SourceFor(settings), (_, _) => Task.FromResult(addresses));
                 var report = await RunAsync(context, started, ct).ConfigureAwait(false);
                 if (report.ErrorKind == nameof(PollErrorKind.ConnectionFailed))
-                    hostHealth.Tell(new ReportHostFailure(host, report.Error ?? "connection failed", settings.DelayFailedHostsOrDefault));
+                    hostHealth.Tell(new ReportHostFailure(host, endpoints, Account, report.Error ?? "connection failed", settings.DelayFailedHostsOrDefault));
                 return report;
             }
             finally

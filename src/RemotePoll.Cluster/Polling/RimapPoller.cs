@@ -41,7 +41,9 @@ public sealed class RimapPoller : RecordPoller
     protected override string Name => _record.Name;
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
+    protected override int Port => _record.Port;
     protected override bool ByAccountUser => _record.ByAccountUser;
+    protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
     protected override DateTimeOffset? PendingOrder => _record.ExtOrder;
 
     protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
@@ -54,6 +56,7 @@ public sealed class RimapPoller : RecordPoller
             var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
             {
                 CaFilePath = Env.CaFile,
+                CaFolder = Env.CaFolder,
                 SourceAddress = context.SourceAddress,
                 Resolver = context.Resolver,
                 ConnectTimeout = Env.ConnectTimeout,

@@ -43,7 +43,9 @@ public sealed class RpopPoller : RecordPoller
     protected override string Name => _record.Name;
     protected override PollPeriod Period => _record.Period;
     protected override HostAndPort Host => _record.Host;
+    protected override int Port => _record.Port;
     protected override bool ByAccountUser => _record.ByAccountUser;
+    protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
 
     protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
     {
@@ -61,6 +63,7 @@ public sealed class RpopPoller : RecordPoller
                 SourceAddress = context.SourceAddress,
                 Resolver = context.Resolver,
                 CaFile = Env.CaFile,
+                CaFolder = Env.CaFolder,
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,
@@ -98,8 +101,8 @@ public sealed class RpopPoller : RecordPoller
     private async Task<UnifiedOptions> UnifiedOptionsAsync(string name, CancellationToken ct)
     {
         var ledger = await Entity.Ask<UnifiedLedger>(new GetUnifiedLedger(name), AskTimeout, ct).ConfigureAwait(false);
-        var domains = Env.Directory.Current.Domains.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
-        domains.Add(Account[(Account.LastIndexOf('@') + 1)..].ToLowerInvariant());
+        // Its own domain only (the directory lists no domain aliases): never another tenant's domain.
+        var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Account[(Account.LastIndexOf('@') + 1)..].ToLowerInvariant() };
         return new UnifiedOptions
         {
             LocalDomains = domains,

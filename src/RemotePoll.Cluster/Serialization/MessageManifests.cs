@@ -102,6 +102,11 @@ public static class MessageManifests
         (typeof(RotateSecrets), "admin.secrets-rotate"),
         (typeof(ResealPasswords), "msg.reseal-passwords"),
         (typeof(PasswordsResealed), "msg.passwords-resealed"),
+        (typeof(RevokeToken), "admin.token-revoke"),
+        (typeof(RotateSigningSecret), "admin.secrets-rotate-signing"),
+        (typeof(Secrets.TokenRevoked), "ev.token-revoked"),
+        (typeof(Secrets.RevokedTokenList), "snap.revoked-tokens"),
+        (typeof(Secrets.GetRevokedTokens), "msg.get-revoked-tokens"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

@@ -14,4 +14,12 @@ public sealed record AccountContext(DateTimeOffset Now, string? MainDomain, ISec
     /// may not set Special, and the records it saves are marked <c>ByAccountUser</c> (outbound safety checks their targets).
     /// </summary>
     public bool ByAccountUser { get; init; }
+
+    /// <summary>The command comes from a domain administrator: like an account user, they may not name files on the nodes.</summary>
+    public bool ByDomainAdministrator { get; init; }
+
+    public bool ByServerAdministrator => !ByAccountUser && !ByDomainAdministrator;
+
+    /// <summary>The only folder whose files a record may name as its TLS CA file (null: not checked here; the poll checks).</summary>
+    public string? CaFolder { get; init; }
 }

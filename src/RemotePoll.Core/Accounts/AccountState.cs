@@ -145,9 +145,9 @@ public sealed record AccountState(
     /// </summary>
     public IReadOnlyList<IAccountEvent> ResealPasswords(ISecretSealer sealer) =>
     [
-        .. Rpop.Values.Where(r => sealer.NeedsResealing(r.Password))
+        .. Rpop.Values.Where(r => !r.Password.IsNone && sealer.NeedsResealing(r.Password))
             .Select(r => new RpopRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
-        .. Rimap.Values.Where(r => sealer.NeedsResealing(r.Password))
+        .. Rimap.Values.Where(r => !r.Password.IsNone && sealer.NeedsResealing(r.Password))
             .Select(r => new RimapRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
     ];
 
@@ -184,6 +184,7 @@ public sealed record AccountState(
         if (record.Mailbox != existing?.Mailbox && MirrorTree.MailboxRefusal(record.Mailbox, Rimap.Keys) is { } inMirror)
             throw new ValidationException("Mailbox", inMirror);
         UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
+        RecordCaFileRule.Check(record.Trust, existing?.Trust, ctx.ByServerAdministrator, ctx.CaFolder);
         return [new RpopRecordSaved(record)];
     }
 
@@ -200,6 +201,7 @@ public sealed record AccountState(
         if (existing is null && MirrorTree.NameRefusal(record.Name, Rpop.Values.Select(r => (r.Name, r.Mailbox))) is { } overMailbox)
             throw new ValidationException("Name", overMailbox);
         UserRecordLimits.Check(record.ByAccountUser, record.Period, record.Trust, ctx.Settings ?? ModuleSettings.Default);
+        RecordCaFileRule.Check(record.Trust, existing?.Trust, ctx.ByServerAdministrator, ctx.CaFolder);
         return [new RimapRecordSaved(record)];
     }
 

@@ -12,13 +12,13 @@ public static class AccountViews
         state.Rpop.Values.Select(r =>
         {
             var s = state.StatusOf(RecordKind.Rpop, r.Name);
-            return new RpopRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), true,
+            return new RpopRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), !r.Password.IsNone,
                 r.Leave, r.Apop, r.Tls, r.Mailbox, r.Special, s.Last, s.Error, s.ErrorKind?.ToString(), r.Trust.ToString(), r.ByAccountUser);
         }).ToList(),
         state.Rimap.Values.Select(r =>
         {
             var s = state.StatusOf(RecordKind.Rimap, r.Name);
-            return new RimapRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), true,
+            return new RimapRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), !r.Password.IsNone,
                 r.Security.ToSpecWord(), r.AuthMethod.ToSpecWord(), r.ListFilter, r.ExtOrder, s.Last, s.Error, s.ErrorKind?.ToString(),
                 r.Trust.ToString(), r.ByAccountUser);
         }).ToList());

@@ -22,7 +22,7 @@ public static class RecordDictionaries
         new(records.Select(r => KeyValuePair.Create(r.Name, (CgpValue)new CgpDictionary(Pairs([
             ("domain", r.Host.ToString()),
             ("authName", r.AuthName),
-            ("password", unseal?.Invoke(r.Password)),
+            ("password", r.Password.IsNone ? null : unseal?.Invoke(r.Password)),
             ("mailbox", r.Mailbox),
             ("special", r.Special),
             ("leave", r.Leave ? "YES" : null),
@@ -38,7 +38,7 @@ public static class RecordDictionaries
             var pairs = Pairs(
                 ("domain", r.Host.ToString()),
                 ("authName", r.AuthName),
-                ("password", unseal?.Invoke(r.Password)),
+                ("password", r.Password.IsNone ? null : unseal?.Invoke(r.Password)),
                 ("connectionSecurity", r.Security.ToSpecWord()),
                 ("authMethod", r.AuthMethod.ToSpecWord()),
                 ("listFilter", r.ListFilter),

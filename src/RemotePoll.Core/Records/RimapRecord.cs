@@ -32,4 +32,7 @@ public sealed record RimapRecord(
 
     /// <summary>The port to connect to: explicit, else 993 for SSL/TLS, else 143.</summary>
     public int Port => Host.PortOr(Security == ConnectionSecurity.SslTls ? DefaultTlsPort : DefaultPort);
+
+    /// <summary>Where the password goes: a change of it voids the stored password (see <see cref="RecordDestination"/>).</summary>
+    public RecordDestination Destination => new(Host.Host, Port, Security.ToSpecWord(), Trust, AuthName);
 }

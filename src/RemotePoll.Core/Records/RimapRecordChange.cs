@@ -5,7 +5,8 @@ namespace RemotePoll.Core.Records;
 
 /// <summary>
 /// A create-or-change of one RIMAP record. Null fields keep the stored value (or the default on a new record);
-/// <see cref="Replace"/> makes it a whole record as in SETACCOUNTRIMAPS. The clear-text password is sealed before
+/// <see cref="Replace"/> makes it a whole record as in SETACCOUNTRIMAPS. An absent password keeps the stored one only
+/// while the destination stays (<see cref="RecordDestination"/>). The clear-text password is sealed before
 /// anything is persisted.
 /// </summary>
 public sealed record RimapRecordChange(string Name)
@@ -53,7 +54,7 @@ public sealed record RimapRecordChange(string Name)
         var trust = RecordFieldChecks.Trust(errors, Trust, existing?.Trust);
         if (errors.Count > 0) throw new ValidationException(errors);
 
-        return new RimapRecord(
+        return VoidSecretsWhenRetargeted(existing, new RimapRecord(
             Name,
             every?.Period ?? existing?.Period ?? PollPeriod.Default,
             authName!,
@@ -66,8 +67,19 @@ public sealed record RimapRecordChange(string Name)
         {
             Trust = trust,
             ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
-        };
+        });
     }
+
+    /// <summary>
+    /// Secrets go only where they were given: a change that moves the record to another destination (host, port, TLS,
+    /// trust, login name: <see cref="RecordDestination"/>) without a new password voids the stored one, and the record's
+    /// polls then fail with <see cref="RecordDestination.PasswordRequired"/> instead of sending it. Every stored
+    /// credential of the record is void here.
+    /// </summary>
+    private RimapRecord VoidSecretsWhenRetargeted(RimapRecord? existing, RimapRecord next) =>
+        existing is null || Password is not null || next.Destination == existing.Destination
+            ? next
+            : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
         $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace} }}";

@@ -33,4 +33,7 @@ public sealed record RpopRecord(
 
     /// <summary>The port to connect to: explicit, else 995 with TLS, else 110.</summary>
     public int Port => Host.PortOr(Tls ? DefaultTlsPort : DefaultPort);
+
+    /// <summary>Where the password goes: a change of it voids the stored password (see <see cref="RecordDestination"/>).</summary>
+    public RecordDestination Destination => new(Host.Host, Port, Tls ? "TLS" : "plain", Trust, AuthName);
 }

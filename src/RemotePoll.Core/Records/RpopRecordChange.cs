@@ -6,7 +6,8 @@ namespace RemotePoll.Core.Records;
 /// <summary>
 /// A create-or-change of one RPOP record, as the CLI, the admin API and the CommuniGate SET verbs give it.
 /// Null fields keep the stored value (or the default on a new record); <see cref="Replace"/> makes it a whole
-/// record, as in SETACCOUNTRPOPS, where absent flags, Mailbox and Special are cleared, while an absent password, Account, Host or period keeps the stored one.
+/// record, as in SETACCOUNTRPOPS, where absent flags, Mailbox and Special are cleared, while an absent password, Account, Host or period keeps the stored one
+/// (the password only while the destination stays: <see cref="RecordDestination"/>).
 /// The clear-text password lives only in transit: it is sealed before anything is persisted.
 /// </summary>
 public sealed record RpopRecordChange(string Name)
@@ -55,7 +56,7 @@ public sealed record RpopRecordChange(string Name)
         var trust = RecordFieldChecks.Trust(errors, Trust, existing?.Trust);
         if (errors.Count > 0) throw new ValidationException(errors);
 
-        return new RpopRecord(
+        return VoidSecretsWhenRetargeted(existing, new RpopRecord(
             Name,
             every?.Period ?? existing?.Period ?? PollPeriod.Default,
             authName!,
@@ -69,8 +70,19 @@ public sealed record RpopRecordChange(string Name)
         {
             Trust = trust,
             ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
-        };
+        });
     }
+
+    /// <summary>
+    /// Secrets go only where they were given: a change that moves the record to another destination (host, port, TLS,
+    /// trust, login name: <see cref="RecordDestination"/>) without a new password voids the stored one, and the record's
+    /// polls then fail with <see cref="RecordDestination.PasswordRequired"/> instead of sending it. Every stored
+    /// credential of the record is void here.
+    /// </summary>
+    private RpopRecord VoidSecretsWhenRetargeted(RpopRecord? existing, RpopRecord next) =>
+        existing is null || Password is not null || next.Destination == existing.Destination
+            ? next
+            : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
         $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace} }}";

@@ -6,5 +6,10 @@ namespace RemotePoll.Core.Secrets;
 /// </summary>
 public sealed record SealedSecret(string Ciphertext)
 {
-    public override string ToString() => "(sealed)";
+    /// <summary>No password: the stored one was void when the record's destination changed without a new one.</summary>
+    public static readonly SealedSecret None = new("");
+
+    public bool IsNone => Ciphertext.Length == 0;
+
+    public override string ToString() => IsNone ? "(none)" : "(sealed)";
 }

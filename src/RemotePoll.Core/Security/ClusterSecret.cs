@@ -15,20 +15,43 @@ public sealed class ClusterSecret
     public const string EnvironmentVariable = "RPOLL_CLUSTER_SECRET";
     public const string FileEnvironmentVariable = "RPOLL_CLUSTER_SECRET_FILE";
 
-    private readonly byte[] _key;
+    private volatile byte[] _key;
+    private readonly string? _rotatableFile;
 
-    private ClusterSecret(byte[] key, string source)
+    private ClusterSecret(byte[] key, string source, string? rotatableFile = null)
     {
         _key = key;
         Source = source;
+        _rotatableFile = rotatableFile;
     }
 
     /// <summary>Where it came from (a path or the variable's name), for the start-up log; never the secret.</summary>
     public string Source { get; }
 
-    public TokenSigner Signer() => new(_key);
+    /// <summary>The secret is the node's own data-folder file, which <see cref="Rotate"/> may replace.</summary>
+    public bool CanRotate => _rotatableFile is not null;
 
-    public TokenVerifier Verifier() => new(_key);
+    /// <summary>Signs with the current secret, also after a <see cref="Rotate"/>.</summary>
+    public TokenSigner Signer() => new(() => _key);
+
+    /// <summary>Verifies with the current secret, also after a <see cref="Rotate"/>: tokens of the old one are refused.</summary>
+    public TokenVerifier Verifier() => new(() => _key);
+
+    /// <summary>
+    /// A fresh random secret replaces this one in its data-folder file (written beside it, owner-only, renamed into place)
+    /// and from now on signs and verifies. Throws <see cref="InvalidOperationException"/> when the secret comes from the
+    /// environment or a mounted file, which only the operator can change.
+    /// </summary>
+    public void Rotate()
+    {
+        var file = _rotatableFile ?? throw new InvalidOperationException($"the cluster secret comes from {Source}: change it there");
+        var temporary = file + ".rotate";
+        if (File.Exists(temporary)) File.Delete(temporary);
+        CreateFile(temporary);
+        var key = ReadFile(temporary)._key;
+        File.Move(temporary, file, overwrite: true);
+        _key = key;
+    }
 
     /// <summary>
     /// The node's secret from the environment, else from <paramref name="dataDir"/>/cluster.secret, created when missing.
@@ -40,7 +63,8 @@ public sealed class ClusterSecret
         if (environment(FileEnvironmentVariable) is { Length: > 0 } path) return ReadFile(path);
         var file = Path.Combine(dataDir, FileName);
         if (!File.Exists(file)) CreateFile(file);
-        return ReadFile(file);
+        var secret = ReadFile(file);
+        return new ClusterSecret(secret._key, secret.Source, file);
     }
 
     /// <summary>Reads a secret file (the offline `rpoll token issue --secret-file`, a secret mount).</summary>

@@ -11,14 +11,17 @@ namespace RemotePoll.Core.Security;
 /// </summary>
 public sealed class TokenVerifier
 {
-    private readonly byte[] _secret;
+    private readonly Func<byte[]> _secret;
 
     /// <param name="secret">The cluster secret, at least 32 bytes.</param>
     public TokenVerifier(byte[] secret)
     {
         TokenFormat.CheckSecret(secret);
-        _secret = secret;
+        _secret = () => secret;
     }
+
+    /// <summary>Verifies with whatever <paramref name="secret"/> returns at the time: the current secret after a rotation.</summary>
+    internal TokenVerifier(Func<byte[]> secret) => _secret = secret;
 
     /// <summary>
     /// True with the token's claims when <paramref name="text"/> is a valid token at <paramref name="now"/>; otherwise false
@@ -34,7 +37,7 @@ public sealed class TokenVerifier
         var signed = text[..dot];
         var mac = TokenFormat.Decode(text[(dot + 1)..]);
         if (dot <= TokenFormat.Prefix.Length || mac is null) { reason = "the token is malformed"; return false; }
-        if (!CryptographicOperations.FixedTimeEquals(mac, TokenFormat.Mac(_secret, signed)))
+        if (!CryptographicOperations.FixedTimeEquals(mac, TokenFormat.Mac(_secret(), signed)))
         {
             reason = "the token is not signed with this cluster's secret";
             return false;

@@ -40,7 +40,7 @@ internal static partial class MaildirFile
             return;
         }
         int fd;
-        do fd = Open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 438 /* 0666, less the umask */);
+        do fd = Open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 384 /* 0600: mail is the account's alone */);
         while (fd < 0 && Marshal.GetLastPInvokeError() == EINTR);
         if (fd < 0) throw IoError("open", path);
         using var file = new SafeFileHandle(fd, ownsHandle: true);
@@ -74,10 +74,9 @@ internal static partial class MaildirFile
 
     private static void WritePortable(string path, ReadOnlySpan<byte> prefix, ReadOnlySpan<byte> content, DateTimeOffset? modified)
     {
-        using var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0,
-        });
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None, BufferSize = 0 };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using var file = new FileStream(path, options);
         file.Write(prefix);
         file.Write(content);
         if (modified is { } date) File.SetLastWriteTimeUtc(file.SafeFileHandle, date.UtcDateTime);

@@ -248,6 +248,12 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         var refusal = RefusalOf(recipient);
         if (refusal is not null) return refusal;
         var accountDir = AccountDirectory(recipient);
+        // Without a list of accounts, a mailbox is made only for the account the message was retrieved for (a Remote Poll
+        // account, whose records exist); any other recipient must have one already, so addresses a message names (a
+        // Unified Domain-Wide Account's X-Real-To) cannot create mailboxes.
+        if (_knownAccounts is null && !string.Equals(recipient, message.Account, StringComparison.OrdinalIgnoreCase)
+            && !ensured.ContainsKey(accountDir) && !IsMaildir(accountDir))
+            return DeliveryOutcome.Permanent($"5.1.1 <{recipient}> has no mailbox in this store");
         if (!ensured.TryGetValue(accountDir, out var ensureFailure))
         {
             try { EnsureFolder(accountDir, MailboxPath.Inbox); ensureFailure = null; }
@@ -293,7 +299,7 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         for (var d = userDir; !Directory.Exists(d); d = Path.GetDirectoryName(d)!) missing.Push(d);
         foreach (var d in missing)
         {
-            Directory.CreateDirectory(d);
+            CreateOwnerOnlyDirectory(d);
             _flush.FlushDirectory(Path.GetDirectoryName(d)!);
         }
         var existed = CreateMaildir(accountDir, userDir, subfolder: false);
@@ -307,16 +313,17 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         if (Directory.Exists(target))
         {
             // Half a Maildir, made by someone else: complete it in place.
-            foreach (var sub in s_subdirectories) Directory.CreateDirectory(Path.Combine(target, sub));
+            foreach (var sub in s_subdirectories) CreateOwnerOnlyDirectory(Path.Combine(target, sub));
             _flush.FlushDirectory(target);
             return true;
         }
         var staging = Path.Combine(stagingParent, ".mkdir." + MaildirNames.NewMessageName(0));
         try
         {
-            foreach (var sub in s_subdirectories) Directory.CreateDirectory(Path.Combine(staging, sub));
+            CreateOwnerOnlyDirectory(staging); // parents made on the way get the default mode, so the folder itself first
+            foreach (var sub in s_subdirectories) CreateOwnerOnlyDirectory(Path.Combine(staging, sub));
             // Courier and Dovecot mark Maildir++ subfolders with an empty maildirfolder file.
-            if (subfolder) File.Create(Path.Combine(staging, "maildirfolder")).Dispose();
+            if (subfolder) MaildirFile.Write(Path.Combine(staging, "maildirfolder"), default, default, null);
             _flush.FlushDirectory(staging);
             Directory.Move(staging, target);
             return false;
@@ -329,6 +336,13 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
         {
             if (Directory.Exists(staging)) TryDeleteDirectory(staging);
         }
+    }
+
+    /// <summary>Mail is the account's alone: folders are made 0700 (and files 0600, <see cref="MaildirFile"/>) whatever the umask.</summary>
+    private static void CreateOwnerOnlyDirectory(string dir)
+    {
+        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+        else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 
     private static bool IsMaildir(string dir) => s_subdirectories.All(s => Directory.Exists(Path.Combine(dir, s)));

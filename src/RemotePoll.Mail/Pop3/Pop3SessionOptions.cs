@@ -21,6 +21,9 @@ public sealed record Pop3SessionOptions
     /// </summary>
     public string? CaFilePath { get; init; }
 
+    /// <summary>The node's folder of record CA files (remotepoll.tls.ca-folder); null: no record may use a CA file.</summary>
+    public string? CaFolder { get; init; }
+
     /// <summary>The record's TLS trust: validation (default), a certificate or public-key pin, a CA file, or accept-any.</summary>
     public TlsTrust Trust { get; init; } = TlsTrust.Validate;
 

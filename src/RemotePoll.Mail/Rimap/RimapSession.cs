@@ -69,7 +69,7 @@ internal sealed class RimapSession : IAsyncDisposable
         CertificateTrust trust;
         try
         {
-            trust = CertificateTrust.Load(request.CaFilePath, request.Trust);
+            trust = CertificateTrust.Load(request.CaFilePath, request.Trust, request.CaFolder);
         }
         catch (Pop3PollException e)
         {

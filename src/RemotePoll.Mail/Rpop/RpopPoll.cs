@@ -32,6 +32,7 @@ public static class RpopPoll
             Host = r.Host,
             Tls = r.Tls,
             CaFilePath = request.CaFile,
+            CaFolder = request.CaFolder,
             Trust = r.Trust,
             SourceAddress = request.SourceAddress,
             Resolver = request.Resolver,

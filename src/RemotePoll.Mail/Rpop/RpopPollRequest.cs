@@ -19,6 +19,8 @@ public sealed record RpopPollRequest
     /// <summary>Resolves the host (the caller checked the addresses, e.g. against Allow Self-Poll); null: DNS.</summary>
     public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }
     public string? CaFile { get; init; }
+    /// <summary>The node's folder of record CA files; null: no record may use a CA file.</summary>
+    public string? CaFolder { get; init; }
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;

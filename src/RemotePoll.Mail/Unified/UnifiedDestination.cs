@@ -115,7 +115,14 @@ public sealed class UnifiedDestination(IQueueDelivery queue, string postmaster, 
             options.Log?.Invoke($"unreadable addresses in {(special == SpecialHeader.FromRecipientHeaders ? "To/Cc/Bcc" : special)}: {string.Join(", ", message.Malformed)}");
         var recipients = new List<(string, DsnNotify)>();
         if (special != SpecialHeader.FromRecipientHeaders)
-            recipients.AddRange(message.Addresses.Select(a => (a, DsnNotify.Failure)));
+        {
+            // The header is the provider's, but its values come with the message: an address outside the account's
+            // domain (another tenant's, or anyone's) is never a recipient, whatever the header says.
+            var foreign = message.Addresses.Where(a => !options.LocalDomains.Contains(DomainOf(a))).ToList();
+            if (foreign.Count > 0)
+                options.Log?.Invoke($"{special} addresses outside the account's domain not delivered: {string.Join(", ", foreign)}");
+            recipients.AddRange(message.Addresses.Except(foreign).Select(a => (a, DsnNotify.Failure)));
+        }
         else
             foreach (var address in message.Addresses)
                 if (options.LocalDomains.Contains(DomainOf(address)) && await queue.AcceptsRecipientAsync(address, cancellationToken).ConfigureAwait(false))

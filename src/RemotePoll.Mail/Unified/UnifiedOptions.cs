@@ -5,7 +5,10 @@ namespace RemotePoll.Mail.Unified;
 /// <summary>What a poll of a Unified Domain-Wide Account needs beyond an ordinary RPOP poll.</summary>
 public sealed record UnifiedOptions
 {
-    /// <summary>The local domains: a "*" address routes to a local account only in one of these.</summary>
+    /// <summary>
+    /// The domains this unified account delivers to: its own (and the aliases of it the directory lists). An address in
+    /// any other domain, local or not, is not delivered: one tenant's unified account never writes into another's.
+    /// </summary>
     public required IReadOnlySet<string> LocalDomains { get; init; }
     /// <summary>The record's duplicate and progress ledger as the poll starts.</summary>
     public required UnifiedLedger Ledger { get; init; }

@@ -130,10 +130,11 @@ public sealed class AccountEntityTests : TestKit
     {
         var entity = Entity();
         Assert.True((await Send(entity, Home())).Ok);
-        Assert.True((await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("HOME") { Tls = true }))).Ok);
+        // A change that keeps the destination (not host, port, TLS, trust or login name) keeps the password.
+        Assert.True((await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("HOME") { Apop = true }))).Ok);
         var snapshot = await entity.Ask<AccountSnapshot>(new FetchAccountState(Account), TimeSpan.FromSeconds(5), Ct);
         var r = Assert.Single(snapshot.Rpop);
-        Assert.Equal(("home", true, true), (r.Name, r.Tls, r.Leave));
+        Assert.Equal(("home", true, true), (r.Name, r.Apop, r.Leave));
         Assert.Equal("s3cret-Pass", _sealer.Unseal(r.Password));
 
         Assert.True((await Send(entity, new SetRpopRecord(Account, new RpopRecordChange("home") { Every = "never" }))).Ok);

@@ -48,12 +48,18 @@ public sealed class AdminApiSecurityTests : TestKit
 
     private IActorRef Router => _router ??= Sys.ActorOf(Props.Create(() => new AccountRouter(_env)));
 
-    private IActorRef Api => _api ??= Sys.ActorOf(AdminApi.Props(
+    private IActorRef Api => _api ??= NodeApi();
+
+    private IActorRef? _settings, _directory, _hosts, _revocations;
+
+    /// <summary>An admin API as one node has it; a second one stands for another node of the same cluster (same singletons).</summary>
+    private IActorRef NodeApi() => Sys.ActorOf(AdminApi.Props(
         Router,
-        Sys.ActorOf(Props.Create(() => new ModuleSettingsActor())),
-        Sys.ActorOf(Props.Create(() => new DirectoryActor())),
-        Sys.ActorOf(Props.Create(() => new HostHealth())),
-        _keys, _secret, new RemotePoll.Cluster.Stats.PollStats()));
+        _settings ??= Sys.ActorOf(Props.Create(() => new ModuleSettingsActor())),
+        _directory ??= Sys.ActorOf(Props.Create(() => new DirectoryActor())),
+        _hosts ??= Sys.ActorOf(Props.Create(() => new HostHealth())),
+        _keys, _secret, new RemotePoll.Cluster.Stats.PollStats(),
+        _revocations ??= Sys.ActorOf(TokenRevocations.Props())));
 
     private string Token(Caller caller, TimeSpan? lifetime = null) =>
         _secret.Signer().Issue(caller, DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromHours(1));
@@ -112,6 +118,8 @@ public sealed class AdminApiSecurityTests : TestKit
         { "cgp set", "SDJ" },
         { "token issue", "S" },
         { "secrets rotate", "S" },
+        { "token revoke", "S" },
+        { "secrets rotate --signing", "S" },
         { "whoami", "SDOJN" },
     };
 
@@ -140,6 +148,8 @@ public sealed class AdminApiSecurityTests : TestKit
         "cgp set" => new CgpSetRecords(John, RecordKind.Rimap, "{}"),
         "token issue" => new IssueToken("user", null, John, "1h"),
         "secrets rotate" => new RotateSecrets(ResealOnly: true),
+        "token revoke" => new RevokeToken(new string('0', TokenSigner.IdLength)),
+        "secrets rotate --signing" => new RotateSigningSecret(),
         "whoami" => new WhoAmI(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
@@ -261,5 +271,83 @@ public sealed class AdminApiSecurityTests : TestKit
         var bad = await As(Server, new IssueToken("domain", null, null, null));
         Assert.False(bad.Ok);
         Assert.Contains("domain", bad.Error);
+    }
+
+    private async Task<IssuedToken> Issue(string role, string? domain = null, string? account = null) =>
+        (IssuedToken)(await Ok(Server, new IssueToken(role, domain, account, "1h"))).Result!;
+
+    private static async Task<AdminReply> AskOn(IActorRef api, string? token, IAdminCommand command) =>
+        await api.Ask<AdminReply>(new AdminRequest(token, command), TimeSpan.FromSeconds(30), Ct);
+
+    [Fact]
+    public async Task A_revoked_token_is_refused_by_every_node_and_other_tokens_still_work()
+    {
+        var otherNode = NodeApi();
+        var domain = await Issue("domain", "example.com");
+        Assert.True((await AskOn(otherNode, domain.Token, new WhoAmI())).Ok); // the other node has its copy already
+
+        var revoked = await Ok(Server, new RevokeToken(domain.Caller.TokenId.ToUpperInvariant()));
+
+        Assert.Contains($"token {domain.Caller.TokenId} revoked", ((Done)revoked.Result!).Message);
+        var here = await Ask(domain.Token, new GetAccount(John));
+        Assert.True(Denied(here), here.Error);
+        Assert.Contains($"the token {domain.Caller.TokenId} was revoked", here.Error);
+        await AwaitAssertAsync(async () => Assert.True(Denied(await AskOn(otherNode, domain.Token, new GetAccount(John)))),
+            TimeSpan.FromSeconds(10), cancellationToken: Ct);
+        // A node that just started has no copy yet: it fetches one before it answers, and does not let the token through.
+        Assert.True(Denied(await AskOn(NodeApi(), domain.Token, new WhoAmI())));
+        Assert.True((await Ask((await Issue("domain", "example.com")).Token, new GetAccount(John))).Ok);
+        Assert.True((await As(Server, new WhoAmI())).Ok);
+    }
+
+    [Fact]
+    public async Task A_revocation_outlives_the_singleton_that_recorded_it()
+    {
+        var user = await Issue("user", account: John);
+        await Ok(Server, new RevokeToken(user.Caller.TokenId));
+        Watch(_revocations!);
+        _revocations!.Tell(PoisonPill.Instance);
+        ExpectTerminated(_revocations!, TimeSpan.FromSeconds(10), cancellationToken: Ct);
+
+        _revocations = Sys.ActorOf(TokenRevocations.Props());
+        var restarted = NodeApi();
+
+        Assert.True(Denied(await AskOn(restarted, user.Token, new WhoAmI())));
+    }
+
+    [Fact]
+    public async Task Revoke_refuses_a_malformed_id_naming_the_field()
+    {
+        var reply = await As(Server, new RevokeToken("not-an-id"));
+
+        Assert.False(reply.Ok);
+        Assert.StartsWith("ID", reply.Error);
+    }
+
+    [Fact]
+    public async Task Rotating_the_signing_secret_refuses_every_older_token_and_gives_the_caller_a_new_one()
+    {
+        var before = Token(Server);
+        var domainBefore = Token(DomainAdmin);
+        var secretFile = Path.Combine(_data, ClusterSecret.FileName);
+        var fileBefore = await File.ReadAllTextAsync(secretFile, Ct);
+
+        var reply = await Ask(before, new RotateSigningSecret());
+
+        Assert.True(reply.Ok, reply.Error);
+        var fresh = (IssuedToken)reply.Result!;
+        Assert.Equal("server", fresh.Caller.Role);
+        foreach (var old in new[] { before, domainBefore })
+        {
+            var refused = await Ask(old, new WhoAmI());
+            Assert.True(Denied(refused), refused.Error);
+            Assert.Contains("not signed with this cluster's secret", refused.Error);
+        }
+        Assert.True((await Ask(fresh.Token, new WhoAmI())).Ok);
+        Assert.NotEqual(fileBefore, await File.ReadAllTextAsync(secretFile, Ct));
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secretFile));
+        // The offline bootstrap (rpoll token issue --secret-file) reads the new secret.
+        var offline = ClusterSecret.ReadFile(secretFile).Signer().Issue(Server, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+        Assert.True((await Ask(offline, new WhoAmI())).Ok);
     }
 }

@@ -49,6 +49,16 @@ public sealed class RemotePollSerializerTests : IDisposable
         new AdminReply(new ClusterView("akka.tcp://x@h:1", null, [new("akka.tcp://x@h:1", "Up", ["a"], true)])),
         new AdminReply(new RegionStatsView([new("n", "1", 2)])),
         new AdminReply(new CgpText("{}")),
+        new AccountEnvelope(new GetAccount("a@b.c"), "b.c", ByDomainAdministrator: true),
+        new AdminRequest("token", new RevokeToken("00112233445566778899aabb")),
+        new AdminRequest("token", new RotateSigningSecret()),
+        new RemotePoll.Cluster.Secrets.TokenRevoked("00112233445566778899aabb", T),
+        new RemotePoll.Cluster.Secrets.RevokedTokenList([new("00112233445566778899aabb", T)]),
+        new RemotePoll.Cluster.Secrets.GetRevokedTokens(),
+        new RpopRecordSaved(Rpop with { Password = SealedSecret.None }),
+        new RemotePoll.Cluster.Hosts.HostMarkedFailed(new RemotePoll.Core.Hosts.FailedHost("pop.example.com", T, T.AddMinutes(5), "refused") { Endpoint = "[::1]:110", Account = "a@b.c" }),
+        new RemotePoll.Cluster.Hosts.ReportHostFailure("pop.example.com", ["192.0.2.1:110"], "a@b.c", "refused", TimeSpan.FromMinutes(5)),
+        new RemotePoll.Cluster.Hosts.CheckHost("pop.example.com", ["192.0.2.1:110"], "a@b.c"),
     ];
 
     [Theory]

@@ -20,7 +20,7 @@ public class AccountStateReplaceTests
         var keepPassword = _state.Rpop["Keep"].Password;
         var set = new ReplaceRpopRecords(Alice,
         [
-            new RpopRecordChange("Keep") { Host = "pop2.example.net" },
+            new RpopRecordChange("Keep") { Host = "pop.example.net", Tls = true, Leave = true, Every = "1h" },
             Rpop("New", password: "new-secret"),
         ]);
 
@@ -29,7 +29,7 @@ public class AccountStateReplaceTests
         Assert.Contains(new RecordRemoved(RecordKind.Rpop, "Drop"), events);
         Assert.Equal(new[] { "Keep", "New" }, after.Rpop.Keys);
         Assert.Equal(keepPassword, after.Rpop["Keep"].Password);
-        Assert.Equal("pop2.example.net", after.Rpop["Keep"].Host.Host);
+        Assert.Equal(PollPeriod.Every(TimeSpan.FromHours(1)), after.Rpop["Keep"].Period);
         Assert.Equal("new-secret", TestSealers.Create().Unseal(after.Rpop["New"].Password));
     }
 
@@ -87,17 +87,16 @@ public class AccountStateReplaceTests
     }
 
     [Fact]
-    public void Replace_of_RIMAP_records_removes_absent_ones_and_resets_security()
+    public void Replace_of_RIMAP_records_removes_absent_ones_and_resets_security_which_voids_the_password()
     {
         var state = AccountState.Empty(Alice).With(Rimap("A") with { Security = "SSL/TLS" }, Rimap("B"));
-        var password = state.Rimap["A"].Password;
 
         var (after, events) = state.Run(new ReplaceRimapRecords(Alice, [new RimapRecordChange("a")]));
 
         Assert.Contains(new RecordRemoved(RecordKind.Rimap, "B"), events);
         Assert.Equal(new[] { "A" }, after.Rimap.Keys);
         Assert.Equal(ConnectionSecurity.None, after.Rimap["A"].Security);
-        Assert.Equal(password, after.Rimap["A"].Password);
+        Assert.True(after.Rimap["A"].Password.IsNone);
     }
 
     [Fact]

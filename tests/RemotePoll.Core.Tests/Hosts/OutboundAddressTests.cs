@@ -29,6 +29,28 @@ public sealed class OutboundAddressTests
         Assert.Contains(reason, OutboundAddress.Refusal(IPAddress.Parse(address)));
 
     [Theory]
+    [InlineData("::127.0.0.1", "a loopback address (127.0.0.1 in an IPv4-compatible IPv6 address)")]
+    [InlineData("::10.0.0.1", "a private address (RFC 1918) (10.0.0.1 in an IPv4-compatible IPv6 address)")]
+    [InlineData("::ffff:127.0.0.1", "a loopback address")]
+    [InlineData("64:ff9b::7f00:1", "a loopback address (127.0.0.1 in a NAT64 address (64:ff9b::/96))")]
+    [InlineData("64:ff9b::a9fe:a9fe", "a link-local address (169.254.169.254 in a NAT64 address (64:ff9b::/96))")]
+    [InlineData("64:ff9b:1::1", "a local-use NAT64 address (64:ff9b:1::/48)")]
+    [InlineData("2002:7f00:1::1", "a loopback address (127.0.0.1 in a 6to4 address (2002::/16))")]
+    [InlineData("2002:c0a8:101::1", "a private address (RFC 1918) (192.168.1.1 in a 6to4 address (2002::/16))")]
+    [InlineData("2001:0:7f00:1::1", "a loopback address (127.0.0.1 in a Teredo address's server (2001::/32))")]
+    [InlineData("2001:0:808:808::f5ff:fffe", "a private address (RFC 1918) (10.0.0.1 in a Teredo address's client (2001::/32))")]
+    public void IPv6_forms_that_embed_an_internal_IPv4_address_are_refused_by_the_IPv4_rules(string address, string reason) =>
+        Assert.Equal(reason, OutboundAddress.Refusal(IPAddress.Parse(address)));
+
+    [Theory]
+    [InlineData("::8.8.8.8")]
+    [InlineData("64:ff9b::808:808")]
+    [InlineData("2002:808:808::1")]
+    [InlineData("2001:0:808:808::f7f7:f7f7")]
+    public void IPv6_forms_that_embed_a_public_IPv4_address_are_allowed(string address) =>
+        Assert.Null(OutboundAddress.Refusal(IPAddress.Parse(address)));
+
+    [Theory]
     [InlineData("8.8.8.8")]
     [InlineData("172.32.0.1")]
     [InlineData("192.169.0.1")]

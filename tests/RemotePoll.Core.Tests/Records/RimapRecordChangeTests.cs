@@ -126,11 +126,10 @@ public class RimapRecordChangeTests
     {
         var existing = Existing();
 
-        var changed = new RimapRecordChange("Gmail") { Security = "STARTTLS" }.ApplyTo(existing, _sealer)!;
+        var changed = new RimapRecordChange("Gmail") { AuthMethod = "Normal", ListFilter = "*" }.ApplyTo(existing, _sealer)!;
 
         Assert.Equal(existing.Password, changed.Password);
-        Assert.Equal(ConnectionSecurity.StartTls, changed.Security);
-        Assert.Equal(143, changed.Port);
+        Assert.Equal(ImapAuthMethod.Normal, changed.AuthMethod);
     }
 
     [Fact]
@@ -142,7 +141,7 @@ public class RimapRecordChangeTests
     }
 
     [Fact]
-    public void Replace_resets_security_method_and_filter_and_keeps_the_password()
+    public void Replace_resets_security_method_and_filter_and_the_security_change_voids_the_password()
     {
         var existing = Existing();
 
@@ -151,6 +150,17 @@ public class RimapRecordChangeTests
         Assert.Equal(ConnectionSecurity.None, replaced.Security);
         Assert.Equal(ImapAuthMethod.Normal, replaced.AuthMethod);
         Assert.Null(replaced.ListFilter);
+        Assert.True(replaced.Password.IsNone);
+    }
+
+    [Fact]
+    public void Replace_that_keeps_the_security_keeps_the_password()
+    {
+        var existing = Existing();
+
+        var replaced = new RimapRecordChange("Gmail") { Replace = true, Security = "SSL/TLS" }.ApplyTo(existing, _sealer)!;
+
+        Assert.Equal(ImapAuthMethod.Normal, replaced.AuthMethod);
         Assert.Equal(existing.Password, replaced.Password);
     }
 

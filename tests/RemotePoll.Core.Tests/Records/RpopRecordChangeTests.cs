@@ -212,7 +212,7 @@ public class RpopRecordChangeTests
     }
 
     [Fact]
-    public void Replace_resets_flags_mailbox_and_special_it_does_not_give_and_keeps_the_password()
+    public void Replace_resets_flags_mailbox_and_special_it_does_not_give_and_TLS_off_voids_the_password()
     {
         var existing = Existing(Postmaster);
 
@@ -223,6 +223,17 @@ public class RpopRecordChangeTests
         Assert.False(replaced.Tls);
         Assert.Null(replaced.Mailbox);
         Assert.Null(replaced.Special);
+        Assert.True(replaced.Password.IsNone);
+    }
+
+    [Fact]
+    public void Replace_that_keeps_TLS_keeps_the_password()
+    {
+        var existing = Existing(Postmaster);
+
+        var replaced = new RpopRecordChange("Work") { Replace = true, Tls = true }.ApplyTo(existing, Postmaster, _sealer)!;
+
+        Assert.False(replaced.Apop);
         Assert.Equal(existing.Password, replaced.Password);
     }
 

@@ -82,6 +82,8 @@ public sealed class MaildirStoreTests : IDisposable
     {
         var envelope = new MessageEnvelope("bob@remote.example",
             [new("alice@example.com", DsnNotify.Failure), new("carol@example.com", DsnNotify.Failure), new("not an address", DsnNotify.Failure)]);
+        await _store.EnsureFolderAsync("alice@example.com", MailboxPath.Inbox, Ct);
+        await _store.EnsureFolderAsync("carol@example.com", MailboxPath.Inbox, Ct);
 
         var result = (await _store.DeliverBatchAsync([new MessageToDeliver("postmaster@example.com", envelope, Message("x"))], Ct)).Single();
 
@@ -90,6 +92,41 @@ public sealed class MaildirStoreTests : IDisposable
         Assert.Equal("5.1.3", result.Recipients[2].Outcome.EnhancedStatusCode);
         Assert.Contains("Delivered-To: <carol@example.com>",
             await File.ReadAllTextAsync(Directory.GetFiles(Path.Combine(Inbox("carol@example.com"), "new")).Single(), Ct));
+    }
+
+    [Fact]
+    public async Task Mail_files_are_0600_and_mail_folders_0700_under_the_umask_of_the_process()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        static UnixFileMode ModeOf(string path) => OperatingSystem.IsWindows() ? default : File.GetUnixFileMode(path);
+        const UnixFileMode file = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        const UnixFileMode folder = file | UnixFileMode.UserExecute;
+
+        await _store.DeliverBatchAsync([MessageToDeliver.ForAccount(Account, null, Message("private"))], Ct);
+        await _store.EnsureFolderAsync(Account, MailboxPath.Parse("Archive/2026"), Ct);
+
+        Assert.Equal(file, ModeOf(Directory.GetFiles(Path.Combine(Inbox(), "new")).Single()));
+        var folders = new[] { Path.Combine(_root.Path, "example.com"), Path.Combine(_root.Path, "example.com", "alice"), Inbox() }
+            .Concat(Directory.GetDirectories(Inbox(), "*", SearchOption.AllDirectories)).ToList();
+        Assert.True(folders.Count > 8, string.Join(", ", folders));
+        Assert.All(folders, d => Assert.True(ModeOf(d) == folder, $"{d}: {ModeOf(d)}"));
+        Assert.All(Directory.GetFiles(Inbox(), "maildirfolder", SearchOption.AllDirectories), f => Assert.Equal(file, ModeOf(f)));
+    }
+
+    [Fact]
+    public async Task A_mailbox_is_made_for_the_account_the_message_was_retrieved_for_but_not_for_others_it_names()
+    {
+        await _store.EnsureFolderAsync("carol@example.com", MailboxPath.Inbox, Ct);
+        var envelope = new MessageEnvelope("ceo@b.com",
+            [new("postmaster@example.com", DsnNotify.Never), new("ceo@b.com", DsnNotify.Failure), new("carol@example.com", DsnNotify.Failure)]);
+
+        var result = (await _store.DeliverBatchAsync([new MessageToDeliver("postmaster@example.com", envelope, Message("x"))], Ct)).Single();
+
+        Assert.Equal([DeliveryStatus.Delivered, DeliveryStatus.PermanentFailure, DeliveryStatus.Delivered],
+            result.Recipients.Select(r => r.Outcome.Status));
+        Assert.Equal("5.1.1", result.Recipients[1].Outcome.EnhancedStatusCode);
+        Assert.False(Directory.Exists(Path.Combine(_root.Path, "b.com")));
+        Assert.Single(Directory.GetFiles(Path.Combine(Inbox("postmaster@example.com"), "new")));
     }
 
     [Fact]

@@ -30,6 +30,7 @@ public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture
         Host = new HostAndPort(Server.Host, Server.Pop3sPort),
         Tls = true,
         Trust = trust,
+        CaFolder = Path.GetDirectoryName(Server.CaCertificatePath),
         CommandTimeout = TimeSpan.FromSeconds(10),
     };
 
@@ -100,11 +101,11 @@ public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task An_unreadable_record_CA_file_is_TlsFailed_naming_it()
+    public async Task A_record_CA_file_outside_the_CA_folder_is_TlsFailed_naming_it()
     {
         var error = await RefusedOverPop3sAsync(TlsTrust.CaFile("/nonexistent/record-ca.pem"));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
-        Assert.Contains("the record's TLS CA file '/nonexistent/record-ca.pem'", error.Message);
+        Assert.Contains("the record's TLS CA file '/nonexistent/record-ca.pem' is not in the CA folder", error.Message);
     }
 
     [Fact]

@@ -253,10 +253,13 @@ public sealed class UnifiedDeliveryDovecotTests(DovecotFixture fixture) : IClass
         var root = Path.Combine(_maildirs.Path, "embedded");
         var store = new MaildirStore(root);
         const string alice = "alice@example.com", bob = "bob@example.com";
-        // bob's Maildir cannot be created: a file stands where his folder would be (a temporary local failure).
-        var blocker = Path.Combine(root, "example.com", "bob");
-        Directory.CreateDirectory(Path.GetDirectoryName(blocker)!);
-        await File.WriteAllTextAsync(blocker, "not a folder", Ct);
+        // Both have mailboxes (the embedded store makes none for addresses a message names); bob's tmp/ leads to /proc,
+        // where no file can be created, not even by root (a temporary local failure).
+        await store.EnsureFolderAsync(alice, MailboxPath.Inbox, Ct);
+        await store.EnsureFolderAsync(bob, MailboxPath.Inbox, Ct);
+        var blocker = Path.Combine(store.AccountDirectory(bob), "tmp");
+        Directory.Delete(blocker);
+        Directory.CreateSymbolicLink(blocker, "/proc");
         var remote = await RemoteAsync($"""
             X-Real-To: {alice}, {bob}
             From: sender@remote.example
@@ -275,6 +278,7 @@ public sealed class UnifiedDeliveryDovecotTests(DovecotFixture fixture) : IClass
         Assert.Single(Directory.GetFiles(Path.Combine(store.AccountDirectory(alice), "new")));
 
         File.Delete(blocker);
+        Directory.CreateDirectory(blocker);
         var second = await PollAsync(remote, "X-Real-To", store, journal, "postmaster@example.com");
 
         Assert.Null(second.Problem);
@@ -393,5 +397,33 @@ public sealed class UnifiedDeliveryDovecotTests(DovecotFixture fixture) : IClass
         Assert.Contains("5.1.1", result.Problem);
         Assert.Equal(1, await Server.CountAsync(remote, cancellationToken: Ct));
         Assert.Contains(_log, l => l.Contains("no remotepoll.report-relay is configured", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task X_Real_To_outside_the_accounts_domain_is_not_delivered_and_creates_no_mailbox()
+    {
+        var root = Path.Combine(_maildirs.Path, "tenants");
+        var store = new MaildirStore(root);
+        const string alice = "alice@example.com";
+        await store.EnsureFolderAsync(alice, MailboxPath.Inbox, Ct);
+        var remote = await RemoteAsync($"""
+            Return-Path: <ceo@b.com>
+            X-Real-To: ceo@b.com, {alice}, ghost@example.com
+            From: ceo@b.com
+            Message-ID: <tenant@remote.example>
+            Subject: wire the money
+
+            Hello.
+
+            """);
+
+        var result = await PollAsync(remote, "X-Real-To", store, new UnifiedJournal(), "postmaster@example.com");
+
+        Assert.Null(result.Problem);
+        Assert.Single(Directory.GetFiles(Path.Combine(store.AccountDirectory(alice), "new")));
+        Assert.False(Directory.Exists(Path.Combine(root, "b.com")), "a mailbox was made in another domain");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(store.AccountDirectory("ghost@example.com"))), "a mailbox was made for an address without one");
+        lock (_log) Assert.Contains(_log, l => l.Contains("outside the account's domain not delivered: ceo@b.com", StringComparison.Ordinal));
+        Assert.Equal(0, await Server.CountAsync(remote, cancellationToken: Ct));
     }
 }

@@ -273,14 +273,16 @@ public sealed partial class ClusterPollingTests(PollingCluster cluster) : IClass
         int DeliveredFiles() => Enumerable.Range(0, records).Sum(i => MaildirFiles($"drain{i:D2}"));
     }
 
-    /// <summary>The failure of <paramref name="host"/> as <c>rpoll hosts list</c> shows it (through node 2), once it is marked.</summary>
+    /// <summary>The failure of <paramref name="host"/> for every account as <c>rpoll hosts list</c> shows it (through node 2), once it is marked.</summary>
     private async Task<FailedHostView> FailedHostAsync(string host)
     {
         FailedHostView? found = null;
         await Group.EventuallyAsync(TimeSpan.FromSeconds(15), async () =>
         {
             var json = await Group.RpollOk(2, "hosts", "list", "--json");
-            found = JsonSerializer.Deserialize<HostsView>(json, JsonSerializerOptions.Web)!.Hosts.FirstOrDefault(h => h.Host == host);
+            // The entry for every account ("NAME ADDRESS:PORT"), not one account's own ("... (account A only)").
+            found = JsonSerializer.Deserialize<HostsView>(json, JsonSerializerOptions.Web)!.Hosts
+                .FirstOrDefault(h => h.Host.StartsWith(host + " ", StringComparison.Ordinal) && !h.Host.Contains("(account", StringComparison.Ordinal));
             return (found is not null, json);
         }, $"{host} is listed as failed");
         return found!;

@@ -40,7 +40,8 @@ public sealed class RecordTlsTrustTests() : DovecotNodeTest("tls-trust")
         Assert.Contains("cert sha256:" + WrongHex, list);
         Assert.Equal(1, await Dovecot.CountAsync("pinuser", cancellationToken: Ct));
 
-        await Ok(null, "rpop", "set", Account, "pop", "--tls-pin", "SHA256:" + CertificateHex.ToUpperInvariant());
+        // A change of trust is a change of where the password goes: it is given again (issue 16.3).
+        await Ok("secret-pin\n", "rpop", "set", Account, "pop", "--password-stdin", "--tls-pin", "SHA256:" + CertificateHex.ToUpperInvariant());
         var again = await Rpoll(null, "rpop", "poll", Account, "pop", "--wait");
         Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
         Assert.Contains("1 messages", again.StandardOutput);

@@ -110,4 +110,34 @@ public sealed class TokenTests : IAsyncLifetime
         Assert.Contains("Special", special.StandardError);
         Assert.Contains("permission denied", (await As(user, null, "token", "issue", "--role", "server")).StandardError);
     }
+
+    [Fact]
+    public async Task A_revoked_token_stays_refused_after_a_restart_and_a_signing_rotation_refuses_every_older_token()
+    {
+        var server = await Offline("--role", "server");
+        var domain = await Offline("--role", "domain", "--domain", "example.com");
+        var who = await As(domain, null, "token", "whoami");
+        Assert.True(who.ExitCode == 0, who.StandardError);
+        var id = global::System.Text.RegularExpressions.Regex.Match(who.StandardOutput, @"token: ([0-9a-f]+),").Groups[1].Value;
+
+        var revoked = await As(server, null, "token", "revoke", id);
+        Assert.True(revoked.ExitCode == 0, revoked.StandardError);
+        var refused = await As(domain, null, "token", "whoami");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"permission denied: the token {id} was revoked", refused.StandardError);
+
+        Assert.Equal(0, await _node.StopAsync());
+        _node = await NodeProcess.StartAsync(_data, _port);
+        Assert.Contains("was revoked", (await As(domain, null, "token", "whoami")).StandardError);
+        Assert.Equal(0, (await As(server, null, "token", "whoami")).ExitCode);
+
+        var rotated = await As(server, null, "secrets", "rotate", "--signing");
+        Assert.True(rotated.ExitCode == 0, rotated.StandardError);
+        var fresh = rotated.StandardOutput.Trim();
+        var old = await As(server, null, "token", "whoami");
+        Assert.Equal(1, old.ExitCode);
+        Assert.Contains("not signed with this cluster's secret", old.StandardError);
+        Assert.Contains("role: server", (await As(fresh, null, "token", "whoami")).StandardOutput);
+        Assert.Contains("role: server", (await As(await Offline("--role", "server"), null, "token", "whoami")).StandardOutput);
+    }
 }
