@@ -34,7 +34,8 @@ public sealed class AdminApi : ReceiveActor
 {
     public const string Name = "admin-api";
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
-    /// <summary>A poll with --wait answers when the poll ends, which may take as long as a poll may run.</summary>
+    /// <summary>A poll with Wait and no ticket answers when the poll ends, which may take as long as a poll may run (rpoll follows
+    /// its polls with a ticket instead: a ClusterClient reply tunnel closes after 30 s without traffic).</summary>
     public static readonly TimeSpan PollWaitTimeout = TimeSpan.FromMinutes(30);
 
     private readonly IActorRef _accounts;
@@ -194,7 +195,7 @@ public sealed class AdminApi : ReceiveActor
     private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
-        var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
+        var timeout = command is PollRecord { Wait: true, Ticket: null } ? PollWaitTimeout : AskTimeout;
         return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser), timeout);
     }
 
@@ -231,6 +232,7 @@ public sealed class AdminApi : ReceiveActor
             SetAccountSettings x => x with { Account = a },
             GetAccount x => x with { Account = a },
             PollRecord x => x with { Account = a },
+            GetPollProgress x => x with { Account = a },
             ImportUids x => x with { Account = a },
             _ => throw new ValidationException("command", $"{c.GetType().Name} is not an account command"),
         };

@@ -64,7 +64,7 @@ public sealed class RimapPollingTests() : DovecotNodeTest("rimap")
         Assert.Equal(0, (await Rpoll("bad\n", "rimap", "set", "s@example.com", "wrong", "--host", $"127.0.0.1:{Dovecot.ImapsPort}",
             "--user", "sched", "--password-stdin", "--security", "ssl", "--every", "disabled")).ExitCode);
         var poll = await Rpoll(null, "rimap", "poll", "s@example.com", "wrong", "--wait");
-        Assert.Equal(1, poll.ExitCode);
+        Assert.Equal(4, poll.ExitCode); // the poll ran and failed
         Assert.Contains("AuthenticationFailed", poll.StandardOutput);
         Assert.Contains("AuthenticationFailed", (await Rpoll(null, "rimap", "list", "s@example.com")).StandardOutput);
 
