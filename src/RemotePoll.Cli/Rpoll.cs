@@ -19,10 +19,8 @@ public static class Rpoll
     {
         var words = args.ToList();
         var json = words.Remove("--json");
-        // token issue --save: into ~/.rpoll/token (0600), not onto the terminal
-        var save = words.Count >= 2 && words[0].Equals("token", StringComparison.OrdinalIgnoreCase)
-            && words[1].Equals("issue", StringComparison.OrdinalIgnoreCase) && words.Remove("--save");
         string? token, secretFile;
+        var save = false;
         HostAndPort contact;
         ClusterTls? tls;
         try
@@ -31,6 +29,9 @@ public static class Rpoll
             token = TakeOption(words, "--token") ?? Environment.GetEnvironmentVariable("RPOLL_TOKEN");
             var contactText = words.Count > 0 && HostAndPort.TryParse(words[0], out _) is { Port: not null } ? words[0] : null;
             if (contactText is not null) words.RemoveAt(0);
+            // token issue --save: into ~/.rpoll/token (0600), not onto the terminal
+            save = words.Count >= 2 && words[0].Equals("token", StringComparison.OrdinalIgnoreCase)
+                && words[1].Equals("issue", StringComparison.OrdinalIgnoreCase) && words.Remove("--save");
             contactText ??= Environment.GetEnvironmentVariable("RPOLL_CONTACT") is { Length: > 0 } e ? e : "127.0.0.1:4053";
             contact = HostAndPort.TryParse(contactText, out var reason) is { Port: not null } hp ? hp
                 : throw new UsageException($"contact: '{contactText}' is not HOST:PORT{(reason is null ? "" : ": " + reason)}");
