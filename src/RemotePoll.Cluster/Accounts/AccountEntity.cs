@@ -387,7 +387,7 @@ public sealed class AccountEntity : SnapshottingActor
         RecordRemoved r => $"{(r.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{r.Name}' removed",
         RimapOrderPlaced o => $"poll of RIMAP record '{o.Name}' ordered",
         AccountSettingsChanged s => $"CanModifyRPOP = {(s.Settings.CanModifyRpop ? "yes" : "no")}",
-        LedgerChanged l => $"{l.Change.Delivered.Count} UIDs recorded as retrieved for RPOP record '{l.Name}'",
+        LedgerChanged l => $"{l.Change.Delivered.Count} UID{(l.Change.Delivered.Count == 1 ? "" : "s")} recorded as retrieved for RPOP record '{l.Name}'",
         _ => e.GetType().Name,
     };
 }

@@ -180,7 +180,7 @@ public sealed class AdminApi : ReceiveActor
             passwords += answers.Sum(x => x.Count);
             failures.AddRange(answers.Where(x => x.Error is not null).Select(x => $"{x.Account}: {x.Error}"));
         }
-        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} passwords of {accounts.Count} accounts sealed again with the current key";
+        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} password{(passwords == 1 ? "" : "s")} of {accounts.Count} account{(accounts.Count == 1 ? "" : "s")} sealed again with the current key";
         return failures.Count == 0
             ? AdminReply.Success(new Done(what))
             : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");

@@ -45,7 +45,7 @@ public sealed class RimapPollingTests() : DovecotNodeTest("rimap")
         // New mail is copied once; the rest is not copied again.
         await Dovecot.InjectAsync("mirror", Message("inbox", 9), cancellationToken: Ct);
         var again = await Rpoll(null, "rimap", "poll", "owner@example.com", "remote", "--wait");
-        Assert.Contains(": 1 messages", again.StandardOutput);
+        Assert.Contains(": 1 message,", again.StandardOutput);
         Assert.Equal(4, Count("owner@example.com", ".remote.INBOX"));
 
         // Spec: "you can delete the local folder; the folder will be recreated and its contents will be filled on next polling".

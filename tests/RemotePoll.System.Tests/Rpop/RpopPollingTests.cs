@@ -140,7 +140,7 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
         Assert.True(import.ExitCode == 0, import.StandardError);
 
         var poll = await Rpoll(null, "rpop", "poll", "migrated@example.com", "old", "--wait");
-        Assert.Contains(": 1 messages", poll.StandardOutput);
+        Assert.Contains(": 1 message,", poll.StandardOutput);
         Assert.Single(Delivered("migrated@example.com"));
         Assert.Equal(3, uids.Count);
     }

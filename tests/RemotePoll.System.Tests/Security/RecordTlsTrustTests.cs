@@ -43,7 +43,7 @@ public sealed class RecordTlsTrustTests() : DovecotNodeTest("tls-trust")
         await Ok(null, "rpop", "set", Account, "pop", "--tls-pin", "SHA256:" + CertificateHex.ToUpperInvariant());
         var again = await Rpoll(null, "rpop", "poll", Account, "pop", "--wait");
         Assert.True(again.ExitCode == 0, again.StandardOutput + again.StandardError);
-        Assert.Contains("1 messages", again.StandardOutput);
+        Assert.Contains("1 message,", again.StandardOutput);
         Assert.Equal(0, await Dovecot.CountAsync("pinuser", cancellationToken: Ct));
     }
 

@@ -59,7 +59,7 @@ public sealed class UserRecordTargetTests() : DovecotNodeTest("user-targets")
         Assert.True(saved.ExitCode == 0, saved.StandardError);
         var allowed = await Rpoll(null, "rpop", "poll", Account, "internal", "--wait");
         Assert.True(allowed.ExitCode == 0, allowed.StandardOutput + allowed.StandardError);
-        Assert.Contains("1 messages", allowed.StandardOutput);
+        Assert.Contains("1 message,", allowed.StandardOutput);
 
         await ModuleSet("allow-user-private-targets", "no");
         var refused = await Rpoll(null, "rpop", "poll", Account, "internal", "--wait");
