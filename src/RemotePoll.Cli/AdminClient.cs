@@ -63,8 +63,8 @@ public sealed class AdminClient : IAsyncDisposable
     /// <summary>Sends one request; throws <see cref="TimeoutException"/> when no node answers in time.</summary>
     public async Task<AdminReply> SendAsync(AdminRequest request)
     {
-        // `poll --wait` answers when the poll ends; everything else answers at once.
-        var timeout = request.Command is Core.Accounts.Commands.PollRecord { Wait: true } ? TimeSpan.FromMinutes(31) : Timeout;
+        // A poll with Wait and no ticket answers when the poll ends (rpoll itself follows polls with a ticket: PollFollower).
+        var timeout = request.Command is Core.Accounts.Commands.PollRecord { Wait: true, Ticket: null } ? TimeSpan.FromMinutes(31) : Timeout;
         try
         {
             return await _client.Ask<AdminReply>(new ClusterClient.Send("/user/" + "admin-api", request, localAffinity: true), timeout);

@@ -44,8 +44,9 @@ public static class CommandTable
           rimap remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           cgp GETACCOUNTRPOPS ACCOUNT [--with-passwords] | SETACCOUNTRPOPS ACCOUNT DICTIONARY|-
           cgp GETACCOUNTRIMAPS ACCOUNT [--with-passwords] | SETACCOUNTRIMAPS ACCOUNT DICTIONARY|-
-          token issue --role server|domain|user [--domain D] [--account A] [--expires DURATION] [--secret-file FILE]
-                                                   (DURATION: 30d, 12h, 1y; --secret-file: offline, no node needed)
+          token issue --role server|domain|user [--domain D] [--account A] [--expires DURATION] [--secret-file FILE] [--save]
+                                                   (DURATION: 30d, 12h, 1y; --secret-file: offline, no node needed;
+                                                   --save: into ~/.rpoll/token, mode 0600, instead of printing it)
           token whoami                             (who the cluster takes this token's holder to be)
           token revoke ID                          (every node refuses that token from now on; server administrators)
           secrets rotate [--reseal-only]           (a new key seals every stored password; server administrators)

@@ -41,6 +41,9 @@ public static class Output
         };
     }
 
+    /// <summary>A count and its noun in agreement: "1 message", "0 messages", "2 messages".</summary>
+    public static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
+
     public static string RenderError(AdminReply reply, bool json) =>
         json ? JsonSerializer.Serialize(new CliError(reply.Error ?? "error", reply.FieldErrors ?? []), Json) : reply.Error ?? "error";
 
@@ -55,7 +58,7 @@ public static class Output
             double.PositiveInfinity => $"> {n.LatenessBoundsMs[^1].ToString(CultureInfo.InvariantCulture)} ms",
             var v => $"<= {v.Value.ToString(CultureInfo.InvariantCulture)} ms",
         };
-        string Row(string what, IReadOnlyList<long> c) => $"{what}: {c.Sum()} polls, p50 {Ms(c, 0.5)}, p99 {Ms(c, 0.99)}, max {Ms(c, 1)}";
+        string Row(string what, IReadOnlyList<long> c) => $"{what}: {Count(c.Sum(), "poll")}, p50 {Ms(c, 0.5)}, p99 {Ms(c, 0.99)}, max {Ms(c, 1)}";
         return $"node: {n.Node}\naccounts scheduled: {n.ScheduledAccounts}\npollers: {n.Pollers}\nscheduled polls started: {n.ScheduledPollsStarted}\n" +
             Row("lateness at the timer", n.TimerLatenessCounts) + "\n" + Row("lateness at connect (timer + permit wait)", n.StartLatenessCounts) + "\n" +
             $"working set: {n.WorkingSetBytes / 1048576.0:0.0} MiB, managed heap: {n.ManagedHeapBytes / 1048576.0:0.0} MiB";
@@ -64,20 +67,21 @@ public static class Output
     private static string Poll(PollReport p)
     {
         var head = p.Ok
-            ? $"{p.Kind} {p.Account}/{p.Name}: {p.Messages} messages, {p.Bytes} bytes in {(p.Ended - p.Started).TotalSeconds:0.0} s"
-            : $"{p.Kind} {p.Account}/{p.Name}: failed after {p.Messages} messages, {p.Bytes} bytes: {p.ErrorKind}: {p.Error}";
+            ? $"{p.Kind} {p.Account}/{p.Name}: {Count(p.Messages, "message")}, {Count(p.Bytes, "byte")} in {(p.Ended - p.Started).TotalSeconds:0.0} s"
+            : $"{p.Kind} {p.Account}/{p.Name}: failed after {Count(p.Messages, "message")}, {Count(p.Bytes, "byte")}: {p.ErrorKind}: {p.Error}";
         if (p.Ok && p.LeftOnServer > 0) head += $"; {p.LeftOnServer} left on the server";
         return p.Folders.Count == 0 ? head
             : head + "\n" + Table(["FOLDER", "MESSAGES", "BYTES", "NOTE"], p.Folders.Select(f => new[]
                 { f.Folder, f.Messages.ToString(CultureInfo.InvariantCulture), f.Bytes.ToString(CultureInfo.InvariantCulture), f.Note ?? "" }));
     }
 
+    // RPOP and RIMAP alike (and the web pages): LAST is the time of the last successful poll, ERROR the last attempt's failure.
     private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "TLS TRUST", "BY USER"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
                 r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
-                Last(r.Last, r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
+                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 
     private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
@@ -85,25 +89,18 @@ public static class Output
             records.Select(r => new[]
             {
                 r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
-                r.Last is { } l ? Time(l) : "never", r.Error is null ? "-" : $"{r.ErrorKind}: {r.Error}", r.TlsTrust, YesNo(r.ByAccountUser),
+                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 
-    /// <summary>The spec's Last: the time of the last success, or the error code when the last attempt failed.</summary>
-    private static string Last(DateTimeOffset? last, string? error, string? kind) =>
-        error is not null ? $"{kind}: {error}" : last is { } l ? Time(l) : "never";
+    /// <summary>Last: the time of the last successful poll (spec); "never" before the first.</summary>
+    private static string Last(DateTimeOffset? last) => last is { } l ? Time(l) : "never";
+
+    /// <summary>Error: why the last attempt failed (spec, RIMAP Error; the RPOP Last's error code); "-" when it did not.</summary>
+    private static string Error(string? error, string? kind) => error is null ? "-" : $"{kind}: {error}";
 
     private static string Time(DateTimeOffset t) => t.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
 
     private static string YesNo(bool b) => b ? "yes" : "no";
 
-    private static string Table(string[] header, IEnumerable<string[]> rows)
-    {
-        var all = rows.Prepend(header).ToList();
-        if (all.Count == 1) return string.Join("  ", header) + "\n(none)";
-        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
-        var sb = new StringBuilder();
-        foreach (var row in all)
-            sb.AppendLine(string.Join("  ", row.Select((c, i) => i == row.Length - 1 ? c : c.PadRight(widths[i]))).TrimEnd());
-        return sb.ToString().TrimEnd('\n');
-    }
+    private static string Table(string[] header, IEnumerable<string[]> rows) => TextTable.Render(header, rows);
 }

@@ -77,7 +77,7 @@ public static class RecordImport
         });
         var applied = lines.Count - refused - unanswered;
         await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"RPOP records of {applied} accounts set{(refused + unanswered > 0 ? $"; {refused} refused, {unanswered} not answered" : "")}"));
+            $"RPOP records of {Output.Count(applied, "account")} set{(refused + unanswered > 0 ? $"; {refused} refused, {unanswered} not answered" : "")}"));
         return unanswered > 0 ? Rpoll.Unreachable : refused > 0 ? Rpoll.Refused : Rpoll.Ok;
     }
 

@@ -1,4 +1,5 @@
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Security;
@@ -8,25 +9,29 @@ namespace RemotePoll.Cli;
 
 /// <summary>
 /// The operator CLI: <c>rpoll [HOST:PORT] PALETTE VERB [args] [--json]</c>; with no command, an interactive prompt.
-/// Exit codes: 0 done, 1 refused by the cluster, 2 bad command line, 3 cluster not reachable.
+/// Exit codes: 0 done, 1 refused by the cluster, 2 bad command line, 3 cluster not reachable, 4 a poll ran and failed.
 /// </summary>
 public static class Rpoll
 {
-    public const int Ok = 0, Refused = 1, BadUsage = 2, Unreachable = 3;
+    public const int Ok = 0, Refused = 1, BadUsage = 2, Unreachable = 3, PollFailed = 4;
 
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         var words = args.ToList();
         var json = words.Remove("--json");
         string? token, secretFile;
+        var save = false;
         HostAndPort contact;
         ClusterTls? tls;
         try
         {
             secretFile = TakeOption(words, "--secret-file");
-            token = TakeOption(words, "--token") ?? Environment.GetEnvironmentVariable("RPOLL_TOKEN") ?? ReadTokenFile();
+            token = TakeOption(words, "--token") ?? Environment.GetEnvironmentVariable("RPOLL_TOKEN");
             var contactText = words.Count > 0 && HostAndPort.TryParse(words[0], out _) is { Port: not null } ? words[0] : null;
             if (contactText is not null) words.RemoveAt(0);
+            // token issue --save: into ~/.rpoll/token (0600), not onto the terminal
+            save = words.Count >= 2 && words[0].Equals("token", StringComparison.OrdinalIgnoreCase)
+                && words[1].Equals("issue", StringComparison.OrdinalIgnoreCase) && words.Remove("--save");
             contactText ??= Environment.GetEnvironmentVariable("RPOLL_CONTACT") is { Length: > 0 } e ? e : "127.0.0.1:4053";
             contact = HostAndPort.TryParse(contactText, out var reason) is { Port: not null } hp ? hp
                 : throw new UsageException($"contact: '{contactText}' is not HOST:PORT{(reason is null ? "" : ": " + reason)}");
@@ -39,10 +44,11 @@ public static class Rpoll
         }
 
         if (words is ["help"] or ["--help"] or ["-h"]) { await stdout.WriteLineAsync(CommandTable.Help); return Ok; }
-        if (secretFile is not null) return await IssueOfflineAsync(words, json, secretFile, stdout, stderr);
+        if (secretFile is not null) return await IssueOfflineAsync(words, json, save, secretFile, stdout, stderr);
+        token ??= TokenFile.Read(stderr);
 
         await using var client = AdminClient.Connect(contact, tls);
-        if (words.Count > 0) return await RunOneAsync(client, words, json, token, stdin, stdout, stderr, interactive: false);
+        if (words.Count > 0) return await RunOneAsync(client, words, json, token, stdin, stdout, stderr, interactive: false, save);
 
         await stdout.WriteLineAsync($"rpoll connected to {contact}; 'help' lists the commands, 'exit' leaves.");
         while (true)
@@ -62,7 +68,7 @@ public static class Rpoll
     }
 
     private static async Task<int> RunOneAsync(AdminClient client, List<string> words, bool json, string? token,
-        TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive)
+        TextReader stdin, TextWriter stdout, TextWriter stderr, bool interactive, bool save = false)
     {
         if (words.Count >= 2 && words[0].Equals("rpop", StringComparison.OrdinalIgnoreCase) && words[1].Equals("import", StringComparison.OrdinalIgnoreCase))
             return await ImportAsync(client, words, token, stdin, stdout, stderr);
@@ -80,6 +86,8 @@ public static class Rpoll
             return BadUsage;
         }
 
+        if (command.Command is PollRecord { Wait: true } order) return await FollowAsync(client, order, json, token, stdout, stderr);
+
         AdminReply reply;
         try
         {
@@ -96,8 +104,34 @@ public static class Rpoll
             await (json ? stdout : stderr).WriteLineAsync(json ? text : $"rpoll: {text}");
             return Refused;
         }
+        if (save && reply.Result is IssuedToken issued) return await SaveTokenAsync(issued, json, stdout, stderr);
         await stdout.WriteLineAsync(Output.Render(reply.Result!, command.View, json));
-        return reply.Result is PollReport { Ok: false } ? Refused : Ok;
+        return reply.Result is PollReport { Ok: false } ? PollFailed : Ok;
+    }
+
+    /// <summary><c>poll --wait</c>: follows the poll to its end; Ctrl-C stops the waiting, not the poll.</summary>
+    private static async Task<int> FollowAsync(AdminClient client, PollRecord order, bool json, string? token, TextWriter stdout, TextWriter stderr)
+    {
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler stop = (_, e) =>
+        {
+            e.Cancel = true;
+            interrupt.Cancel();
+        };
+        Console.CancelKeyPress += stop;
+        try
+        {
+            return await PollFollower.RunAsync(order, c => client.SendAsync(new AdminRequest(token, c)), json, stdout, stderr, interrupt.Token);
+        }
+        catch (TimeoutException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return Unreachable;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= stop;
+        }
     }
 
     private static async Task<int> ImportAsync(AdminClient client, List<string> words, string? token,
@@ -134,7 +168,7 @@ public static class Rpoll
     /// <c>token issue ... --secret-file FILE</c>: signs a token with the cluster secret on this machine, no node needed
     /// (the bootstrap of the first administrator). Prints the token only, never the secret.
     /// </summary>
-    private static async Task<int> IssueOfflineAsync(List<string> words, bool json, string secretFile, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> IssueOfflineAsync(List<string> words, bool json, bool save, string secretFile, TextWriter stdout, TextWriter stderr)
     {
         try
         {
@@ -143,6 +177,7 @@ public static class Rpoll
             var caller = Caller.Create(RoleNames.Parse(t.Role), t.Domain, t.Account);
             var (text, issued) = ClusterSecret.ReadFile(secretFile).Signer().IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
             var view = new IssuedToken(text, new CallerView(caller.RoleName, caller.Domain, caller.Account, issued.Id, issued.Expires));
+            if (save) return await SaveTokenAsync(view, json, stdout, stderr);
             await stdout.WriteLineAsync(Output.Render(view, CliView.Whole, json));
             return Ok;
         }
@@ -156,6 +191,21 @@ public static class Rpoll
             await stderr.WriteLineAsync($"rpoll: token issue: {ex.Message}");
             return BadUsage;
         }
+    }
+
+    /// <summary>token issue --save: the token goes to ~/.rpoll/token (0600, folder 0700); only where and whose is printed.</summary>
+    private static async Task<int> SaveTokenAsync(IssuedToken issued, bool json, TextWriter stdout, TextWriter stderr)
+    {
+        string path;
+        try { path = TokenFile.Save(issued.Token); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"rpoll: token issue --save: {ex.Message}");
+            return BadUsage;
+        }
+        await stdout.WriteLineAsync(Output.Render(new Done($"token {issued.Caller.TokenId} ({issued.Caller.Role}) saved to {path} (mode 0600), " +
+            $"expires {issued.Caller.Expires.ToLocalTime():yyyy-MM-dd HH:mm:ss}"), CliView.Whole, json));
+        return Ok;
     }
 
     private static string ReadSecret(TextReader stdin, TextWriter stdout, bool interactive)
@@ -201,11 +251,5 @@ public static class Rpoll
         var value = words[i + 1];
         words.RemoveRange(i, 2);
         return value;
-    }
-
-    private static string? ReadTokenFile()
-    {
-        var path = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".rpoll", "token");
-        return File.Exists(path) ? File.ReadAllText(path).Trim() : null;
     }
 }

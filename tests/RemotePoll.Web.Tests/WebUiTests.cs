@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Playwright;
+using RemotePoll.Testing.Nodes;
 
 namespace RemotePoll.Web.Tests;
 
@@ -52,7 +53,7 @@ public sealed class WebUiTests(WebNode web) : IClassFixture<WebNode>
         const string account = "carol@example.test";
         var page = await web.SignInWithTokenAsync(web.ServerToken());
         await page.GotoAsync(web.AccountUrl(account));
-        foreach (var column in new[] { "Name", "Poll Every", "Account", "at Host", "Password", "Leave", "APOP", "TLS", "Mailbox", "Last" })
+        foreach (var column in new[] { "Name", "Poll Every", "Account", "at Host", "Password", "Leave", "APOP", "TLS", "Mailbox", "Last", "Error" })
             Assert.Equal(1, await page.Locator("#rpop thead th", new() { HasTextString = column }).First.CountAsync());
         Assert.Equal(0, await page.Locator("#rpop thead th", new() { HasTextString = "Special" }).CountAsync()); // not postmaster
 
@@ -66,6 +67,13 @@ public sealed class WebUiTests(WebNode web) : IClassFixture<WebNode>
         Assert.True(await page.Locator("#rpop-0-leave").IsCheckedAsync());
         Assert.DoesNotContain("remote-pw-1", await page.ContentAsync()); // passwords are write-only
         Assert.Equal("", await page.Locator("#rpop-0-password").InputValueAsync());
+
+        // A failed poll: Last keeps the time of the last success (none yet), Error says why, as for RIMAP records.
+        var poll = await RpollCli.RunAsync(web.Node.Port, null, "rpop", "poll", account, "home", "--wait");
+        Assert.True(poll.ExitCode == 4, poll.StandardOutput + poll.StandardError);
+        await page.GotoAsync(web.AccountUrl(account));
+        Assert.Equal("not yet polled", (await page.Locator("#rpop-0-last").InnerTextAsync()).Trim());
+        Assert.StartsWith("ConnectionFailed: ", (await page.Locator("#rpop-0-error").InnerTextAsync()).Trim());
 
         // A bad new row: errors beside its fields, and the set is unchanged.
         await FillRpopRowAsync(page, 1, "office", "10m", "", "bad host name!", "pw");

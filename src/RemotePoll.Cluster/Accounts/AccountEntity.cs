@@ -183,6 +183,11 @@ public sealed class AccountEntity : SnapshottingActor
 
     private void Handle(AccountEnvelope envelope)
     {
+        if (envelope.Command is GetPollProgress g)
+        {
+            ProgressOf(g);
+            return;
+        }
         IReadOnlyList<IAccountEvent> events;
         try
         {
@@ -350,10 +355,24 @@ public sealed class AccountEntity : SnapshottingActor
 
     private static readonly TimeSpan ScheduleTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>A followed poll's progress, from the record's poller (a query: nothing is persisted).</summary>
+    private void ProgressOf(GetPollProgress g)
+    {
+        var pollers = g.Kind == RecordKind.Rpop ? _rpopPollers : _rimapPollers;
+        if (pollers is not null && pollers.TryGetValue(g.Name, out var poller)) poller.Forward(g);
+        else
+        {
+            Sender.Tell(AdminReply.From(new ValidationException("Name", $"there is no {(g.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{g.Name}'")));
+            PassivateIfEmpty();
+        }
+    }
+
     private static void PollNow(IActorRef poller, PollRecord p, IActorRef sender)
     {
-        poller.Tell(new PollNow(p.Wait ? sender : null));
-        if (!p.Wait) sender.Tell(AdminReply.Success(new Done($"poll of {(p.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{p.Name}' ordered")));
+        // Followed with a ticket: answered now, and the caller asks for the progress (no reply outlives a ClusterClient tunnel).
+        var replyAtEnd = p.Wait && p.Ticket is null;
+        poller.Tell(new PollNow(replyAtEnd ? sender : null, p.Ticket));
+        if (!replyAtEnd) sender.Tell(AdminReply.Success(new Done($"poll of {(p.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{p.Name}' ordered")));
     }
 
     private void PassivateIfEmpty()
@@ -368,7 +387,7 @@ public sealed class AccountEntity : SnapshottingActor
         RecordRemoved r => $"{(r.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{r.Name}' removed",
         RimapOrderPlaced o => $"poll of RIMAP record '{o.Name}' ordered",
         AccountSettingsChanged s => $"CanModifyRPOP = {(s.Settings.CanModifyRpop ? "yes" : "no")}",
-        LedgerChanged l => $"{l.Change.Delivered.Count} UIDs recorded as retrieved for RPOP record '{l.Name}'",
+        LedgerChanged l => $"{l.Change.Delivered.Count} UID{(l.Change.Delivered.Count == 1 ? "" : "s")} recorded as retrieved for RPOP record '{l.Name}'",
         _ => e.GetType().Name,
     };
 }

@@ -34,7 +34,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
 {
     public const string Name = "admin-api";
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
-    /// <summary>A poll with --wait answers when the poll ends, which may take as long as a poll may run.</summary>
+    /// <summary>A poll with Wait and no ticket answers when the poll ends, which may take as long as a poll may run (rpoll follows
+    /// its polls with a ticket instead: a ClusterClient reply tunnel closes after 30 s without traffic).</summary>
     public static readonly TimeSpan PollWaitTimeout = TimeSpan.FromMinutes(30);
 
     private readonly IActorRef _accounts;
@@ -272,7 +273,7 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
             passwords += answers.Sum(x => x.Count);
             failures.AddRange(answers.Where(x => x.Error is not null).Select(x => $"{x.Account}: {x.Error}"));
         }
-        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} passwords of {accounts.Count} accounts sealed again with the current key";
+        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} password{(passwords == 1 ? "" : "s")} of {accounts.Count} account{(accounts.Count == 1 ? "" : "s")} sealed again with the current key";
         return failures.Count == 0
             ? AdminReply.Success(new Done(what))
             : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");
@@ -287,7 +288,7 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
     private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser, bool byDomainAdministrator)
     {
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
-        var timeout = command is PollRecord { Wait: true } ? PollWaitTimeout : AskTimeout;
+        var timeout = command is PollRecord { Wait: true, Ticket: null } ? PollWaitTimeout : AskTimeout;
         return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser, byDomainAdministrator), timeout);
     }
 
@@ -324,6 +325,7 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
             SetAccountSettings x => x with { Account = a },
             GetAccount x => x with { Account = a },
             PollRecord x => x with { Account = a },
+            GetPollProgress x => x with { Account = a },
             ImportUids x => x with { Account = a },
             _ => throw new ValidationException("command", $"{c.GetType().Name} is not an account command"),
         };

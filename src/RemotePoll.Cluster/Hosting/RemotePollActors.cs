@@ -82,6 +82,11 @@ public static class RemotePollActors
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
         builder.WithSingleton<ConnectionGovernor>("connection-governor", ConnectionGovernor.Props(settings));
 
+    /// <summary>A warning when a singleton cannot be found, once it is true (Akka's own fires at start-up: off in node.conf).</summary>
+    public static AkkaConfigurationBuilder AddSingletonLookout(this AkkaConfigurationBuilder builder) =>
+        builder.WithActors((system, _) => system.ActorOf(SingletonLookout.Props(["module-settings", "directory", "host-health", "connection-governor"]),
+            "singleton-lookout"));
+
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
     public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats) =>
         builder

@@ -33,6 +33,7 @@ public static class RemotePollNode
             .AddDirectory(env.Directory)
             .AddHostHealth()
             .AddConnectionGovernor(env.Settings)
+            .AddSingletonLookout()
             .AddAccountSharding(env)
             .AddAdminApi(env.Sealer, secret, env.Stats);
     }

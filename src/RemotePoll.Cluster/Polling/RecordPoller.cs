@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Polling;
 using System.Net;
@@ -26,6 +27,16 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     protected static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
     private readonly List<IActorRef> _waiters = [];
+    // Followed orders (rpoll ... poll --wait): tickets not yet started, of the running poll, and of ended polls (kept a while).
+    private readonly List<string> _queuedTickets = [];
+    private readonly List<string> _runTickets = [];
+    private readonly Dictionary<string, (PollReport Report, DateTimeOffset Ended)> _endedTickets = new(StringComparer.Ordinal);
+    /// <summary>How long the report of a followed poll stays asked for after it ended.</summary>
+    public static readonly TimeSpan EndedTicketsKept = TimeSpan.FromMinutes(10);
+    // The running poll's progress, written by the poll's own thread (ShowProgress), read by the actor.
+    private long _progressMessages;
+    private long _progressBytes;
+    private DateTimeOffset _runStarted;
     private DateTimeOffset? _lastAttempt;
     private bool _running;
     private bool _pollAgain;
@@ -63,7 +74,12 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
                 break;
             case PollNow p:
                 if (p.ReplyTo is not null) _waiters.Add(p.ReplyTo);
+                // A followed order is served by a poll that starts after it (the one running may have listed the mailbox already).
+                if (p.Ticket is not null) _queuedTickets.Add(p.Ticket);
                 if (_running) _pollAgain = true; else Start();
+                break;
+            case GetPollProgress g:
+                Sender.Tell(AdminReply.Success(ProgressOf(g.Ticket)));
                 break;
             case PollReport report:
                 Finished(report);
@@ -198,12 +214,17 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         {
             foreach (var w in _waiters) w.Tell(AdminReply.Success(refusal));
             _waiters.Clear();
+            EndTickets(_queuedTickets, refusal);
             _lastAttempt = started;
             Schedule(atLeast: TimeSpan.FromSeconds(5)); // a pending order is tried again, not in a tight loop
             return;
         }
         _running = true;
         _servedOrder = PendingOrder;
+        _runTickets.AddRange(_queuedTickets);
+        _queuedTickets.Clear();
+        _runStarted = started;
+        ShowProgress(0, 0);
         _cancel = new CancellationTokenSource(Env.PollTimeout);
         var own = OwnAddresses.Of(Context.System, Env.ConfiguredOwnAddresses);
         var registry = ActorRegistry.For(Context.System);
@@ -221,9 +242,37 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
         _waiters.Clear();
+        EndTickets(_runTickets, report);
         LogOutcome(report);
         if (_pollAgain) { _pollAgain = false; Start(); }
         else Schedule();
+    }
+
+    /// <summary>The running poll's messages and bytes delivered so far (totals); called from the poll's own thread.</summary>
+    protected void ShowProgress(long messages, long bytes)
+    {
+        Interlocked.Exchange(ref _progressMessages, messages);
+        Interlocked.Exchange(ref _progressBytes, bytes);
+    }
+
+    private void EndTickets(List<string> tickets, PollReport report)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var t in tickets) _endedTickets[t] = (report, now);
+        tickets.Clear();
+    }
+
+    private PollProgressView ProgressOf(string ticket)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var old in _endedTickets.Where(e => now - e.Value.Ended > EndedTicketsKept).Select(e => e.Key).ToList())
+            _endedTickets.Remove(old);
+        if (_endedTickets.TryGetValue(ticket, out var ended))
+            return new(ticket, PollProgressView.Ended, ended.Report.Messages, ended.Report.Bytes, ended.Report.Started, ended.Report);
+        if (_runTickets.Contains(ticket))
+            return new(ticket, PollProgressView.Running, (int)Interlocked.Read(ref _progressMessages), Interlocked.Read(ref _progressBytes), _runStarted, null);
+        if (_queuedTickets.Contains(ticket)) return new(ticket, PollProgressView.Waiting, 0, 0, null, null);
+        return new(ticket, PollProgressView.Unknown, 0, 0, null, null);
     }
 
     /// <summary>

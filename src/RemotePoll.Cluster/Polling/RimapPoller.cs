@@ -64,9 +64,14 @@ public sealed class RimapPoller : RecordPoller
                 MaxMessageSize = Env.MaxMessageSize,
                 MaxFolders = Env.RimapMaxFolders,
             };
+            long messages = 0, bytes = 0;
             var result = await RimapMirror.RunAsync(request, Env.Store, known,
-                (p, t) => Entity.Ask<LedgerCommitted>(new CommitMark(record.Name, p.State.RemoteName,
-                    new FolderMark(p.State.UidValidity, p.State.HighestUid)), AskTimeout, t),
+                async (p, t) =>
+                {
+                    await Entity.Ask<LedgerCommitted>(new CommitMark(record.Name, p.State.RemoteName,
+                        new FolderMark(p.State.UidValidity, p.State.HighestUid)), AskTimeout, t).ConfigureAwait(false);
+                    ShowProgress(messages += p.Messages, bytes += p.Bytes);
+                },
                 ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
             var folders = result.Folders.Select(f => new FolderReport(
                 f.LocalFolder?.ToString() ?? f.RemoteName, f.Messages, f.Bytes,

@@ -69,6 +69,7 @@ public sealed class RpopPoller : RecordPoller
                 MaxMessageSize = Env.MaxMessageSize,
                 MarkInFlight = (started, t) => Entity.Ask<LedgerCommitted>(new MarkInFlight(record.Name, started), AskTimeout, t),
                 QueueLookup = Env.QueueLookup,
+                Progress = (messages, bytes) => ShowProgress(messages, bytes),
                 Unified = record.Special is null ? null : await UnifiedOptionsAsync(record.Name, ct).ConfigureAwait(false),
             };
             var result = await RpopPoll.RunAsync(request, Env.Queue, Env.Store,

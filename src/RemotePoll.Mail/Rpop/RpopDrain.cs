@@ -28,11 +28,12 @@ public static class RpopDrain
 
     /// <param name="commit">Persists a ledger change; the drain waits for it before deleting anything.</param>
     /// <param name="markInFlight">Persists deliveries as started; the drain waits for it before delivering. Null: no marks, no stamps.</param>
+    /// <param name="progress">Told after each batch's commit: the messages delivered so far and their bytes.</param>
     /// <exception cref="Pop3PollException">The remote side failed (ProtocolError: Leave without UIDL); nothing unacknowledged was deleted.</exception>
     public static async Task<RpopDrainResult> RunAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
         bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
         int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes,
-        Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? markInFlight = null)
+        Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? markInFlight = null, Action<int, long>? progress = null)
     {
         // An empty maildrop lists no UIDs: everything the ledger holds is gone from the server.
         IReadOnlyList<string>? uids = session.Count == 0 ? [] : null;
@@ -181,6 +182,7 @@ public static class RpopDrain
             {
                 await commit(change, cancellationToken).ConfigureAwait(false);
                 known = known.Apply(change);
+                progress?.Invoke(delivered, bytes);
             }
             if (!leave && deleteNow.Count > 0)
             {

@@ -45,6 +45,6 @@ public static class RpopPoll
         await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials(r.AuthName, request.Password), log, cancellationToken)
             .ConfigureAwait(false);
         return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
-            markInFlight: request.MarkInFlight).ConfigureAwait(false);
+            markInFlight: request.MarkInFlight, progress: request.Progress).ConfigureAwait(false);
     }
 }

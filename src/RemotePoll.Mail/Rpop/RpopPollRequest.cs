@@ -30,6 +30,8 @@ public sealed record RpopPollRequest
     public Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? MarkInFlight { get; init; }
     /// <summary>A store that sees what the queue delivers to the account's INBOX, to check deliveries of an interrupted poll; null: none.</summary>
     public IMailboxStore? QueueLookup { get; init; }
+    /// <summary>Told after each batch is committed: the messages delivered so far in this poll, and their bytes.</summary>
+    public Action<int, long>? Progress { get; init; }
 
     public override string ToString() => $"RPOP {Account}/{Record.Name} at {Record.Host}";
 }

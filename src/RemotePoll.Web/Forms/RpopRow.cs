@@ -9,12 +9,12 @@ public sealed class RpopRow : RecordRow
     public string? Mailbox { get; set; }
     public string? Special { get; set; }
 
-    /// <summary>Shown, not sent: Last (the time of the last success, or the error of the last failure).</summary>
+    /// <summary>Shown, not sent: Last (the time of the last success) and Error (why the last attempt failed), as for RIMAP.</summary>
     public string? Last { get; set; }
-    public bool LastFailed { get; set; }
+    public string? Error { get; set; }
 
     public override void ShowStatusOf(RecordRow stored)
     {
-        if (stored is RpopRow s) (Last, LastFailed) = (s.Last, s.LastFailed);
+        if (stored is RpopRow s) (Last, Error) = (s.Last, s.Error);
     }
 }

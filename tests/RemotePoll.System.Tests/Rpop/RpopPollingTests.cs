@@ -103,7 +103,7 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
         await SetRecord("wrong@example.com", "home", "carol", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--every", "disabled");
 
         var poll = await Rpoll(null, "rpop", "poll", "wrong@example.com", "home", "--wait");
-        Assert.Equal(1, poll.ExitCode);
+        Assert.Equal(4, poll.ExitCode); // the poll ran and failed (1 is a refusal by the cluster)
         Assert.Contains("AuthenticationFailed", poll.StandardOutput);
         Assert.DoesNotContain("secret-carol", poll.StandardOutput + Node.Log);
         Assert.Contains("AuthenticationFailed", (await Rpoll(null, "rpop", "list", "wrong@example.com")).StandardOutput);
@@ -140,7 +140,7 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
         Assert.True(import.ExitCode == 0, import.StandardError);
 
         var poll = await Rpoll(null, "rpop", "poll", "migrated@example.com", "old", "--wait");
-        Assert.Contains(": 1 messages", poll.StandardOutput);
+        Assert.Contains(": 1 message,", poll.StandardOutput);
         Assert.Single(Delivered("migrated@example.com"));
         Assert.Equal(3, uids.Count);
     }

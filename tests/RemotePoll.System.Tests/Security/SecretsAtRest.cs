@@ -30,12 +30,12 @@ internal static class SecretsAtRest
         Assert.True(scripted.ExitCode == 0 && scripted.StandardError.Length == 0, scripted.StandardError);
 
         var rotated = await Ok(null, "secrets", "rotate");
-        Assert.Contains("key k2 added; 2 passwords of 1 accounts", rotated);
+        Assert.Contains("key k2 added; 2 passwords of 1 account", rotated);
         // Both passwords still open with the new key (the server administrator's migration export shows them).
         var export = await Ok(null, "cgp", "GETACCOUNTRPOPS", account, "--with-passwords");
         Assert.Contains(Passwords[1], export);
         var again = await Ok(null, "secrets", "rotate");
-        Assert.Contains("key k3 added; 2 passwords of 1 accounts", again);
+        Assert.Contains("key k3 added; 2 passwords of 1 account", again);
 
         var shown = await Ok(null, "rpop", "list", account, "--json") + await Ok(null, "rimap", "list", account) + await Ok(null, "account", "show", account, "--json");
         AssertAbsent(shown, "the CLI output");

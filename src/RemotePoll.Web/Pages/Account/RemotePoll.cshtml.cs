@@ -184,8 +184,8 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
         {
             Name = r.Name, Existing = true, Every = r.Every, AuthName = r.AuthName, Host = r.Host,
             Leave = r.Leave, Apop = r.Apop, Tls = r.Tls, Mailbox = r.Mailbox, Special = r.Special,
-            Last = r.Error is not null ? $"{r.ErrorKind}: {r.Error}" : Time(r.Last),
-            LastFailed = r.Error is not null,
+            Last = Time(r.Last),
+            Error = r.Error is null ? null : $"{r.ErrorKind}: {r.Error}",
         }),
         new RpopRow(),
     ];
