@@ -260,6 +260,34 @@ public sealed class WebUiTests(WebNode web) : IClassFixture<WebNode>
         Assert.Contains("/signin", pageWithoutSession.RequestMessage!.RequestUri!.ToString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_host_changed_in_the_form_without_a_password_voids_the_stored_one()
+    {
+        const string account = "erin@example.test";
+        var page = await web.SignInWithTokenAsync(web.ServerToken());
+        await page.GotoAsync(web.AccountUrl(account));
+        await FillRpopRowAsync(page, 0, "home", "Disabled", "erin", "pop.example.test:1110", "erin-pw-1");
+        await page.Locator("#rpop-update").ClickAsync();
+        Assert.Contains("updated", await page.Locator("#notice").InnerTextAsync());
+        Assert.Contains("erin-pw-1", await ExportAsync(account));
+
+        // Issue 16.3: the form keeps the password field empty; moving the record elsewhere must not take the password along.
+        await page.Locator("#rpop-0-host").FillAsync("pop.attacker.test");
+        await page.Locator("#rpop-update").ClickAsync();
+        Assert.Contains("updated", await page.Locator("#notice").InnerTextAsync());
+        var export = await ExportAsync(account);
+        Assert.Contains("pop.attacker.test", export);
+        Assert.DoesNotContain("password", export);
+    }
+
+    /// <summary>The account's RPOP records as a server administrator exports them, passwords included.</summary>
+    private async Task<string> ExportAsync(string account)
+    {
+        var r = await RpollCli.RunAsync(web.Node.Port, null, "cgp", "GETACCOUNTRPOPS", account, "--with-passwords");
+        Assert.True(r.ExitCode == 0, r.StandardError);
+        return r.StandardOutput;
+    }
+
     private static async Task FillRpopRowAsync(IPage page, int row, string name, string every, string account, string host, string password)
     {
         await page.Locator($"#rpop-{row}-name").FillAsync(name);

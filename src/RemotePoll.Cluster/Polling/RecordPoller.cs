@@ -276,10 +276,10 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// The checks every poll passes before it connects, in the spec's order: the host is not failed (Delay Failed
-    /// Hosts), it is not this server (Allow Self-Poll), a user's record does not reach a private address, a permit is
-    /// free (Processes). Then the poll runs, holding the
-    /// permit, and a connection failure marks the host failed for every node.
+    /// The checks every poll passes before it connects: the record has a password (a change of destination voids it),
+    /// the host's resolved addresses and port are not failed for this account (Delay Failed Hosts), it is not this server
+    /// (Allow Self-Poll), a user's record does not reach a private address, a permit is free (Processes). Then the poll
+    /// runs, holding the permit, and a connection failure is reported to HostHealth for this account and endpoints.
     /// </summary>
     private async Task<PollReport> GuardedAsync(ModuleSettings settings, IReadOnlySet<IPAddress> own, IActorRef hostHealth,
         IActorRef governor, DateTimeOffset started, DateTimeOffset? due, CancellationToken ct)
