@@ -32,9 +32,10 @@ public static class RimapMirror
     /// <returns>What was copied, per folder. A folder the server refused to open is reported with an error; the rest go on.</returns>
     /// <exception cref="ImapPollException">
     /// ConnectionFailed, TlsFailed, AuthenticationFailed, MailboxLocked, ProtocolError, ConnectionLost,
-    /// MessageTooLarge (the server sent more than it announced), LocalDeliveryFailed (the local store refused
-    /// or could not be reached), Refused (the record name cannot be a local folder). Everything committed until
-    /// then stays committed.
+    /// MessageTooLarge (the server kept sending more than it announced, beyond the reconnections one poll allows; a
+    /// single such message is otherwise skipped and reported in its folder's Error), LocalDeliveryFailed (the local
+    /// store refused or could not be reached), Refused (the record name cannot be a local folder, or a first poll
+    /// found the local folder holding mail RemotePoll did not copy). Everything committed until then stays committed.
     /// </exception>
     /// <exception cref="ArgumentException">The request is not usable (record name, bounds).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
