@@ -32,9 +32,10 @@ public static class RimapMirror
     /// <returns>What was copied, per folder. A folder the server refused to open is reported with an error; the rest go on.</returns>
     /// <exception cref="ImapPollException">
     /// ConnectionFailed, TlsFailed, AuthenticationFailed, MailboxLocked, ProtocolError, ConnectionLost,
-    /// MessageTooLarge (the server sent more than it announced), LocalDeliveryFailed (the local store refused
-    /// or could not be reached), Refused (the record name cannot be a local folder). Everything committed until
-    /// then stays committed.
+    /// MessageTooLarge (the server kept sending more than it announced, beyond the reconnections one poll allows; a
+    /// single such message is otherwise skipped and reported in its folder's Error), LocalDeliveryFailed (the local
+    /// store refused or could not be reached), Refused (the record name cannot be a local folder, or a first poll
+    /// found the local folder holding mail RemotePoll did not copy). Everything committed until then stays committed.
     /// </exception>
     /// <exception cref="ArgumentException">The request is not usable (record name, bounds).</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -75,7 +76,7 @@ public static class RimapMirror
             local.Add(root);
         }
 
-        var run = new FolderRun(request, store, session, known, commit, local, root, rootRecreated: rootMissing && known.Count > 0);
+        await using var run = new FolderRun(request, store, session, log, known, commit, local, root, rootRecreated: rootMissing && known.Count > 0);
         var (mirrored, skipped) = Cap(remote, known, root, request.MaxFolders);
         var results = new List<RimapFolderResult>(mirrored.Count);
         foreach (var folder in mirrored)
@@ -83,8 +84,8 @@ public static class RimapMirror
 
         var listed = remote.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var gone = known.Keys.Where(k => !listed.Contains(k)).Order(StringComparer.Ordinal).ToArray();
-        await session.LogoutAsync(cancellationToken).ConfigureAwait(false);
-        return new RimapMirrorResult(results, gone, session.RemoteEndPoint) { SkippedFolders = skipped };
+        await run.Session.LogoutAsync(cancellationToken).ConfigureAwait(false);
+        return new RimapMirrorResult(results, gone, run.Session.RemoteEndPoint) { SkippedFolders = skipped };
     }
 
     /// <summary>
@@ -174,14 +175,24 @@ public static class RimapMirror
         RimapMirrorRequest request,
         IMailboxStore store,
         RimapSession session,
+        IImapProtocolLog? log,
         IReadOnlyDictionary<string, RimapFolderState> known,
         Func<RimapFolderProgress, CancellationToken, Task> commit,
         HashSet<MailboxPath> local,
         MailboxPath root,
-        bool rootRecreated)
+        bool rootRecreated) : IAsyncDisposable
     {
+        // A server that keeps sending more than it announced costs a new session each time; this many per poll at most.
+        private const int MaxReopens = 20;
+
         // Which remote folder each local folder mirrors in this poll, so that two never share one.
         private readonly Dictionary<MailboxPath, string> _claimed = [];
+        private int _reopens;
+
+        /// <summary>The session in use: the first one, or the one opened after a fetch that had to be cut off.</summary>
+        public RimapSession Session { get; private set; } = session;
+
+        public ValueTask DisposeAsync() => Session.DisposeAsync();
 
         public async Task<RimapFolderResult> MirrorAsync(RimapRemoteFolder folder, CancellationToken cancellationToken)
         {
@@ -210,7 +221,7 @@ public static class RimapMirror
         private async Task<RimapFolderResult> CopyAsync(RimapRemoteFolder folder, MailboxPath path, bool exists,
             RimapFolderState? state, List<string> notes, CancellationToken cancellationToken)
         {
-            var examined = await session.ExamineAsync(folder, cancellationToken).ConfigureAwait(false);
+            var examined = await Session.ExamineAsync(folder, cancellationToken).ConfigureAwait(false);
             var validity = examined.UidValidity;
             var restart = state is null ? null
                 : rootRecreated ? "the local root folder was missing: recreated and refilled"
@@ -235,72 +246,100 @@ public static class RimapMirror
             }
 
             var after = fresh ? 0u : state!.HighestUid;
-            var pending = await session.ListNewAsync(folder, examined, after, cancellationToken).ConfigureAwait(false);
+            var pending = await Session.ListNewAsync(folder, examined, after, cancellationToken).ConfigureAwait(false);
             var highest = after;
-            var (copied, bytes, tooLarge, refused, vanished) = (0, 0L, 0, 0, 0);
-            var batches = Batches(pending).ToArray();
-            // Pipelined: the next batch is fetched (the remote side is only read) while this one is stored, crosses its
-            // durability barrier and is committed; nothing is committed before its own batch is durable.
-            using var ahead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            Task<IReadOnlyDictionary<uint, byte[]>>? fetchAhead = null;
-            try
+            var (copied, bytes, tooLarge, refused, vanished, oversent) = (0, 0L, 0, 0, 0, 0);
+            // UIDs fetched one per UID FETCH, after a batch holding them was cut off for sending more than announced.
+            var alone = new HashSet<uint>();
+            string? oversentError = null;
+            while (true)
             {
-                for (var index = 0; index < batches.Length; index++)
+                var rest = pending.Where(m => m.Uid > highest).ToArray();
+                var batches = Batches(rest, alone).ToArray();
+                IReadOnlyList<RimapRemoteMessage>? current = null;
+                // Pipelined: the next batch is fetched (the remote side is only read) while this one is stored, crosses its
+                // durability barrier and is committed; nothing is committed before its own batch is durable.
+                using var ahead = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                Task<IReadOnlyDictionary<uint, byte[]>>? fetchAhead = null;
+                try
                 {
-                    var batch = batches[index];
-                    var wanted = Wanted(batch);
-                    tooLarge += batch.Count - wanted.Length;
-                    var content = await (fetchAhead ?? session.FetchAsync(folder, examined, wanted, ahead.Token)).ConfigureAwait(false);
-                    fetchAhead = index + 1 < batches.Length ? session.FetchAsync(folder, examined, Wanted(batches[index + 1]), ahead.Token) : null;
-                    var stored = wanted.Where(m => content.ContainsKey(m.Uid)).ToArray();
-                    vanished += wanted.Length - stored.Length;
-                    var outcomes = stored.Length == 0 ? [] : await LocalAsync(request, path, () => store.AppendBatchAsync(request.Account, path,
-                        stored.Select(m => new MessageToStore(MirrorStamp.Stamp(content[m.Uid], validity, m.Uid), m.Flags, m.InternalDate, m.Keywords)).ToArray(),
-                        cancellationToken)).ConfigureAwait(false);
-                    if (outcomes.Count != stored.Length)
-                        throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
-                            $"local folder '{path}' of {request.Account}: the store answered {outcomes.Count} outcomes for {stored.Length} messages")
-                        { RemoteFolder = folder.Name };
-                    var outcomeOf = stored.Select((m, i) => (m.Uid, Outcome: outcomes[i])).ToDictionary(x => x.Uid, x => x.Outcome);
+                    for (var index = 0; index < batches.Length; index++)
+                    {
+                        var batch = current = batches[index];
+                        var wanted = Wanted(batch);
+                        var content = await (fetchAhead ?? Session.FetchAsync(folder, examined, wanted, ahead.Token)).ConfigureAwait(false);
+                        fetchAhead = index + 1 < batches.Length ? Session.FetchAsync(folder, examined, Wanted(batches[index + 1]), ahead.Token) : null;
+                        tooLarge += batch.Count - wanted.Length;
+                        var stored = wanted.Where(m => content.ContainsKey(m.Uid)).ToArray();
+                        vanished += wanted.Length - stored.Length;
+                        var outcomes = stored.Length == 0 ? [] : await LocalAsync(request, path, () => store.AppendBatchAsync(request.Account, path,
+                            stored.Select(m => new MessageToStore(MirrorStamp.Stamp(content[m.Uid], validity, m.Uid), m.Flags, m.InternalDate, m.Keywords)).ToArray(),
+                            cancellationToken)).ConfigureAwait(false);
+                        if (outcomes.Count != stored.Length)
+                            throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                                $"local folder '{path}' of {request.Account}: the store answered {outcomes.Count} outcomes for {stored.Length} messages")
+                            { RemoteFolder = folder.Name };
+                        var outcomeOf = stored.Select((m, i) => (m.Uid, Outcome: outcomes[i])).ToDictionary(x => x.Uid, x => x.Outcome);
 
-                    // Walk the batch in UID order: a UID is done when stored, or passed over for good; the first
-                    // temporary failure stops the walk, and the folder resumes there next poll.
-                    var (n, b) = (0, 0L);
-                    DeliveryOutcome? failure = null;
-                    foreach (var m in batch)
-                    {
-                        if (outcomeOf.TryGetValue(m.Uid, out var outcome))
+                        // Walk the batch in UID order: a UID is done when stored, or passed over for good; the first
+                        // temporary failure stops the walk, and the folder resumes there next poll.
+                        var (n, b) = (0, 0L);
+                        DeliveryOutcome? failure = null;
+                        foreach (var m in batch)
                         {
-                            if (outcome.Status == DeliveryStatus.TemporaryFailure) { failure = outcome; break; }
-                            if (outcome.IsDelivered) { n++; b += content[m.Uid].Length; }
-                            else
+                            if (outcomeOf.TryGetValue(m.Uid, out var outcome))
                             {
-                                refused++;
-                                notes.Add($"UID {m.Uid} refused by the local store: {outcome.Reason}");
+                                if (outcome.Status == DeliveryStatus.TemporaryFailure) { failure = outcome; break; }
+                                if (outcome.IsDelivered) { n++; b += content[m.Uid].Length; }
+                                else
+                                {
+                                    refused++;
+                                    notes.Add($"UID {m.Uid} refused by the local store: {outcome.Reason}");
+                                }
                             }
+                            highest = m.Uid;
                         }
-                        highest = m.Uid;
+                        copied += n;
+                        bytes += b;
+                        if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+                        {
+                            saved = new RimapFolderState(folder.Name, validity, highest);
+                            await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
+                        }
+                        if (failure is not null)
+                            throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                                $"local folder '{path}' of {request.Account}: {failure.Reason}") { RemoteFolder = folder.Name };
                     }
-                    copied += n;
-                    bytes += b;
-                    if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
-                    {
-                        saved = new RimapFolderState(folder.Name, validity, highest);
-                        await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
-                    }
-                    if (failure is not null)
-                        throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
-                            $"local folder '{path}' of {request.Account}: {failure.Reason}") { RemoteFolder = folder.Name };
+                    break;
                 }
-            }
-            finally
-            {
-                // Stopped early (a local failure, cancellation): the fetch ahead is abandoned, its outcome ignored.
-                if (fetchAhead is not null)
+                catch (ImapPollException e) when (e.Kind == PollErrorKind.MessageTooLarge && current is not null && _reopens < MaxReopens)
                 {
-                    await ahead.CancelAsync().ConfigureAwait(false);
-                    try { await fetchAhead.ConfigureAwait(false); }
-                    catch (Exception e) when (e is ImapPollException or OperationCanceledException) { }
+                    // The server sent more than it announced (or more than the size limit) and the fetch was cut off, which
+                    // ends the session. Alone, that message is the culprit: skipped and left on the server, noted in Error, so
+                    // that it never blocks the folder. In a batch, each of the batch's messages is fetched alone next.
+                    var unfinished = current.Where(m => m.Uid > highest).ToArray();
+                    if (unfinished.Length == 1)
+                    {
+                        var bad = unfinished[0];
+                        oversent++;
+                        oversentError ??= $"UID {bad.Uid} skipped and left on the server: {e.Message}";
+                        notes.Add($"UID {bad.Uid} skipped and left on the server: {e.Message}");
+                        highest = bad.Uid;
+                        saved = new RimapFolderState(folder.Name, validity, highest);
+                        await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
+                    }
+                    else alone.UnionWith(unfinished.Select(m => m.Uid));
+                    (folder, examined) = await ReopenAsync(folder, validity, cancellationToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // Stopped early (a local failure, cancellation, a cut-off fetch): the fetch ahead is abandoned, its outcome ignored.
+                    if (fetchAhead is not null)
+                    {
+                        await ahead.CancelAsync().ConfigureAwait(false);
+                        try { await fetchAhead.ConfigureAwait(false); }
+                        catch (Exception e) when (e is ImapPollException or OperationCanceledException) { }
+                    }
                 }
             }
 
@@ -313,22 +352,53 @@ public static class RimapMirror
             }
             if (tooLarge > 0) notes.Add($"{tooLarge} messages over the {request.MaxMessageSize}-byte limit skipped");
             if (vanished > 0) notes.Add($"{vanished} messages were expunged before they could be fetched");
-            return new RimapFolderResult(folder.Name, path, copied, bytes, tooLarge + refused + vanished, notes);
+            return new RimapFolderResult(folder.Name, path, copied, bytes, tooLarge + refused + vanished + oversent, notes,
+                oversent == 0 ? null : oversent == 1 ? oversentError : $"{oversent} messages skipped and left on the server; first: {oversentError}");
+        }
+
+        /// <summary>
+        /// A new session after a cut-off fetch, with the folder listed and examined again there.
+        /// </summary>
+        /// <exception cref="ImapPollException">
+        /// The reconnection failed; the folder is gone; its UIDVALIDITY changed meanwhile (ProtocolError, session usable: the
+        /// other folders go on and this one is refilled next poll).
+        /// </exception>
+        private async Task<(RimapRemoteFolder Folder, RimapExamined Examined)> ReopenAsync(RimapRemoteFolder folder, uint validity,
+            CancellationToken cancellationToken)
+        {
+            _reopens++;
+            await Session.DisposeAsync().ConfigureAwait(false);
+            Session = await RimapSession.OpenAsync(request, log, cancellationToken).ConfigureAwait(false);
+            var again = (await Session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false))
+                .FirstOrDefault(f => f.Name == folder.Name)
+                ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Session.Where}: '{folder.Name}' is no longer listed")
+                { RemoteFolder = folder.Name, SessionUsable = true };
+            var examined = await Session.ExamineAsync(again, cancellationToken).ConfigureAwait(false);
+            if (examined.UidValidity != validity)
+                throw new ImapPollException(PollErrorKind.ProtocolError,
+                    $"{Session.Where}: the UIDVALIDITY of '{folder.Name}' changed during the poll ({validity} to {examined.UidValidity})")
+                { RemoteFolder = folder.Name, SessionUsable = true };
+            return (again, examined);
         }
 
         private RimapRemoteMessage[] Wanted(IReadOnlyList<RimapRemoteMessage> batch) =>
             batch.Where(m => (m.Size ?? 0) <= request.MaxMessageSize).ToArray();
 
-        /// <summary>Consecutive runs of at most BatchSize messages and BatchBytes bytes (a larger message alone).</summary>
-        private IEnumerable<IReadOnlyList<RimapRemoteMessage>> Batches(IReadOnlyList<RimapRemoteMessage> messages)
+        /// <summary>
+        /// Consecutive runs of at most BatchSize messages and BatchBytes bytes (a larger message alone). A message whose
+        /// size the server did not say counts as the size limit, which is what its fetch may read: what a batch buffers is
+        /// bounded by bytes, whatever the server claims. Messages in <paramref name="alone"/> make batches of their own.
+        /// </summary>
+        private IEnumerable<IReadOnlyList<RimapRemoteMessage>> Batches(IReadOnlyList<RimapRemoteMessage> messages, IReadOnlySet<uint> alone)
         {
             var batch = new List<RimapRemoteMessage>();
             long size = 0;
             foreach (var m in messages)
             {
-                // Messages over the limit are not fetched: they cost nothing in a batch.
-                var s = m.Size is { } known && known <= request.MaxMessageSize ? known : 0;
-                if (batch.Count > 0 && (batch.Count >= request.BatchSize || size + s > request.BatchBytes))
+                // Messages listed over the limit are not fetched: they cost nothing in a batch.
+                var s = m.Size is { } known ? (known <= request.MaxMessageSize ? known : 0) : request.MaxMessageSize;
+                if (batch.Count > 0 && (batch.Count >= request.BatchSize || size + s > request.BatchBytes || alone.Contains(m.Uid)
+                    || alone.Contains(batch[^1].Uid)))
                 {
                     yield return batch;
                     batch = [];

@@ -69,7 +69,10 @@ public sealed record RimapMirrorRequest
     /// <summary>The most messages fetched with one UID FETCH and stored with one durability barrier.</summary>
     public int BatchSize { get; init; } = 200;
 
-    /// <summary>The most bytes (by RFC822.SIZE) in one batch; a single larger message makes a batch of its own.</summary>
+    /// <summary>
+    /// The most bytes in one batch, by RFC822.SIZE, a message without one counting as <see cref="MaxMessageSize"/>; a single
+    /// larger message makes a batch of its own. A fetch may read no more than the batch announced (plus a small allowance).
+    /// </summary>
     public long BatchBytes { get; init; } = 16L * 1024 * 1024;
 
     /// <summary>Name resolution; null means DNS. Tests substitute their own to reach a loopback server by name.</summary>

@@ -121,7 +121,7 @@ public sealed class RimapHostileServerTests
     }
 
     [Fact]
-    public async Task A_message_larger_than_announced_is_cut_off_as_MessageTooLarge()
+    public async Task A_message_larger_than_announced_is_cut_off_and_skipped_with_the_reason_in_the_folders_Error()
     {
         await using var server = new HostilePop3Server(c => FakeImap.ServeAsync(c, "IMAP4rev1 AUTH=PLAIN", async (tag, command) =>
         {
@@ -135,10 +135,16 @@ public sealed class RimapHostileServerTests
             return true;
         }));
 
-        var error = await FailsAsync(RequestFor(server) with { MaxMessageSize = 100_000 });
+        using var local = new TempStore();
+        var commits = new CommitLog();
 
-        Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
-        Assert.Equal("INBOX", error.RemoteFolder);
+        var result = await RimapMirror.RunAsync(RequestFor(server) with { MaxMessageSize = 100_000 }, local.Store, commits.Known, commits.CommitAsync, null, Ct);
+
+        // Cut off and skipped (left on the server): the folder is not blocked.
+        var inbox = Assert.Single(result.Folders);
+        Assert.Equal(0, inbox.Messages);
+        Assert.StartsWith("UID 1 skipped and left on the server", inbox.Error);
+        Assert.Equal(1u, commits["INBOX"]!.HighestUid);
     }
 
     [Fact]
