@@ -188,6 +188,8 @@ public static class RimapMirror
         // Which remote folder each local folder mirrors in this poll, so that two never share one.
         private readonly Dictionary<MailboxPath, string> _claimed = [];
         private int _reopens;
+        // After a reopen, the folders as the new session listed them: the first listing's belong to the closed session.
+        private Dictionary<string, RimapRemoteFolder>? _relisted;
 
         /// <summary>The session in use: the first one, or the one opened after a fetch that had to be cut off.</summary>
         public RimapSession Session { get; private set; } = session;
@@ -197,6 +199,12 @@ public static class RimapMirror
         public async Task<RimapFolderResult> MirrorAsync(RimapRemoteFolder folder, CancellationToken cancellationToken)
         {
             var notes = new List<string>();
+            if (_relisted is not null)
+            {
+                if (!_relisted.TryGetValue(folder.Name, out var again))
+                    return new RimapFolderResult(folder.Name, null, 0, 0, 0, notes, "no longer listed by the server after reconnecting");
+                folder = again;
+            }
             var (path, refusal) = await ResolveLocalAsync(folder, notes, cancellationToken).ConfigureAwait(false);
             if (path is null) return new RimapFolderResult(folder.Name, null, 0, 0, 0, notes, refusal);
             var exists = local.Contains(path);
@@ -369,8 +377,9 @@ public static class RimapMirror
             _reopens++;
             await Session.DisposeAsync().ConfigureAwait(false);
             Session = await RimapSession.OpenAsync(request, log, cancellationToken).ConfigureAwait(false);
-            var again = (await Session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false))
-                .FirstOrDefault(f => f.Name == folder.Name)
+            _relisted = (await Session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false))
+                .ToDictionary(f => f.Name, StringComparer.Ordinal);
+            var again = _relisted.GetValueOrDefault(folder.Name)
                 ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Session.Where}: '{folder.Name}' is no longer listed")
                 { RemoteFolder = folder.Name, SessionUsable = true };
             var examined = await Session.ExamineAsync(again, cancellationToken).ConfigureAwait(false);

@@ -25,9 +25,15 @@ public sealed class RimapOversizeTests
     private static byte[] Sized(string subject, int size) => Message(subject, size);
 
     /// <summary>An INBOX of <paramref name="messages"/> for any number of sessions; every UID FETCH of content is recorded.</summary>
-    private static HostilePop3Server Serve(IReadOnlyList<Scripted> messages, List<string> contentFetches) =>
+    private static HostilePop3Server Serve(IReadOnlyList<Scripted> messages, List<string> contentFetches, string[]? folders = null) =>
         new(c => FakeImap.ServeAsync(c, "IMAP4rev1 AUTH=PLAIN", async (tag, command) =>
         {
+            if (folders is not null && command.StartsWith("LIST", StringComparison.Ordinal) && !command.EndsWith("\"\"", StringComparison.Ordinal))
+            {
+                // Every folder holds the same scripted messages.
+                await c.SendAsync(string.Concat(folders.Select(f => $"* LIST (\\HasNoChildren) \"/\" {f}\r\n")) + $"{tag} OK done\r\n");
+                return true;
+            }
             if (command.StartsWith("EXAMINE", StringComparison.Ordinal))
             {
                 await c.SendAsync($"* FLAGS (\\Seen)\r\n* {messages.Count} EXISTS\r\n* 0 RECENT\r\n* OK [UIDVALIDITY 7] ok\r\n" +
@@ -153,5 +159,25 @@ public sealed class RimapOversizeTests
         var next = await RimapMirror.RunAsync(request, local.Store, commits.Known, commits.CommitAsync, null, Ct);
         Assert.Null(Assert.Single(next.Folders).Error);
         Assert.Empty(fetches);
+    }
+
+    [Fact]
+    public async Task After_a_cut_off_fetch_the_other_folders_are_mirrored_on_the_new_session()
+    {
+        var messages = Enumerable.Range(1, 3)
+            .Select(i => new Scripted((uint)i, 2_000, i == 2 ? Sized("liar", 3 * 1024 * 1024) : Sized($"m{i}", 1_900)))
+            .ToList();
+        var fetches = new List<string>();
+        await using var server = Serve(messages, fetches, ["Archive", "INBOX", "Later"]);
+        using var local = new TempStore();
+        var commits = new CommitLog();
+
+        var result = await RimapMirror.RunAsync(RequestFor(server) with { MaxMessageSize = 10 * 1024 * 1024 }, local.Store,
+            commits.Known, commits.CommitAsync, null, Ct);
+
+        Assert.Equal(["Archive", "INBOX", "Later"], result.Folders.Select(f => f.RemoteName));
+        Assert.All(result.Folders, f => Assert.StartsWith("UID 2 skipped and left on the server", f.Error));
+        foreach (var folder in new[] { "Archive", "INBOX", "Later" })
+            Assert.Equal(["m1", "m3"], LocalSubjects(local.Store, Local("Remote/" + folder)));
     }
 }
