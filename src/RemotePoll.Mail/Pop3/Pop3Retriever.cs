@@ -44,7 +44,8 @@ internal sealed class Pop3Retriever(Stream stream, Pop3Transcript transcript)
             else if (status.StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
                 results[k] = await ReadMessageAsync(sizes[indexes[k]], max, cancellationToken).ConfigureAwait(false);
             else
-                throw new FormatException($"the answer to RETR {indexes[k] + 1} was '{status}'");
+                // Not quoted: out of step, this line may well be mail content.
+                throw new FormatException($"the answer to RETR {indexes[k] + 1} was neither +OK nor -ERR ({status.Length} characters)");
         }
         // The client reads the next answer from the stream itself: nothing may be left over in this buffer.
         if (_end > _start)

@@ -26,14 +26,65 @@ public static class RpopDrain
     /// <summary>The pseudo-UID prefix of a server without UIDL: the SHA-256 of the message.</summary>
     public const string ContentUidPrefix = "sha256:";
 
+    /// <summary>How many times one poll opens a new session after a malformed message broke one.</summary>
+    public const int MaxReopens = 4;
+
     /// <param name="commit">Persists a ledger change; the drain waits for it before deleting anything.</param>
     /// <param name="markInFlight">Persists deliveries as started; the drain waits for it before delivering. Null: no marks, no stamps.</param>
     /// <param name="progress">Told after each batch's commit: the messages delivered so far and their bytes.</param>
+    /// <param name="reopen">
+    /// Opens a new session to the same maildrop. A malformed message (an unstuffed "." line, a bare LF "." in its data)
+    /// ends its answer early and leaves the rest of it where the next answer should be: the session cannot go on. With
+    /// <paramref name="reopen"/>, the batch is retried one message at a time in a new session (no QUIT was sent, so the
+    /// maildrop is as it was), the good messages are delivered, and the one that breaks the session alone is left on
+    /// the server, named in the result's problem. Null: such a batch fails the poll (ProtocolError).
+    /// </param>
     /// <exception cref="Pop3PollException">The remote side failed (ProtocolError: Leave without UIDL); nothing unacknowledged was deleted.</exception>
     public static async Task<RpopDrainResult> RunAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
         bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
         int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes,
-        Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? markInFlight = null, Action<int, long>? progress = null)
+        Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? markInFlight = null,
+        Func<CancellationToken, Task<Pop3Session>>? reopen = null, Action<int, long>? progress = null)
+    {
+        var retry = new MalformedRetry();
+        var current = session;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    var result = await DrainAsync(current, ledger, destination, leave, maxMessageSize, commit, cancellationToken, batchSize,
+                        batchBytes, markInFlight, retry, progress).ConfigureAwait(false);
+                    return result with
+                    {
+                        Delivered = result.Delivered + retry.Delivered,
+                        Bytes = result.Bytes + retry.Bytes,
+                        Recovered = result.Recovered + retry.Recovered,
+                        Unverified = result.Unverified + retry.Unverified,
+                    };
+                }
+                catch (SessionBrokenByMessage broken)
+                {
+                    if (reopen is null || retry.Reopens >= MaxReopens) throw broken.Failure;
+                    retry.Reopens++;
+                    ledger = broken.Ledger;
+                    if (!ReferenceEquals(current, session)) await current.DisposeAsync().ConfigureAwait(false);
+                    current = session;
+                    current = await reopen(cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(current, session)) await current.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<RpopDrainResult> DrainAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
+        bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
+        int batchSize, long batchBytes, Func<IReadOnlyList<InFlightDelivery>, CancellationToken, Task>? markInFlight, MalformedRetry retry,
+        Action<int, long>? progress)
     {
         // An empty maildrop lists no UIDs: everything the ledger holds is gone from the server.
         IReadOnlyList<string>? uids = session.Count == 0 ? [] : null;
@@ -48,6 +99,7 @@ public static class RpopDrain
         var candidates = new List<int>();
         var tooLarge = 0;
         var refusedBefore = 0;
+        var malformedLeft = 0;
         for (var i = 0; i < session.Count; i++)
         {
             var uid = uids?[i];
@@ -56,6 +108,7 @@ public static class RpopDrain
             if (same && known.Delivered.Contains(uid!)) { if (!leave) toDelete.Add(i); continue; }
             if (same && known.Rejected.Contains(uid!)) { refusedBefore++; continue; }
             if (sizes[i] > maxSize) { tooLarge++; continue; }
+            if (retry.Malformed.ContainsKey(MalformedRetry.Key(uids, i))) { malformedLeft++; continue; }
             candidates.Add(i);
         }
         // Delivered before, but the deletion did not commit (connection lost before QUIT): delete only.
@@ -77,13 +130,34 @@ public static class RpopDrain
         {
             var batch = new List<int>();
             long size = 0;
-            while (next < candidates.Count && batch.Count < batchSize && (batch.Count == 0 || size + sizes[candidates[next]] <= batchBytes))
+            // A message of a batch that broke a session is retrieved alone, to tell the one that breaks it.
+            while (next < candidates.Count && batch.Count < batchSize && (batch.Count == 0 || size + sizes[candidates[next]] <= batchBytes)
+                && (batch.Count == 0 || !retry.Singly.Contains(MalformedRetry.Key(uids, candidates[next]))))
             {
                 size += sizes[candidates[next]];
                 batch.Add(candidates[next++]);
+                if (retry.Singly.Contains(MalformedRetry.Key(uids, batch[0]))) break;
             }
             var asked = batch.Count;
-            var fetched = await FetchAsync(session, batch, cancellationToken).ConfigureAwait(false);
+            IReadOnlyList<Pop3FetchedMessage> fetched;
+            try
+            {
+                fetched = await FetchAsync(session, batch, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Pop3PollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: false, InnerException: FormatException })
+            {
+                // The answers are out of step: some message's data ended early. No QUIT goes out, so nothing of this
+                // session is deleted; what was delivered is in the ledger and is only deleted by the next session.
+                if (batch.Count == 1)
+                    retry.Malformed[MalformedRetry.Key(uids, batch[0])] = $"message {batch[0] + 1}"
+                        + (uids is null ? "" : $" (UID {uids[batch[0]]})") + " is malformed: its data ended early (an unstuffed \".\" line or a bare LF \".\" in it)";
+                else retry.Singly.UnionWith(batch.Select(i => MalformedRetry.Key(uids, i)));
+                retry.Delivered += delivered;
+                retry.Bytes += bytes;
+                retry.Recovered += recovered;
+                retry.Unverified += unverified;
+                throw new SessionBrokenByMessage(known, e);
+            }
             oversized += asked - batch.Count;
             var batchUids = fetched.Select(m => uids?[m.Index] ?? ContentUid(m.Data)).ToList();
             seen.UnionWith(batchUids);
@@ -203,11 +277,14 @@ public static class RpopDrain
         if (gone.Count > 0) await commit(new LedgerChange([], [], gone), cancellationToken).ConfigureAwait(false);
 
         // Left for later: over the limit, refused, and what was not tried (a temporary failure stopped the drain).
-        var left = tooLarge + refusedBefore + (candidates.Count - oversized - delivered - recognised - recovered);
+        var left = tooLarge + refusedBefore + malformedLeft + (candidates.Count - oversized - delivered - recognised - recovered);
         var (kind, problem) = temporary is not null
             ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
             : rejected.Count > 0
                 ? (PollErrorKind.LocalDeliveryFailed, $"{rejected.Count} messages refused by the local side ({rejected[0]}); left on the server")
+                : retry.Malformed.Count > 0
+                    ? (PollErrorKind.ProtocolError, $"{retry.Malformed.Count} malformed messages left on the server: "
+                        + string.Join("; ", retry.Malformed.Values.Take(3)))
                 : substituted.Count > 0
                     ? (PollErrorKind.ProtocolError, $"{substituted.Count} messages left on the server, as the server sent something else in their place "
                         + $"({substituted[0]}){(session.OffersUtf8 ? "; it refused UTF8 mode" : "")}")
@@ -218,6 +295,32 @@ public static class RpopDrain
                             ? (PollErrorKind.LocalDeliveryFailed, $"{refusedBefore} messages refused earlier by the local side are still on the server")
                             : ((PollErrorKind?)null, (string?)null);
         return new RpopDrainResult(delivered, bytes, left, kind, problem) { Recovered = recovered, Unverified = unverified };
+    }
+
+    /// <summary>What one poll learnt of malformed messages, and what its broken sessions had done, across reopened sessions.</summary>
+    private sealed class MalformedRetry
+    {
+        /// <summary>Messages (by <see cref="Key"/>) of a batch that broke a session: retrieved one at a time.</summary>
+        public HashSet<string> Singly { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Messages that broke a session alone, with why: left on the server for this poll.</summary>
+        public Dictionary<string, string> Malformed { get; } = new(StringComparer.Ordinal);
+
+        public int Reopens { get; set; }
+        public int Delivered { get; set; }
+        public long Bytes { get; set; }
+        public int Recovered { get; set; }
+        public int Unverified { get; set; }
+
+        /// <summary>A message by its UID, or by its number where the server has no UIDL (stable: no QUIT was sent in between).</summary>
+        public static string Key(IReadOnlyList<string>? uids, int index) => uids is null ? "#" + index : uids[index];
+    }
+
+    /// <summary>A message broke the session; the ledger is as the drain had committed it.</summary>
+    private sealed class SessionBrokenByMessage(UidLedger ledger, Pop3PollException failure) : Exception(failure.Message, failure)
+    {
+        public UidLedger Ledger { get; } = ledger;
+        public Pop3PollException Failure { get; } = failure;
     }
 
     /// <summary>Asks the destination which delivery ids arrived; a local side that cannot be reached says why.</summary>

@@ -42,9 +42,10 @@ public static class RpopPoll
             CommandTimeout = request.CommandTimeout,
             MaxMessageSize = request.MaxMessageSize,
         };
-        await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials(r.AuthName, request.Password), log, cancellationToken)
-            .ConfigureAwait(false);
+        var credentials = new Pop3Credentials(r.AuthName, request.Password);
+        await using var session = await Pop3Session.OpenAsync(options, credentials, log, cancellationToken).ConfigureAwait(false);
         return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
-            markInFlight: request.MarkInFlight, progress: request.Progress).ConfigureAwait(false);
+            markInFlight: request.MarkInFlight, progress: request.Progress,
+            reopen: t => Pop3Session.OpenAsync(options, credentials, log, t)).ConfigureAwait(false);
     }
 }

@@ -140,6 +140,42 @@ public sealed class Pop3HostileServerTests
     }
 
     [Fact]
+    public async Task A_pipelined_batch_whose_sizes_LIST_understates_is_cut_by_the_bytes_read_not_by_what_LIST_claimed()
+    {
+        // Issue 16.8: LIST claims 100 octets for each of 40 messages; every RETR streams 2 MB. The batch's byte budget
+        // comes from LIST (plus stuffing and status lines), and the bytes actually read are counted against it.
+        const int count = 40;
+        const int perMessage = 2 * 1024 * 1024;
+        long sent = 0;
+        var drop = new Maildrop { Messages = [.. Enumerable.Range(0, count).Select(i => Pop3Message("m" + i))] };
+        await using var server = new HostilePop3Server(c => ServeAsync(c, drop, async line =>
+        {
+            if (line == "LIST")
+            {
+                await c.SendAsync("+OK\r\n" + string.Concat(Enumerable.Range(1, count).Select(i => $"{i} 100\r\n")) + ".\r\n");
+                return true;
+            }
+            if (!line.StartsWith("RETR", StringComparison.Ordinal)) return false;
+            var chunk = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat(new string('x', 1022) + "\r\n", 64)));
+            await c.SendAsync("+OK\r\n");
+            for (var n = 0; n < perMessage; n += chunk.Length)
+            {
+                await c.SendAsync(chunk);
+                Interlocked.Add(ref sent, chunk.Length);
+            }
+            await c.SendAsync(".\r\n");
+            return true;
+        }));
+        await using var session = await Open(server, Options(server) with { CommandTimeout = TimeSpan.FromSeconds(5) });
+
+        var error = await FailsWithin(() => session.FetchAsync([.. Enumerable.Range(0, count)], Ct));
+
+        Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
+        // What the server got out before the cut is bounded by the budget plus the loopback socket buffers, far below 80 MB.
+        Assert.True(Interlocked.Read(ref sent) < count * (long)perMessage / 4, $"{Interlocked.Read(ref sent)} bytes sent");
+    }
+
+    [Fact]
     public async Task A_message_arriving_over_the_limit_is_MessageTooLarge_and_the_session_stays_in_step()
     {
         var large = "Subject: large\r\n\r\n" + string.Concat(Enumerable.Repeat(".dotted line of the large message\r\n", 60));

@@ -28,7 +28,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         $"From: sender@remote.example\r\nSubject: {id}\r\nMessage-ID: <{id}@remote.example>\r\n\r\nBody of {id}.\r\n.dot line\r\n";
 
     private static async Task<RpopDrainResult> DrainAsync(HostilePop3Server server, LedgerJournal journal, IMessageDestination destination,
-        bool leave, IPop3ProtocolLog? log = null)
+        bool leave, IPop3ProtocolLog? log = null, bool reopen = false)
     {
         var options = new Pop3SessionOptions
         {
@@ -37,7 +37,8 @@ public sealed class RpopDrainFakeServerTests : IDisposable
             CommandTimeout = TimeSpan.FromSeconds(5),
         };
         await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials("joe", "secret"), log, Ct);
-        return await RpopDrain.RunAsync(session, journal.Ledger, destination, leave, 1024 * 1024, journal.CommitAsync, Ct);
+        return await RpopDrain.RunAsync(session, journal.Ledger, destination, leave, 1024 * 1024, journal.CommitAsync, Ct,
+            reopen: reopen ? t => Pop3Session.OpenAsync(options, new Pop3Credentials("joe", "secret"), log, t) : null);
     }
 
     /// <summary>
@@ -45,7 +46,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
     /// QUIT keeps them. The first <paramref name="brokenQuits"/> sessions are cut off when QUIT arrives; with
     /// <paramref name="quitAnswerLost"/> they commit the deletions first (only the answer to QUIT is lost).
     /// </summary>
-    private static HostilePop3Server DeletingServer(Maildrop drop, int brokenQuits, bool quitAnswerLost = false)
+    private static HostilePop3Server DeletingServer(Maildrop drop, int brokenQuits, bool quitAnswerLost = false, bool unstuffed = false)
     {
         var sessions = 0;
         return new HostilePop3Server(c =>
@@ -54,6 +55,12 @@ public sealed class RpopDrainFakeServerTests : IDisposable
             var marked = new HashSet<int>();
             return ServeAsync(c, drop, async line =>
             {
+                if (unstuffed && line.StartsWith("RETR ", StringComparison.Ordinal))
+                {
+                    // The message as stored, without dot-stuffing: a "." line in it ends the answer early.
+                    await c.SendAsync("+OK\r\n" + drop.Messages[int.Parse(line[5..]) - 1] + ".\r\n");
+                    return true;
+                }
                 if (line.StartsWith("DELE ", StringComparison.Ordinal))
                 {
                     marked.Add(int.Parse(line[5..]) - 1);
@@ -119,6 +126,42 @@ public sealed class RpopDrainFakeServerTests : IDisposable
             .Select(f => RemoteMessage.IdOf(File.ReadAllText(f))).Order(StringComparer.Ordinal);
         Assert.Equal(["a", "b", "c", "d"], stored);
         Assert.Equal(UidLedger.Empty, journal.Ledger);
+    }
+
+    [Theory]
+    [InlineData("an unstuffed dot line\r\n.\r\nand the rest of it")]
+    [InlineData("a bare line feed dot\n.\nand the rest of it")]
+    public async Task A_malformed_message_is_left_on_the_server_with_a_note_while_the_rest_of_its_pipelined_batch_is_delivered(string body)
+    {
+        // DotStuff stuffs CRLF lines only: the "." line of the first case is sent unstuffed on purpose, the second has no CR.
+        var malformed = $"From: sender@remote.example\r\nSubject: bad\r\nMessage-ID: <bad@remote.example>\r\n\r\n{body}\r\n";
+        var drop = new Maildrop { Messages = [Pop3Message("a"), malformed, Pop3Message("c")] };
+        await using var server = DeletingServer(drop, brokenQuits: 0, unstuffed: true);
+        var journal = new LedgerJournal();
+        var store = new MaildirStore(_maildirs.Path);
+        var destination = new QueueDestination(store, Account);
+
+        var result = await DrainAsync(server, journal, destination, leave: false, reopen: true);
+
+        Assert.Equal(2, result.Delivered);
+        Assert.Equal(1, result.LeftOnServer);
+        Assert.Equal(PollErrorKind.ProtocolError, result.ProblemKind);
+        Assert.Contains("message 2 (UID uid-2) is malformed", result.Problem);
+        Assert.DoesNotContain("the rest of it", result.Problem); // mail content never in Error
+        Assert.Equal([malformed], drop.Messages);
+        Assert.Equal(["uid-1", "uid-3"], journal.Commits.SelectMany(c => c.Delivered).Order(StringComparer.Ordinal));
+        Assert.Empty(journal.Ledger.Delivered); // deleted by the final QUIT, so pruned
+
+        // It does not block the record: the next poll delivers what came since and leaves it again.
+        drop.Messages.Add(Pop3Message("d"));
+        var next = await DrainAsync(server, journal, destination, leave: false, reopen: true);
+
+        Assert.Equal(1, next.Delivered);
+        Assert.Contains("is malformed", next.Problem);
+        Assert.Equal([malformed], drop.Messages);
+        var stored = Directory.GetFiles(Path.Combine(store.AccountDirectory(Account), "new"))
+            .Select(f => RemoteMessage.IdOf(File.ReadAllText(f))).Order(StringComparer.Ordinal);
+        Assert.Equal(["a", "c", "d"], stored);
     }
 
     [Fact]
