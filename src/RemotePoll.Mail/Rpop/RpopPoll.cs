@@ -41,7 +41,10 @@ public static class RpopPoll
             CommandTimeout = request.CommandTimeout,
             MaxMessageSize = request.MaxMessageSize,
         };
-        await using var session = await Pop3Session.OpenAsync(options, new Pop3Credentials(r.AuthName, request.Password), log, cancellationToken)
+        var credentials = request.Bearer is { } bearer
+            ? Pop3Credentials.ForBearer(r.AuthName, bearer)
+            : new Pop3Credentials(r.AuthName, request.Password);
+        await using var session = await Pop3Session.OpenAsync(options, credentials, log, cancellationToken)
             .ConfigureAwait(false);
         return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
             markInFlight: request.MarkInFlight).ConfigureAwait(false);
