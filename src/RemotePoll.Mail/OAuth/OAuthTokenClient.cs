@@ -190,8 +190,10 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
     private static Exception Failure(OAuthProvider provider, string grant, ResponseErrorType type, HttpStatusCode status, string? error)
     {
         var what = $"provider {provider.Name}: {grant} refused";
-        return type == ResponseErrorType.Protocol && error is "invalid_grant" or "invalid_client" or "unauthorized_client"
-            or "access_denied" or "expired_token" or "invalid_scope"
+        // A 401 is the client's credentials refused (RFC 6749 5.2 invalid_client): no retry helps either.
+        var refused = (type == ResponseErrorType.Protocol && error is "invalid_grant" or "invalid_client" or "unauthorized_client"
+            or "access_denied" or "expired_token" or "invalid_scope") || status == HttpStatusCode.Unauthorized;
+        return refused
             ? new OAuthGrantRefusedException($"{what}: {error}")
             : new OAuthTokenException($"{what}: {error ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} ({type})");
     }
