@@ -54,3 +54,21 @@ public class RpopOAuthRecordTests
         Assert.DoesNotContain("refresh-token-1", Connected().ToString(), StringComparison.Ordinal);
     }
 }
+
+public class RimapOAuthRecordTests
+{
+    private readonly RemotePoll.Core.Secrets.AesGcmSecretSealer _sealer = TestSealers.Create();
+
+    [Fact]
+    public void An_oauth2_rimap_record_needs_no_password_and_a_new_host_or_security_voids_its_grant()
+    {
+        var r = new RimapRecordChange("m365") { AuthName = "joe@contoso.com", Host = "outlook.office365.com", Security = "SSL/TLS", OAuthProvider = "m365" }
+            .ApplyTo(null, _sealer)!;
+        r = r with { OAuth = r.OAuth! with { Grant = _sealer.Seal("rt") } };
+
+        Assert.NotNull(new RimapRecordChange("m365") { ListFilter = "INBOX*" }.ApplyTo(r, _sealer)!.OAuth!.Grant);
+        Assert.Null(new RimapRecordChange("m365") { Host = "imap.elsewhere.example" }.ApplyTo(r, _sealer)!.OAuth!.Grant);
+        Assert.Null(new RimapRecordChange("m365") { Security = "None" }.ApplyTo(r, _sealer)!.OAuth!.Grant);
+        Assert.Null(new RimapRecordChange("m365") { OAuthProvider = "other" }.ApplyTo(r, _sealer)!.OAuth!.Grant);
+    }
+}
