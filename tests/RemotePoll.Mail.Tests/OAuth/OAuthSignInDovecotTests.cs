@@ -72,6 +72,11 @@ public sealed class OAuthSignInDovecotTests(OAuthDovecotFixture fixture) : IClas
         Assert.Equal(2, result.Delivered);
         Assert.Equal(0, await Server.CountAsync(user, cancellationToken: Ct));
         Assert.Contains(log.SentLines, l => l.StartsWith("AUTH " + mechanism, StringComparison.Ordinal));
+        // The SASL initial response (which holds the token in base64) is masked in the protocol log.
+        var lines = log.SentLines.ToList();
+        var auth = lines.FindIndex(l => l.StartsWith("AUTH ", StringComparison.Ordinal));
+        Assert.Equal($"AUTH {mechanism}", lines[auth]);
+        Assert.Equal(Pop3Transcript.Mask, lines[auth + 1]);
         Assert.DoesNotContain(log.SentLines, l => l.StartsWith("USER", StringComparison.Ordinal) || l.StartsWith("PASS", StringComparison.Ordinal));
         Assert.DoesNotContain(token, log.AllText, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(Encoding.ASCII.GetBytes(token)), log.AllText, StringComparison.Ordinal);
