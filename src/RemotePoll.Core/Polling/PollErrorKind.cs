@@ -26,4 +26,9 @@ public enum PollErrorKind
     Refused,
     /// <summary>Anything else; the text says what.</summary>
     Internal,
+    /// <summary>
+    /// An OAuth2 record's grant was refused by the provider (consent revoked, password changed, refresh token
+    /// expired): the user must reconnect. Delay Failed Account applies; polling does not retry in a loop.
+    /// </summary>
+    AuthorizationExpired,
 }

@@ -30,6 +30,9 @@ public sealed record RimapRecord(
     /// </summary>
     public bool ByAccountUser { get; init; }
 
+    /// <summary>Set: the record signs in with OAuth2 through this provider and its grant, never with <see cref="Password"/>.</summary>
+    public OAuth.OAuthSignIn? OAuth { get; init; }
+
     /// <summary>The port to connect to: explicit, else 993 for SSL/TLS, else 143.</summary>
     public int Port => Host.PortOr(Security == ConnectionSecurity.SslTls ? DefaultTlsPort : DefaultPort);
 

@@ -1,3 +1,4 @@
+using RemotePoll.Core.OAuth;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Core.Validation;
 
@@ -30,6 +31,11 @@ public sealed record RimapRecordChange(string Name)
     /// <summary>Set by the admin API for account-user callers; null keeps the stored value.</summary>
     public bool? ByAccountUser { get; init; }
     public bool Replace { get; init; }
+    /// <summary>
+    /// <c>--auth oauth2 --oauth-provider NAME</c>: sign in with OAuth2 through that registered provider; empty goes
+    /// back to a password; null keeps the stored method. A new host, port, Connection Security or provider voids the stored grant.
+    /// </summary>
+    public string? OAuthProvider { get; init; }
 
     /// <summary>The record after this change, or null for Never. Throws <see cref="ValidationException"/>.</summary>
     /// <param name="byAccountUser">The account's user makes the change (see <see cref="RecordRules.ByAccountUser"/>).</param>
@@ -42,7 +48,11 @@ public sealed record RimapRecordChange(string Name)
         var b = Replace ? null : existing;
         var authName = AuthName ?? existing?.AuthName;
         var hostText = Host ?? existing?.Host.ToString();
-        RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null, out var host);
+        var oauthWanted = OAuthProvider is { Length: > 0 } || (OAuthProvider is null && existing?.OAuth is not null);
+        if (OAuthProvider is { Length: > 0 } p && RecordName.Check(p) is { } pr) errors.Add(new FieldError("OAuthProvider", pr));
+        if (OAuthProvider is { Length: 0 } && existing?.OAuth is not null && Password is null)
+            errors.Add(new FieldError("Password", "is required to go back from OAuth2 to a password"));
+        RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null && !oauthWanted, out var host);
         ConnectionSecurity? security = b?.Security ?? ConnectionSecurity.None;
         if (Security is not null && (security = RecordEnums.ParseSecurity(Security)) is null)
             errors.Add(new FieldError("Connection Security", $"'{Security}' is not one of None, STARTTLS, SSL/TLS"));
@@ -59,7 +69,7 @@ public sealed record RimapRecordChange(string Name)
             every?.Period ?? existing?.Period ?? PollPeriod.Default,
             authName!,
             host!,
-            Password is null ? existing!.Password : sealer.Seal(Password),
+            Password is null ? existing?.Password ?? sealer.Seal("") : sealer.Seal(Password),
             security!.Value,
             auth!.Value,
             filter,
@@ -67,6 +77,9 @@ public sealed record RimapRecordChange(string Name)
         {
             Trust = trust,
             ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
+            // Issue 16 point 3: a grant is never sent to a new host, port or TLS setting.
+            OAuth = OAuthSignIn.After(existing?.OAuth, OAuthProvider,
+                existing is not null && (!host!.Equals(existing.Host) || security!.Value != existing.Security)),
         });
     }
 
@@ -82,5 +95,5 @@ public sealed record RimapRecordChange(string Name)
             : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
-        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace} }}";
+        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider} }}";
 }

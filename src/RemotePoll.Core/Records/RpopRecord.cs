@@ -31,6 +31,9 @@ public sealed record RpopRecord(
     /// </summary>
     public bool ByAccountUser { get; init; }
 
+    /// <summary>Set: the record signs in with OAuth2 through this provider and its grant, never with <see cref="Password"/>.</summary>
+    public OAuth.OAuthSignIn? OAuth { get; init; }
+
     /// <summary>The port to connect to: explicit, else 995 with TLS, else 110.</summary>
     public int Port => Host.PortOr(Tls ? DefaultTlsPort : DefaultPort);
 

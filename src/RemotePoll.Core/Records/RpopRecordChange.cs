@@ -1,3 +1,4 @@
+using RemotePoll.Core.OAuth;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Core.Validation;
 
@@ -28,6 +29,11 @@ public sealed record RpopRecordChange(string Name)
     /// <summary>Set by the admin API for account-user callers; null keeps the stored value.</summary>
     public bool? ByAccountUser { get; init; }
     public bool Replace { get; init; }
+    /// <summary>
+    /// <c>--auth oauth2 --oauth-provider NAME</c>: sign in with OAuth2 through that registered provider; empty goes
+    /// back to a password; null keeps the stored method. A new host, TLS setting or provider voids the stored grant.
+    /// </summary>
+    public string? OAuthProvider { get; init; }
 
     /// <summary>
     /// The record after this change, or null when Poll Every is Never (the record is removed).
@@ -42,7 +48,11 @@ public sealed record RpopRecordChange(string Name)
         var b = Replace ? null : existing;
         var authName = AuthName ?? existing?.AuthName;
         var hostText = Host ?? existing?.Host.ToString();
-        RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null, out var host);
+        var oauthWanted = OAuthProvider is { Length: > 0 } || (OAuthProvider is null && existing?.OAuth is not null);
+        if (OAuthProvider is { Length: > 0 } p && RecordName.Check(p) is { } pr) errors.Add(new FieldError("OAuthProvider", pr));
+        if (OAuthProvider is { Length: 0 } && existing?.OAuth is not null && Password is null)
+            errors.Add(new FieldError("Password", "is required to go back from OAuth2 to a password"));
+        RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null && !oauthWanted, out var host);
         var mailbox = Mailbox is null ? b?.Mailbox : Mailbox.Length == 0 ? null : Mailbox;
         if (RecordFieldChecks.Mailbox(mailbox) is { } mr) errors.Add(new FieldError("Mailbox", mr));
         var special = Special is null ? b?.Special : Special.Length == 0 ? null : Special.Trim();
@@ -61,7 +71,7 @@ public sealed record RpopRecordChange(string Name)
             every?.Period ?? existing?.Period ?? PollPeriod.Default,
             authName!,
             host!,
-            Password is null ? existing!.Password : sealer.Seal(Password),
+            Password is null ? existing?.Password ?? sealer.Seal("") : sealer.Seal(Password),
             Leave ?? b?.Leave ?? false,
             Apop ?? b?.Apop ?? false,
             Tls ?? b?.Tls ?? false,
@@ -70,6 +80,9 @@ public sealed record RpopRecordChange(string Name)
         {
             Trust = trust,
             ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
+            // Issue 16 point 3: a grant is never sent to a new host, port or TLS setting.
+            OAuth = OAuthSignIn.After(existing?.OAuth, OAuthProvider,
+                existing is not null && (!host!.Equals(existing.Host) || (Tls ?? b?.Tls ?? false) != existing.Tls)),
         });
     }
 
@@ -85,5 +98,5 @@ public sealed record RpopRecordChange(string Name)
             : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
-        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace} }}";
+        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider} }}";
 }

@@ -9,4 +9,8 @@ public enum Pop3LoginMethod
     Apop,
     /// <summary>The non-standard <c>AUTH MSN</c> of MSN's POP3 servers (NTLM under another name).</summary>
     AuthMsn,
+    /// <summary>SASL XOAUTH2 with an OAuth2 access token (Google, Microsoft).</summary>
+    XOAuth2,
+    /// <summary>SASL OAUTHBEARER (RFC 7628) with an OAuth2 access token.</summary>
+    OAuthBearer,
 }

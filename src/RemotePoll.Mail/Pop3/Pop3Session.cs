@@ -7,6 +7,7 @@ using MailKit.Net.Pop3;
 using MailKit.Security;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Net;
+using RemotePoll.Mail.OAuth;
 
 namespace RemotePoll.Mail.Pop3;
 
@@ -305,6 +306,7 @@ public sealed class Pop3Session : IAsyncDisposable
         LoginMethod = Pop3LoginPolicy.Choose(_options.Host.Host, _options.UseApop, _options.Apop, _transcript.Greeting);
         if (LoginMethod == Pop3LoginMethod.Apop && (client.Capabilities & Pop3Capabilities.Apop) == 0)
             LoginMethod = Pop3LoginMethod.UserPass;
+        if (_credentials.Bearer is { } bearer) LoginMethod = ChooseBearerMethod(client, bearer);
         var credential = new NetworkCredential(_credentials.User, _credentials.Password);
         // Whatever the server offers, MailKit may only use the one method chosen above: no SASL
         // negotiation, no APOP unless chosen, no clear-text retry after a failed APOP.
@@ -318,6 +320,12 @@ public sealed class Pop3Session : IAsyncDisposable
                 case Pop3LoginMethod.AuthMsn:
                     await client.AuthenticateAsync(new SaslMechanismMsn(credential), t).ConfigureAwait(false);
                     break;
+                case Pop3LoginMethod.XOAuth2:
+                    await client.AuthenticateAsync(new SaslMechanismOAuth2(_credentials.User, _credentials.Password), t).ConfigureAwait(false);
+                    break;
+                case Pop3LoginMethod.OAuthBearer:
+                    await client.AuthenticateAsync(new SaslMechanismOAuthBearer(_credentials.User, _credentials.Password), t).ConfigureAwait(false);
+                    break;
                 case Pop3LoginMethod.Apop:
                     await client.AuthenticateAsync(CredentialEncoding, new SingleMethodCredentials(SingleMethodCredentials.Apop, credential), t).ConfigureAwait(false);
                     break;
@@ -330,6 +338,20 @@ public sealed class Pop3Session : IAsyncDisposable
         // Message data need not be split into lines from now on.
         _transcript.TrackLines = false;
         Count = client.Count;
+    }
+
+    /// <summary>An OAuth2 record signs in with XOAUTH2 or OAUTHBEARER only: no password method is ever tried instead.</summary>
+    private Pop3LoginMethod ChooseBearerMethod(Pop3Client client, OAuth2Bearer bearer)
+    {
+        var offered = (client.Capabilities & Pop3Capabilities.Sasl) != 0 ? client.AuthenticationMechanisms.ToArray() : [];
+        return bearer.ChooseMechanism(offered) switch
+        {
+            "OAUTHBEARER" => Pop3LoginMethod.OAuthBearer,
+            "XOAUTH2" => Pop3LoginMethod.XOAuth2,
+            _ => throw Broken(PollErrorKind.ProtocolError,
+                $"{Where}: the record signs in with OAuth2, but the server offers neither SASL XOAUTH2 nor OAUTHBEARER " +
+                $"({(offered.Length == 0 ? "no SASL mechanism" : "it offers " + string.Join(' ', offered.Order(StringComparer.Ordinal)))}); no password was tried"),
+        };
     }
 
     private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, Func<CancellationToken, Task<T>> operation,
@@ -369,6 +391,14 @@ public sealed class Pop3Session : IAsyncDisposable
                     : new Pop3PollException(PollErrorKind.MessageTooLarge, $"{Where}: {bound.Message}", e);
         if (timedOut || chain.Any(x => x is TimeoutException))
             return new Pop3PollException(transport, $"{Where}: no answer within {(timedOut ? limit : _options.CommandTimeout)} ({Describe(phase)})", e);
+        // A refused token comes as a SASL challenge that MailKit's OAuth mechanisms cannot answer (RFC 7628 3.2.2).
+        if (phase == Phase.Login && LoginMethod is Pop3LoginMethod.XOAuth2 or Pop3LoginMethod.OAuthBearer
+            && e is Pop3ProtocolException && OAuth2Bearer.RefusalIn(_transcript.LastServerLine) is { } refusal)
+            return new Pop3PollException(PollErrorKind.AuthenticationFailed,
+                $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: the server refused the access token: {Truncate(refusal)}", e)
+            {
+                ServerResponse = refusal,
+            };
         if (e is MailKit.Security.AuthenticationException or SaslException)
         {
             var answer = _transcript.LastServerLine;
@@ -415,6 +445,8 @@ public sealed class Pop3Session : IAsyncDisposable
     {
         Pop3LoginMethod.Apop => "APOP",
         Pop3LoginMethod.AuthMsn => "AUTH MSN",
+        Pop3LoginMethod.XOAuth2 => "XOAUTH2",
+        Pop3LoginMethod.OAuthBearer => "OAUTHBEARER",
         _ => "USER/PASS",
     };
 

@@ -1,5 +1,6 @@
 using System.Net;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.OAuth;
 
 namespace RemotePoll.Mail.Rimap;
 
@@ -23,6 +24,12 @@ public sealed record RimapMirrorRequest
 
     /// <summary>The remote password, in clear.</summary>
     public required string Password { get; init; }
+
+    /// <summary>
+    /// Sign in with this OAuth2 access token (SASL XOAUTH2/OAUTHBEARER) and never with a password; null: the
+    /// record's password method. <see cref="Password"/> then holds the same token, so transcripts redact it.
+    /// </summary>
+    public OAuth2Bearer? Bearer { get; init; }
 
     public ConnectionSecurity Security { get; init; } = ConnectionSecurity.None;
 

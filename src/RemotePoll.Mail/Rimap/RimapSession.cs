@@ -8,6 +8,7 @@ using MailKit.Security;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Net;
+using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Pop3;
 
 namespace RemotePoll.Mail.Rimap;
@@ -38,7 +39,7 @@ internal sealed class RimapSession : IAsyncDisposable
     {
         _request = request;
         _trust = trust;
-        _transcript = new RimapTranscript(log, request.Password);
+        _transcript = new RimapTranscript(log, request.Bearer?.AccessToken ?? request.Password);
     }
 
     private enum Phase
@@ -52,7 +53,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
     public IPEndPoint? RemoteEndPoint { get; private set; }
 
-    /// <summary>The SASL mechanism or command the session logged in with: PLAIN, LOGIN or CRAM-MD5.</summary>
+    /// <summary>The SASL mechanism or command the session logged in with: PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or OAUTHBEARER.</summary>
     public string? LoginMethod { get; private set; }
 
     public string Where => $"{_request.Host.Host}:{_request.Port}";
@@ -286,7 +287,18 @@ internal sealed class RimapSession : IAsyncDisposable
         var credential = new NetworkCredential(_request.User, _request.Password);
         var offered = client.AuthenticationMechanisms;
         Func<CancellationToken, Task> login;
-        if (_request.AuthMethod == ImapAuthMethod.Encrypted)
+        if (_request.Bearer is { } bearer)
+        {
+            // An OAuth2 record signs in with its access token only: no password method is ever tried instead.
+            LoginMethod = bearer.ChooseMechanism(offered) ?? throw new ImapPollException(PollErrorKind.ProtocolError,
+                $"{Where}: the record signs in with OAuth2, but the server offers neither SASL XOAUTH2 nor OAUTHBEARER ({Offered(offered)}); " +
+                "no password was tried");
+            SaslMechanism mechanism = LoginMethod == "OAUTHBEARER"
+                ? new SaslMechanismOAuthBearer(_request.User, bearer.AccessToken)
+                : new SaslMechanismOAuth2(_request.User, bearer.AccessToken);
+            login = t => client.AuthenticateAsync(mechanism, t);
+        }
+        else if (_request.AuthMethod == ImapAuthMethod.Encrypted)
         {
             // Spec, Authentication Method: Encrypted is CRAM-MD5. Without it the password is not sent at all.
             if (!offered.Contains("CRAM-MD5"))

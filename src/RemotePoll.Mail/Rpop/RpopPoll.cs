@@ -42,7 +42,9 @@ public static class RpopPoll
             CommandTimeout = request.CommandTimeout,
             MaxMessageSize = request.MaxMessageSize,
         };
-        var credentials = new Pop3Credentials(r.AuthName, request.Password);
+        var credentials = request.Bearer is { } bearer
+            ? Pop3Credentials.ForBearer(r.AuthName, bearer)
+            : new Pop3Credentials(r.AuthName, request.Password);
         await using var session = await Pop3Session.OpenAsync(options, credentials, log, cancellationToken).ConfigureAwait(false);
         return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
             markInFlight: request.MarkInFlight, progress: request.Progress,

@@ -2,6 +2,7 @@ using System.Net;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
@@ -12,6 +13,8 @@ public sealed record RpopPollRequest
     public required string Account { get; init; }
     public required RpopRecord Record { get; init; }
     public required string Password { get; init; }
+    /// <summary>Sign in with this OAuth2 access token instead of <see cref="Password"/> (XOAUTH2/OAUTHBEARER only); null: a password login.</summary>
+    public OAuth2Bearer? Bearer { get; init; }
     public required UidLedger Ledger { get; init; }
     /// <summary>The module's Use APOP (spec: APOP needs it, the record's APOP and the server's greeting).</summary>
     public bool UseApop { get; init; } = true;

@@ -22,6 +22,16 @@ public sealed record DovecotOptions
     /// <summary>Users created at start, name to password.</summary>
     public IReadOnlyDictionary<string, string> Users { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// Makes the instance an OAuth2 resource server as well: the mechanisms of <see cref="OAuth2Mechanisms"/> are
+    /// offered and checked by <c>passdb oauth2</c> against this RFC 7662 introspection URL (e.g.
+    /// <c>OAuthTestServer.IntrospectionEndpoint</c>). Null (the default): no OAuth2 at all.
+    /// </summary>
+    public string? OAuth2IntrospectionUrl { get; init; }
+
+    /// <summary>The OAuth2 SASL mechanisms offered when <see cref="OAuth2IntrospectionUrl"/> is set.</summary>
+    public string OAuth2Mechanisms { get; init; } = "xoauth2 oauthbearer";
+
     /// <summary>Extra lines appended to the generated dovecot.conf (multi-line blocks only).</summary>
     public string? ExtraConfig { get; init; }
 

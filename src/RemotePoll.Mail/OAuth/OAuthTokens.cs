@@ -1,0 +1,11 @@
+namespace RemotePoll.Mail.OAuth;
+
+/// <summary>
+/// What a token request gave: an access token, when it expires, and a refresh token when the provider issued a
+/// new one (a rotation, or the first grant). Its text form shows neither token.
+/// </summary>
+public sealed record OAuthTokens(string AccessToken, DateTimeOffset ExpiresAt, string? RefreshToken)
+{
+    public override string ToString() =>
+        $"OAuthTokens {{ AccessToken = (hidden), ExpiresAt = {ExpiresAt:O}, RefreshToken = {(RefreshToken is null ? "none" : "(hidden)")} }}";
+}
