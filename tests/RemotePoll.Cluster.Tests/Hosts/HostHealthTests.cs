@@ -20,6 +20,8 @@ public sealed class HostHealthTests : TestKit
     private static readonly TimeSpan Delay = TimeSpan.FromMinutes(5);
     private const string Closed = "127.0.0.1:1";
     private const string Pop = "127.0.0.1:110";
+    // The first request waits for the journal to start and the actor to recover: slow on a loaded 2-core machine.
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
@@ -33,16 +35,16 @@ public sealed class HostHealthTests : TestKit
         new("provider", endpoints, account, "connection refused", Delay);
 
     private async Task<HostCheck> Check(string account, params string[] endpoints) =>
-        await Health.Ask<HostCheck>(new CheckHost("provider", endpoints, account), TimeSpan.FromSeconds(10), Ct);
+        await Health.Ask<HostCheck>(new CheckHost("provider", endpoints, account), AskTimeout, Ct);
 
-    private async Task<HostsView> List() => (HostsView)(await Health.Ask<AdminReply>(new HostsList(), TimeSpan.FromSeconds(10), Ct)).Result!;
+    private async Task<HostsView> List() => (HostsView)(await Health.Ask<AdminReply>(new HostsList(), AskTimeout, Ct)).Result!;
 
     [Fact]
     public async Task One_accounts_closed_port_holds_back_only_that_account_on_that_port()
     {
         Health.Tell(Failure("john@a.com", Closed));
 
-        await AwaitAssertAsync(async () => Assert.NotNull((await Check("john@a.com", Closed)).Failure), TimeSpan.FromSeconds(5), cancellationToken: Ct);
+        await AwaitAssertAsync(async () => Assert.NotNull((await Check("john@a.com", Closed)).Failure), AskTimeout, cancellationToken: Ct);
         Assert.Null((await Check("jane@b.com", Closed)).Failure);
         Assert.Null((await Check("john@a.com", Pop)).Failure);
         var row = Assert.Single((await List()).Hosts);
@@ -56,15 +58,15 @@ public sealed class HostHealthTests : TestKit
         Health.Tell(Failure("jane@b.com", Closed));
         Health.Tell(Failure("jane@b.com", Pop));
 
-        await AwaitAssertAsync(async () => Assert.NotNull((await Check("kim@c.com", Closed)).Failure), TimeSpan.FromSeconds(5), cancellationToken: Ct);
+        await AwaitAssertAsync(async () => Assert.NotNull((await Check("kim@c.com", Closed)).Failure), AskTimeout, cancellationToken: Ct);
         Assert.Null((await Check("kim@c.com", Pop)).Failure);
         Assert.Contains((await List()).Hosts, h => h.Host == "provider 127.0.0.1:1");
 
-        var cleared = await Health.Ask<AdminReply>(new HostsClear("Provider"), TimeSpan.FromSeconds(10), Ct);
+        var cleared = await Health.Ask<AdminReply>(new HostsClear("Provider"), AskTimeout, Ct);
         Assert.True(cleared.Ok, cleared.Error);
         Assert.Empty((await List()).Hosts);
         Assert.Null((await Check("john@a.com", Closed)).Failure);
-        Assert.False((await Health.Ask<AdminReply>(new HostsClear("provider"), TimeSpan.FromSeconds(10), Ct)).Ok);
+        Assert.False((await Health.Ask<AdminReply>(new HostsClear("provider"), AskTimeout, Ct)).Ok);
     }
 
     [Fact]
@@ -72,7 +74,7 @@ public sealed class HostHealthTests : TestKit
     {
         Health.Tell(Failure("john@a.com", Closed));
         Health.Tell(Failure("jane@b.com", Closed));
-        await AwaitAssertAsync(async () => Assert.Equal(3, (await List()).Hosts.Count), TimeSpan.FromSeconds(5), cancellationToken: Ct);
+        await AwaitAssertAsync(async () => Assert.Equal(3, (await List()).Hosts.Count), AskTimeout, cancellationToken: Ct);
         Watch(Health);
         Health.Tell(PoisonPill.Instance);
         ExpectTerminated(Health, cancellationToken: Ct);
