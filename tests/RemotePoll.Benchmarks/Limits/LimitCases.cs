@@ -20,6 +20,8 @@ internal static class LimitCases
     public const string ImapFsyncBatch = "imap-limit-fsync-batch";
     public const string ImapSyncfsBatch = "imap-limit-syncfs-batch";
     public const string ImapTmpfs = "imap-limit-tmpfs";
+    public const string LmtpOne = "lmtp-limit-1";
+    public const string LmtpSessions = "lmtp-limit-sessions";
 
     private const string Pop3User = "limitpop";
     private const string ImapUser = "limitimap";
@@ -46,7 +48,22 @@ internal static class LimitCases
         yield return Imap(context, ImapSyncfsBatch, FileDurability.SyncfsBatch,
             $"IMAP UID FETCH 1:* per folder, one syncfs(2) per {batch} (one device flush per batch)");
         yield return Imap(context, ImapTmpfs, FileDurability.None, "IMAP UID FETCH 1:* per folder, files on tmpfs (no disk at all)", tmpfs: true);
+        yield return Lmtp(context, LmtpOne, 1, "minimal LMTP: MAIL/RCPT/DATA pipelined, content, dot, one message after the other on one session");
+        yield return Lmtp(context, LmtpSessions, context.Options.LmtpSessions,
+            $"the same over {context.Options.LmtpSessions} sessions at once, each taking the next message (the N-session LMTP limit)");
     }
+
+    /// <summary>Delivers the corpus into a fresh Dovecot user per run (made before the clock starts), as rpop-lmtp does.</summary>
+    private static BenchmarkCase Lmtp(BenchContext context, string name, int sessions, string description) =>
+        new(name, true, description, null, async (run, count, ct) =>
+        {
+            var user = $"{name}-{run}-{count}";
+            await context.Dovecot.AddUserAsync(user, BenchContext.Password, ct);
+            var messages = Corpus.Messages(user, count, context.Options.Size).ToList();
+            var (elapsed, cpu) = await BenchContext.MeasureAsync(() => LmtpMinimalClient.DeliverAllAsync(
+                context.Dovecot.Host, context.Dovecot.LmtpPort, $"{user}@local.example", messages, sessions, ct));
+            return new RunSample(elapsed, cpu, count, messages.Sum(m => (long)m.Length), new Dictionary<string, TimeSpan>());
+        });
 
     private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description,
         bool tmpfs = false, bool tls = false) =>
