@@ -115,7 +115,7 @@ internal static class MbsyncCases
 
         """);
 
-    private static string? FindOnPath(string program) =>
+    internal static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 }
