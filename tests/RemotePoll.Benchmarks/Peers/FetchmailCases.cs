@@ -44,7 +44,7 @@ internal static class FetchmailCases
                   fetchall nokeep no mimedecode sslproto ''
 
                 """));
-            File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             var start = new ProcessStartInfo(fetchmail)
             {
                 ArgumentList = { "-f", rc, "-N", "--nosyslog", "-s", "--pidfile", Path.Combine(scratch, "pid") },
