@@ -105,6 +105,15 @@ internal sealed class BenchContext : IAsyncDisposable
         }
     }
 
+    /// <summary>The messages of every folder of <paramref name="user"/> whose name holds "Folder" (what a mirror or mbsync made).</summary>
+    public async Task<int> CountFoldersAsync(string user, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        foreach (var folder in (await Dovecot.ListFoldersAsync(user, cancellationToken)).Where(f => f.Contains("Folder", StringComparison.Ordinal)))
+            total += await Dovecot.CountAsync(user, folder, cancellationToken);
+        return total;
+    }
+
     /// <summary>Times <paramref name="work"/> and the CPU this process spent meanwhile (every thread: I/O, GC, JIT).</summary>
     public static async Task<(TimeSpan Elapsed, TimeSpan Cpu)> MeasureAsync(Func<Task> work)
     {

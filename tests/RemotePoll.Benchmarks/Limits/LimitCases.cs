@@ -20,6 +20,7 @@ internal static class LimitCases
     public const string ImapFsyncBatch = "imap-limit-fsync-batch";
     public const string ImapSyncfsBatch = "imap-limit-syncfs-batch";
     public const string ImapTmpfs = "imap-limit-tmpfs";
+    public const string ImapAppend = "imap-limit-append";
     public const string LmtpOne = "lmtp-limit-1";
     public const string LmtpSessions = "lmtp-limit-sessions";
 
@@ -48,6 +49,21 @@ internal static class LimitCases
         yield return Imap(context, ImapSyncfsBatch, FileDurability.SyncfsBatch,
             $"IMAP UID FETCH 1:* per folder, one syncfs(2) per {batch} (one device flush per batch)");
         yield return Imap(context, ImapTmpfs, FileDurability.None, "IMAP UID FETCH 1:* per folder, files on tmpfs (no disk at all)", tmpfs: true);
+        yield return new BenchmarkCase(ImapAppend, true,
+            "minimal IMAP store: LOGIN as the master user, per folder CREATE and every APPEND at once with LITERAL+, into a fresh user", null,
+            async (run, count, ct) =>
+            {
+                var options = context.Options;
+                var perFolder = Math.Max(1, count / options.Folders);
+                var user = $"{ImapAppend}-{run}-{count}";
+                await context.Dovecot.AddUserAsync(user, BenchContext.Password, ct);
+                var folders = context.ImapFolders.Select(f => (f, (IReadOnlyList<byte[]>)Corpus.Messages($"{user}.{f}", perFolder, options.Size).ToList())).ToList();
+                var (elapsed, cpu) = await BenchContext.MeasureAsync(() => ImapAppendClient.AppendFoldersAsync(context.Dovecot.Host,
+                    context.Dovecot.ImapPort, context.Dovecot.MasterLogin(user), context.Dovecot.MasterPassword, folders, ct));
+                var stored = await context.CountFoldersAsync(user, ct);
+                if (stored != perFolder * options.Folders) throw new InvalidOperationException($"{ImapAppend}: {stored} stored");
+                return new RunSample(elapsed, cpu, stored, folders.Sum(f => f.Item2.Sum(m => (long)m.Length)), new Dictionary<string, TimeSpan>());
+            });
         yield return Lmtp(context, LmtpOne, 1, "minimal LMTP: MAIL/RCPT/DATA pipelined, content, dot, one message after the other on one session");
         yield return Lmtp(context, LmtpSessions, context.Options.LmtpSessions,
             $"the same over {context.Options.LmtpSessions} sessions at once, each taking the next message (the N-session LMTP limit)");

@@ -76,6 +76,12 @@ internal static class FiguresTable
             var ratio = r.RatioTo(peer);
             Line($"- `{name}` against fetchmail's LMTP drain of the same mailbox in the same rounds (`{FetchmailCases.Lmtp}`, issue #18's bar of 5×): {r.MessagesPerSecond:0} vs {peer.MessagesPerSecond:0} msg/s (medians), round by round {ratio:0.00}×: **{(ratio >= 5 ? "met" : "missed")}**.");
         }
+        Verdict(RimapCases.ImapStore, LimitCases.ImapAppend, "RIMAP mirror into Dovecot over IMAP (issue #18), against the minimal APPEND client");
+        if (byName.TryGetValue(RimapCases.ImapStore, out var store) && store.HasFigures && byName.TryGetValue(MbsyncCases.Imap, out var mbsyncImap) && mbsyncImap.HasFigures)
+        {
+            var ratio = store.RatioTo(mbsyncImap);
+            Line($"- `{RimapCases.ImapStore}` against mbsync IMAP to IMAP in the same rounds (`{MbsyncCases.Imap}`, issue #18's bar of 2×): {store.MessagesPerSecond:0} vs {mbsyncImap.MessagesPerSecond:0} msg/s (medians), round by round {ratio:0.00}×: **{(ratio >= 2 ? "met" : "missed")}**.");
+        }
         foreach (var name in new[] { RimapCases.Name, RimapCases.Tmpfs, Drains.NodeCase.RimapName })
         {
             if (!byName.TryGetValue(name, out var r) || !r.HasFigures) continue;
