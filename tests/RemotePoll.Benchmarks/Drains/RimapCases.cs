@@ -35,6 +35,18 @@ internal static class RimapCases
         { Peer = MbsyncCases.Imap };
     }
 
+    /// <summary>The mirror of the remote user's <c>Folder*</c> under the local folder "Remote".</summary>
+    private static RimapMirrorRequest Request(BenchContext context, string account, string user) => new()
+    {
+        Account = account,
+        RecordName = "Remote",
+        Host = new HostAndPort(context.Dovecot.Host, context.Dovecot.ImapPort),
+        User = user,
+        Password = BenchContext.Password,
+        ListFilter = "Folder*",
+        BatchSize = context.Options.BatchSize,
+    };
+
     private static async Task<RunSample> MirrorToImapAsync(BenchContext context, int run, int count, CancellationToken ct)
     {
         var options = context.Options;
@@ -45,16 +57,7 @@ internal static class RimapCases
         await context.Dovecot.AddUserAsync(local, BenchContext.Password, ct);
         var store = new TimedMailboxStore(new ImapMailboxStore(context.Dovecot.Host, context.Dovecot.ImapPort,
             new ImapStoreOptions { MasterUser = context.Dovecot.MasterUser, MasterPassword = context.Dovecot.MasterPassword }));
-        var request = new RimapMirrorRequest
-        {
-            Account = $"{local}@local.example",
-            RecordName = "Remote",
-            Host = new HostAndPort(context.Dovecot.Host, context.Dovecot.ImapPort),
-            User = user,
-            Password = BenchContext.Password,
-            ListFilter = "Folder*",
-            BatchSize = options.BatchSize,
-        };
+        var request = Request(context, $"{local}@local.example", user);
         RimapMirrorResult? result = null;
         var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
             result = await RimapMirror.RunAsync(request, store, new Dictionary<string, RimapFolderState>(StringComparer.Ordinal),
@@ -85,16 +88,7 @@ internal static class RimapCases
             var store = new TimedMailboxStore(maildir);
             var known = new Dictionary<string, RimapFolderState>(StringComparer.Ordinal);
             var committed = new Dictionary<string, RimapFolderState>(StringComparer.Ordinal);
-            var request = new RimapMirrorRequest
-            {
-                Account = Account,
-                RecordName = "Remote",
-                Host = new HostAndPort(context.Dovecot.Host, context.Dovecot.ImapPort),
-                User = user,
-                Password = BenchContext.Password,
-                ListFilter = "Folder*",
-                BatchSize = options.BatchSize,
-            };
+            var request = Request(context, Account, user);
             RimapMirrorResult? result = null;
             var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
                 result = await RimapMirror.RunAsync(request, store, known, (p, _) =>

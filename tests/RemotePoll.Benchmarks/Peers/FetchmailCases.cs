@@ -45,25 +45,12 @@ internal static class FetchmailCases
 
                 """));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(rc, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var start = new ProcessStartInfo(fetchmail)
+            var (elapsed, used) = await ChildrenCpu.RunAsync(new ProcessStartInfo(fetchmail)
             {
                 ArgumentList = { "-f", rc, "-N", "--nosyslog", "-s", "--pidfile", Path.Combine(scratch, "pid") },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
                 WorkingDirectory = scratch,
                 Environment = { ["HOME"] = scratch, ["FETCHMAILHOME"] = scratch },
-            };
-            var cpu = ChildrenCpu.Total();
-            var started = Stopwatch.GetTimestamp();
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{fetchmail} did not start");
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var used = ChildrenCpu.Total() - cpu;
-            // 0: mail was retrieved.
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"fetchmail exited with {process.ExitCode}: {(await error).Trim()} {(await output).Trim()}");
+            }, ct);
             var delivered = await context.Dovecot.CountAsync(sink, cancellationToken: ct);
             if (delivered != count) throw new InvalidOperationException($"{Lmtp}: {delivered} of {count} in the sink");
             var left = await context.Dovecot.CountAsync(user, cancellationToken: ct);

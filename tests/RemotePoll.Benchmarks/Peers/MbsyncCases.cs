@@ -67,28 +67,13 @@ internal static class MbsyncCases
         }
     }
 
-    private static async Task<(TimeSpan Elapsed, TimeSpan Cpu)> RunAsync(string mbsync, string config, string scratch, CancellationToken ct)
-    {
-        var start = new ProcessStartInfo(mbsync)
+    private static Task<(TimeSpan Elapsed, TimeSpan Cpu)> RunAsync(string mbsync, string config, string scratch, CancellationToken ct) =>
+        ChildrenCpu.RunAsync(new ProcessStartInfo(mbsync)
         {
             ArgumentList = { "-c", config, "-q", Channel },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
             WorkingDirectory = scratch,
             Environment = { ["HOME"] = scratch },
-        };
-        var cpu = ChildrenCpu.Total();
-        var started = Stopwatch.GetTimestamp();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{mbsync} did not start");
-        var output = process.StandardOutput.ReadToEndAsync(ct);
-        var error = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var used = ChildrenCpu.Total() - cpu;
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"mbsync exited with {process.ExitCode}: {(await error).Trim()} {(await output).Trim()}");
-        return (elapsed, used);
-    }
+        }, ct);
 
     private static async Task<RunSample> SyncAsync(BenchContext context, string mbsync, bool tmpfs, bool fsync, int count, CancellationToken ct)
     {
@@ -121,6 +106,16 @@ internal static class MbsyncCases
 
     // AuthMechs LOGIN: with SSLType None mbsync accepts no mechanism unless told (the test Dovecot allows plaintext
     // on loopback). SyncState * keeps the sync state inside the scratch Maildir.
+    private static string ImapAccount(BenchContext context, string name, string user) => string.Create(CultureInfo.InvariantCulture, $"""
+        IMAPAccount {name}
+        Host {context.Dovecot.Host}
+        Port {context.Dovecot.ImapPort}
+        User {user}
+        Pass {BenchContext.Password}
+        SSLType None
+        AuthMechs LOGIN
+        """);
+
     private static string Config(BenchContext context, string user, string? near, string? maildir, bool fsync, string syncState)
     {
         // Near side: a Maildir++ tree, or a user of the same Dovecot over IMAP (mbsync IMAP to IMAP).
@@ -128,14 +123,7 @@ internal static class MbsyncCases
             MaildirStore local
             Inbox {maildir}
             SubFolders Maildir++
-            """ : $"""
-            IMAPAccount near
-            Host {context.Dovecot.Host}
-            Port {context.Dovecot.ImapPort}
-            User {near}
-            Pass {BenchContext.Password}
-            SSLType None
-            AuthMechs LOGIN
+            """ : ImapAccount(context, "near", near) + "\n" + """
 
             IMAPStore local
             Account near
@@ -143,13 +131,7 @@ internal static class MbsyncCases
         return string.Create(CultureInfo.InvariantCulture, $"""
             FSync {(fsync ? "yes" : "no")}
 
-            IMAPAccount remote
-            Host {context.Dovecot.Host}
-            Port {context.Dovecot.ImapPort}
-            User {user}
-            Pass {BenchContext.Password}
-            SSLType None
-            AuthMechs LOGIN
+            {ImapAccount(context, "remote", user)}
 
             IMAPStore remote
             Account remote
