@@ -105,6 +105,15 @@ internal sealed class BenchContext : IAsyncDisposable
         }
     }
 
+    /// <summary>The remote account the mirror cases read (<see cref="ImapFolders"/>, count split over them), loaded once.</summary>
+    public async Task<(string User, int PerFolder)> EnsureMirrorSourceAsync(int count, CancellationToken cancellationToken)
+    {
+        var perFolder = Math.Max(1, count / Options.Folders);
+        var user = $"rimap{perFolder}";
+        await EnsureImapFoldersAsync(user, perFolder, cancellationToken);
+        return (user, perFolder);
+    }
+
     /// <summary>The messages of every folder of <paramref name="user"/> whose name holds "Folder" (what a mirror or mbsync made).</summary>
     public async Task<int> CountFoldersAsync(string user, CancellationToken cancellationToken)
     {

@@ -50,9 +50,7 @@ internal static class RimapCases
     private static async Task<RunSample> MirrorToImapAsync(BenchContext context, int run, int count, CancellationToken ct)
     {
         var options = context.Options;
-        var perFolder = Math.Max(1, count / options.Folders);
-        var user = $"rimap{perFolder}";
-        await context.EnsureImapFoldersAsync(user, perFolder, ct);
+        var (user, perFolder) = await context.EnsureMirrorSourceAsync(count, ct);
         var local = $"{ImapStore}-{run}-{count}";
         await context.Dovecot.AddUserAsync(local, BenchContext.Password, ct);
         var store = new TimedMailboxStore(new ImapMailboxStore(context.Dovecot.Host, context.Dovecot.ImapPort,

@@ -44,9 +44,7 @@ internal static class MbsyncCases
     private static async Task<RunSample> SyncToImapAsync(BenchContext context, string mbsync, int run, int count, CancellationToken ct)
     {
         var options = context.Options;
-        var perFolder = Math.Max(1, count / options.Folders);
-        var user = $"rimap{perFolder}";
-        await context.EnsureImapFoldersAsync(user, perFolder, ct);
+        var (user, perFolder) = await context.EnsureMirrorSourceAsync(count, ct);
         var near = $"{Imap}-{run}-{count}";
         await context.Dovecot.AddUserAsync(near, BenchContext.Password, ct);
         var scratch = context.NewFolder(Imap, tmpfs: true);
