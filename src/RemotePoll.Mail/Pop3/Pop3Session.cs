@@ -78,13 +78,20 @@ public sealed class Pop3Session : IAsyncDisposable
     /// </summary>
     public string? SubstitutionIn(byte[] message) => Utf8 ? null : Pop3Substitute.Detect(message, OffersUtf8);
 
+    /// <summary>
+    /// The server's LOGIN-DELAY (RFC 2449 6.8): the least time it allows between two logins, from the CAPA after login
+    /// (the value for this user) or else the one before it; zero when it announced none; null before the greeting.
+    /// </summary>
+    public TimeSpan? LoginDelay { get; private set; }
+
     /// <summary>The server answers UIDL (advertised in CAPA or found by probing).</summary>
     public bool SupportsUids => _client is { } c && (c.Capabilities & Pop3Capabilities.UIDL) != 0;
 
     /// <summary>Connects, reads the greeting and logs in.</summary>
     /// <exception cref="Pop3PollException">
     /// ConnectionFailed (resolution, refusal, unreachable, silence, -ERR greeting), TlsFailed, ProtocolError
-    /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked.
+    /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked, TemporarilyUnavailable and ServerFailed (the server's
+    /// response codes, <see cref="Pop3ResponseCode"/>).
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A timeout or the size limit is not positive.</exception>
@@ -273,7 +280,12 @@ public sealed class Pop3Session : IAsyncDisposable
         await RunAsync(Phase.Connect, _options.CommandTimeout,
             async t => { await client.ConnectAsync(_stream, _options.Host.Host, _options.Port, SecureSocketOptions.None, t).ConfigureAwait(false); return true; },
             cancellationToken).ConfigureAwait(false);
+        LoginDelay = AnnouncedLoginDelay(client) ?? TimeSpan.Zero;
     }
+
+    /// <summary>LOGIN-DELAY n from the last CAPA (a trailing USER, "may differ per user", is read past by MailKit).</summary>
+    private static TimeSpan? AnnouncedLoginDelay(Pop3Client client) =>
+        (client.Capabilities & Pop3Capabilities.LoginDelay) != 0 && client.LoginDelay > 0 ? TimeSpan.FromSeconds(client.LoginDelay) : null;
 
     private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
         RemoteConnector.ConnectAsync(_options.Host.Host, _options.Port, _options.SourceAddress, _options.Resolver, _options.ConnectTimeout,
@@ -335,6 +347,8 @@ public sealed class Pop3Session : IAsyncDisposable
             }
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        // MailKit asked CAPA again after the login: a LOGIN-DELAY there is this user's (RFC 2449 6.8).
+        LoginDelay = AnnouncedLoginDelay(client) ?? LoginDelay;
         // Message data need not be split into lines from now on.
         _transcript.TrackLines = false;
         Count = client.Count;
@@ -371,6 +385,7 @@ public sealed class Pop3Session : IAsyncDisposable
         catch (Exception e)
         {
             var error = Classify(e, phase, deadline.IsCancellationRequested, limit, batchIndex);
+            error.LoginDelay ??= LoginDelay;
             if (!error.SessionUsable) Close(error.Message);
             throw error;
         }
@@ -398,6 +413,16 @@ public sealed class Pop3Session : IAsyncDisposable
                 $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: the server refused the access token: {Truncate(refusal)}", e)
             {
                 ServerResponse = refusal,
+            };
+        // RFC 2449/3206 response codes say why a login or a command was refused, whatever the wording.
+        var refused = e is Pop3CommandException failed ? _transcript.Redact("-ERR " + failed.StatusText)
+            : e is MailKit.Security.AuthenticationException or SaslException ? _transcript.LastServerLine : null;
+        if (Pop3ResponseCode.Meaning(refused) is { } coded)
+            return new Pop3PollException(coded.Kind, phase == Phase.Login
+                ? $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' refused: {coded.Why}: {Truncate(refused!)}"
+                : $"{Where}: the server refused ({Describe(phase)}): {coded.Why}: {Truncate(refused!)}", e)
+            {
+                ServerResponse = refused,
             };
         if (e is MailKit.Security.AuthenticationException or SaslException)
         {
