@@ -80,7 +80,7 @@ public static class Output
         Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
-                r.Name, Every(r), r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
+                r.Name, Every(r), r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), r.Tls ? "yes" : r.StartTls ? "starttls" : "no", r.Mailbox ?? "-", r.Special ?? "-",
                 Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 

@@ -14,7 +14,7 @@ public static class AccountViews
             var s = state.StatusOf(RecordKind.Rpop, r.Name);
             return new RpopRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), !r.Password.IsNone,
                 r.Leave, r.Apop, r.Tls, r.Mailbox, r.Special, s.Last, s.Error, s.ErrorKind?.ToString(), r.Trust.ToString(), r.ByAccountUser,
-                s.LoginDelay is { } d ? Duration(d) : null, Effective(r.Period, s.LoginDelay).ToString());
+                s.LoginDelay is { } d ? Duration(d) : null, Effective(r.Period, s.LoginDelay).ToString(), r.StartTls);
         }).ToList(),
         state.Rimap.Values.Select(r =>
         {

@@ -11,4 +11,4 @@ public sealed record RpopRecordView(
     bool Leave, bool Apop, bool Tls, string? Mailbox, string? Special,
     DateTimeOffset? Last, string? Error, string? ErrorKind,
     string TlsTrust = "validate", bool ByAccountUser = false,
-    string? LoginDelay = null, string? EffectiveEvery = null);
+    string? LoginDelay = null, string? EffectiveEvery = null, bool StartTls = false);

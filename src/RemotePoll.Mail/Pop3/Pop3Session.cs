@@ -13,7 +13,7 @@ namespace RemotePoll.Mail.Pop3;
 
 /// <summary>
 /// One POP3 session with a remote account, built on MailKit's <see cref="Pop3Client"/>: connect (own socket,
-/// optional source address, optional implicit TLS), log in by the method the spec allows, list, retrieve
+/// optional source address, optional implicit TLS or STLS), log in by the method the spec allows, list, retrieve
 /// in pipelined batches, delete, QUIT. Every call is bounded in time and in bytes; every failure is a
 /// <see cref="Pop3PollException"/> with a <see cref="PollErrorKind"/>. Deletions take effect only when
 /// <see cref="QuitAsync"/> succeeds; disposing without QUIT leaves the maildrop as it was.
@@ -274,6 +274,8 @@ public sealed class Pop3Session : IAsyncDisposable
         (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
         if (_options.Tls)
             network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
+        else if (_options.StartTls)
+            network = await StartTlsAsync(network, cancellationToken).ConfigureAwait(false);
         _stream = new BoundedStream(network) { MaxLineLength = StatusLineLimit };
         _client = new Pop3Client(_transcript) { Timeout = ToMilliseconds(_options.CommandTimeout) };
         var client = _client;
@@ -296,6 +298,21 @@ public sealed class Pop3Session : IAsyncDisposable
     private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
         RemoteConnector.HandshakeAsync(network, _options.Host.Host, _trust, _options.CommandTimeout,
             (why, inner) => new Pop3PollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
+
+    /// <summary>STLS before MailKit reads anything (<see cref="Pop3StartTls"/>): greeting, CAPA, STLS and the handshake.</summary>
+    private async Task<Stream> StartTlsAsync(Stream network, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(Phase.Connect, _options.CommandTimeout * 2,
+                t => Pop3StartTls.NegotiateAsync(network, _transcript, Where, HandshakeAsync, t), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await network.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private async Task LoginAsync(CancellationToken cancellationToken)
     {

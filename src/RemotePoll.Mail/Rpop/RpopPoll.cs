@@ -31,6 +31,7 @@ public static class RpopPoll
         {
             Host = r.Host,
             Tls = r.Tls,
+            StartTls = r.StartTls,
             CaFilePath = request.CaFile,
             CaFolder = request.CaFolder,
             Trust = r.Trust,
