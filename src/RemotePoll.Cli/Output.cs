@@ -42,7 +42,7 @@ public static class Output
     }
 
     /// <summary>A count and its noun in agreement: "1 message", "0 messages", "2 messages".</summary>
-    public static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
+    public static string Count(long n, string noun) => CountText.Of(n, noun);
 
     public static string RenderError(AdminReply reply, bool json) =>
         json ? JsonSerializer.Serialize(new CliError(reply.Error ?? "error", reply.FieldErrors ?? []), Json) : reply.Error ?? "error";

@@ -399,7 +399,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         if (!report.Ok && report.Messages > 0)
         {
             if (level >= PollLogLevel.Problems)
-                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{report.Messages} messages, {report.Bytes} bytes from {Host}; problem: {report.ErrorKind}: {report.Error}");
+                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{CountText.Of(report.Messages, "message")}, {CountText.Of(report.Bytes, "byte")} from {Host}; problem: {report.ErrorKind}: {report.Error}");
             else if (level >= PollLogLevel.Failures)
                 Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         }
@@ -408,7 +408,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             if (level >= PollLogLevel.Failures) Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         }
         else if ((report.Messages > 0 && level >= PollLogLevel.Major) || level >= PollLogLevel.LowLevel)
-            Log.Info("RPOLL {0}/{1}: {2} messages, {3} bytes from {4}", Account, Name, report.Messages, report.Bytes, Host);
+            Log.Info("RPOLL {0}/{1}: {2}, {3} from {4}", Account, Name, CountText.Of(report.Messages, "message"), CountText.Of(report.Bytes, "byte"), Host);
     }
 
     /// <summary>A report of a poll that failed before or while it ran.</summary>

@@ -97,9 +97,9 @@ public sealed class RpopPoller : RecordPoller
     private void LogRecovery(PollLogLevel level, string name, RpopDrainResult result)
     {
         if (result.Recovered > 0 && level >= PollLogLevel.Major)
-            Log.Info($"RPOLL {Account}/{name}: {result.Recovered} messages of an interrupted poll had arrived; recorded without delivering them again");
+            Log.Info($"RPOLL {Account}/{name}: {CountText.Of(result.Recovered, "message")} of an interrupted poll had arrived; recorded without delivering {(result.Recovered == 1 ? "it" : "them")} again");
         if (result.Unverified > 0 && level >= PollLogLevel.Problems)
-            Log.Warning($"RPOLL {Account}/{name}: {result.Unverified} messages of an interrupted poll delivered again: the delivery target cannot be checked, so they may arrive twice");
+            Log.Warning($"RPOLL {Account}/{name}: {CountText.Of(result.Unverified, "message")} of an interrupted poll delivered again: the delivery target cannot be checked, so {(result.Unverified == 1 ? "it" : "they")} may arrive twice");
     }
 
     /// <summary>A Unified Domain-Wide Account's poll: the local domains, its duplicate ledger, the report relay.</summary>
