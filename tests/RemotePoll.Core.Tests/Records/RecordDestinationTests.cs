@@ -185,4 +185,17 @@ public class RecordDestinationTests
             new RpopRecordChange("Home") { Tls = true, StartTls = true }.ApplyTo(Pop(), Plain, _sealer));
         Assert.Contains(error.Errors, e => e.Field == "TLS");
     }
+
+    [Fact]
+    public void Rimap_auth_method_Encrypted_to_Normal_voids_the_password_and_Normal_to_Encrypted_keeps_it()
+    {
+        var encrypted = new RimapRecordChange("Work") { AuthMethod = "Encrypted" }.ApplyTo(Imap(), _sealer)!;
+        Assert.False(encrypted.Password.IsNone); // an upgrade keeps it
+
+        var downgraded = new RimapRecordChange("Work") { AuthMethod = "Normal" }.ApplyTo(encrypted, _sealer)!;
+        Assert.True(downgraded.Password.IsNone);
+
+        var given = new RimapRecordChange("Work") { AuthMethod = "Normal", Password = "given-again" }.ApplyTo(encrypted, _sealer)!;
+        Assert.Equal("given-again", _sealer.Unseal(given.Password));
+    }
 }
