@@ -28,7 +28,7 @@ public static class CommandTable
           account show ACCOUNT | set ACCOUNT [--can-modify-rpop yes|no]
           rpop list ACCOUNT
           rpop set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
-                   [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*] [TLS TRUST]
+                   [--leave yes|no] [--tls yes|starttls|no] [--apop yes|no] [--mailbox M] [--special HEADER|*] [TLS TRUST]
           rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           rpop import-uids ACCOUNT NAME FILE       (a CommuniGate private/rpopids/NAME file: one UID per line)
           rpop import FILE|- [--first-poll spread|now]  (many accounts: lines 'ACCOUNT DICTIONARY', each as SETACCOUNTRPOPS;
@@ -108,13 +108,15 @@ public static class CommandTable
     private static SetRpopRecord RpopSet(ArgumentReader a, Func<string> readSecret)
     {
         var account = a.Positional("ACCOUNT");
+        var tls = TlsMode(a);
         var change = new RpopRecordChange(a.Positional("NAME"))
         {
             Host = a.Option("--host"),
             AuthName = a.Option("--user"),
             Every = a.Option("--every"),
             Leave = a.YesNo("--leave"),
-            Tls = a.YesNo("--tls"),
+            Tls = tls is null ? null : tls == "yes",
+            StartTls = tls is null ? null : tls == "starttls",
             Apop = a.YesNo("--apop"),
             Mailbox = a.Option("--mailbox"),
             Special = a.Option("--special"),
@@ -124,6 +126,16 @@ public static class CommandTable
         };
         return new SetRpopRecord(account, change);
     }
+
+    /// <summary>--tls yes (implicit TLS, port 995) | starttls (STLS on port 110, RFC 2595) | no; null when absent.</summary>
+    private static string? TlsMode(ArgumentReader a) => a.Option("--tls")?.ToLowerInvariant() switch
+    {
+        null => null,
+        "yes" or "true" or "on" => "yes",
+        "no" or "false" or "off" => "no",
+        "starttls" or "stls" => "starttls",
+        var v => throw new UsageException($"rpop set: --tls takes yes, starttls or no, not '{v}'"),
+    };
 
     private static SetRimapRecord RimapSet(ArgumentReader a, Func<string> readSecret)
     {

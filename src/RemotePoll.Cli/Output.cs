@@ -42,7 +42,7 @@ public static class Output
     }
 
     /// <summary>A count and its noun in agreement: "1 message", "0 messages", "2 messages".</summary>
-    public static string Count(long n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? "" : "s")}");
+    public static string Count(long n, string noun) => CountText.Of(n, noun);
 
     public static string RenderError(AdminReply reply, bool json) =>
         json ? JsonSerializer.Serialize(new CliError(reply.Error ?? "error", reply.FieldErrors ?? []), Json) : reply.Error ?? "error";
@@ -80,7 +80,7 @@ public static class Output
         Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
-                r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
+                r.Name, Every(r), r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), r.Tls ? "yes" : r.StartTls ? "starttls" : "no", r.Mailbox ?? "-", r.Special ?? "-",
                 Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 
@@ -91,6 +91,10 @@ public static class Output
                 r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
                 Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
+
+    /// <summary>Poll Every, and the server's LOGIN-DELAY when it holds polls further apart: "10m (login-delay 15m)".</summary>
+    private static string Every(RpopRecordView r) =>
+        r.LoginDelay is { } delay && r.EffectiveEvery is { } effective && effective != r.Every ? $"{r.Every} (login-delay {delay})" : r.Every;
 
     /// <summary>Last: the time of the last successful poll (spec); "never" before the first.</summary>
     private static string Last(DateTimeOffset? last) => last is { } l ? Time(l) : "never";

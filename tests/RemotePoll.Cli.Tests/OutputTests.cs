@@ -40,4 +40,22 @@ public sealed class OutputTests
             Assert.StartsWith("ConnectionFailed: cannot resolve", lines[1][error..]);
         }
     }
+
+    [Fact]
+    public void A_servers_LOGIN_DELAY_over_Poll_Every_shows_in_EVERY_and_in_the_json()
+    {
+        var held = new RpopRecordView("cyrus", "10m", "john", "pop.example.com", true, false, false, false, null, null,
+            T, null, null, LoginDelay: "15m", EffectiveEvery: "15m");
+        var within = held with { Name = "fast", LoginDelay = "1m", EffectiveEvery = "10m" };
+        var account = new AccountView("a@b.c", false, [held, within], []);
+
+        var lines = Output.Render(account, CliView.RpopRecords, json: false).Split('\n');
+        var every = lines[0].IndexOf("EVERY", StringComparison.Ordinal);
+        Assert.StartsWith("10m (login-delay 15m) ", lines[1][every..]);
+        Assert.StartsWith("10m ", lines[2][every..]);
+        Assert.DoesNotContain("login-delay", lines[2]);
+        var json = Output.Render(account, CliView.RpopRecords, json: true);
+        Assert.Contains("\"loginDelay\": \"15m\"", json);
+        Assert.Contains("\"effectiveEvery\": \"15m\"", json);
+    }
 }

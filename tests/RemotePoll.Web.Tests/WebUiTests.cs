@@ -60,11 +60,13 @@ public sealed class WebUiTests(WebNode web) : IClassFixture<WebNode>
         // The empty last row creates a record.
         await FillRpopRowAsync(page, 0, "home", "Disabled", "carol", "pop.example.test:1110", "remote-pw-1");
         await page.Locator("#rpop-0-leave").CheckAsync();
+        await page.Locator("#rpop-0-tls").SelectOptionAsync("starttls");
         await page.Locator("#rpop-update").ClickAsync();
         Assert.Contains("updated", await page.Locator("#notice").InnerTextAsync());
         var home = page.Locator("#rpop tbody tr[data-name='home']");
-        Assert.Equal("Disabled", await home.Locator("select").InputValueAsync());
+        Assert.Equal("Disabled", await home.Locator("#rpop-0-every").InputValueAsync());
         Assert.True(await page.Locator("#rpop-0-leave").IsCheckedAsync());
+        Assert.Equal("starttls", await page.Locator("#rpop-0-tls").InputValueAsync()); // TLS: no, TLS or STARTTLS
         Assert.DoesNotContain("remote-pw-1", await page.ContentAsync()); // passwords are write-only
         Assert.Equal("", await page.Locator("#rpop-0-password").InputValueAsync());
 

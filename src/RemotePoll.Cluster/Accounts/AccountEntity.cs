@@ -126,8 +126,11 @@ public sealed class AccountEntity : SnapshottingActor
         var events = new List<IAccountEvent>
         {
             r.Ok
-                ? new PollSucceeded(c.Kind, r.Name, r.Ended, r.Messages, r.Bytes)
-                : new PollFailed(c.Kind, r.Name, r.Ended, Enum.TryParse<PollErrorKind>(r.ErrorKind, out var k) ? k : PollErrorKind.Internal, r.Error ?? "failed"),
+                ? new PollSucceeded(c.Kind, r.Name, r.Ended, r.Messages, r.Bytes) { LoginDelay = r.LoginDelay }
+                : new PollFailed(c.Kind, r.Name, r.Ended, Enum.TryParse<PollErrorKind>(r.ErrorKind, out var k) ? k : PollErrorKind.Internal, r.Error ?? "failed")
+                {
+                    LoginDelay = r.LoginDelay,
+                },
         };
         // Try Now is served when its poll ends, whatever the outcome (spec, RIMAP Try Now).
         if (c.ServedOrder is { } order) events.Add(new RimapOrderCleared(r.Name, order));
@@ -154,7 +157,8 @@ public sealed class AccountEntity : SnapshottingActor
     private void SyncPollers(bool spreadFirstPolls = false)
     {
         Sync(ref _rpopPollers, _state.Rpop, RecordKind.Rpop,
-            (r, last) => RpopPoller.Props(_state.Address, r, last, _env, spreadFirstPolls), (r, last) => new RpopRecordUpdated(r, last));
+            (r, last) => RpopPoller.Props(_state.Address, r, last, _env, spreadFirstPolls, _state.StatusOf(RecordKind.Rpop, r.Name).LoginDelay),
+            (r, last) => new RpopRecordUpdated(r, last));
         Sync(ref _rimapPollers, _state.Rimap, RecordKind.Rimap,
             (r, last) => RimapPoller.Props(_state.Address, r, last, _env, spreadFirstPolls), (r, _) => new RimapRecordUpdated(r));
     }

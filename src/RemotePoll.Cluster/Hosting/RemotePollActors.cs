@@ -63,34 +63,43 @@ public static class RemotePollActors
     /// <summary>The module-settings singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
     public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache cache) =>
         builder
-            .WithSingleton<ModuleSettingsActor>("module-settings", Props.Create(() => new ModuleSettingsActor()))
+            .WithSingleton<ModuleSettingsActor>(ModuleSettingsSingleton, Props.Create(() => new ModuleSettingsActor()))
             .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<ModuleSettingsActor>(), new ModuleShow(),
                 answer => { if (answer is AdminReply { Result: ModuleSettingsView v }) cache.Update(v.Settings); }), "module-settings-watcher"));
 
     /// <summary>The directory singleton, and on every node a watcher for Use Domain IP Addresses.</summary>
     public static AkkaConfigurationBuilder AddDirectory(this AkkaConfigurationBuilder builder, DirectoryCache cache) =>
         builder
-            .WithSingleton<DirectoryActor>("directory", Props.Create(() => new DirectoryActor()))
+            .WithSingleton<DirectoryActor>(DirectorySingleton, Props.Create(() => new DirectoryActor()))
             .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<DirectoryActor>(), new GetDirectory(),
                 answer => { if (answer is DirectorySnapshot d) cache.Update(d.ToDirectory()); }), "directory-watcher"));
 
     /// <summary>Delay Failed Hosts: one persistent singleton every poller consults before connecting.</summary>
     public static AkkaConfigurationBuilder AddHostHealth(this AkkaConfigurationBuilder builder) =>
-        builder.WithSingleton<HostHealth>("host-health", Props.Create(() => new HostHealth()));
+        builder.WithSingleton<HostHealth>(HostHealthSingleton, Props.Create(() => new HostHealth()));
 
     /// <summary>Processes: the cluster-wide cap on remote sessions.</summary>
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
-        builder.WithSingleton<ConnectionGovernor>("connection-governor", ConnectionGovernor.Props(settings));
+        builder.WithSingleton<ConnectionGovernor>(ConnectionGovernorSingleton, ConnectionGovernor.Props(settings));
 
     /// <summary>A warning when a singleton cannot be found, once it is true (Akka's own fires at start-up: off in node.conf).</summary>
     public static AkkaConfigurationBuilder AddSingletonLookout(this AkkaConfigurationBuilder builder) =>
-        builder.WithActors((system, _) => system.ActorOf(SingletonLookout.Props(["module-settings", "directory", "host-health", "connection-governor"]),
-            "singleton-lookout"));
+        builder.WithActors((system, _) => system.ActorOf(SingletonLookout.Props(Singletons), "singleton-lookout"));
+
+    public const string ModuleSettingsSingleton = "module-settings";
+    public const string DirectorySingleton = "directory";
+    public const string HostHealthSingleton = "host-health";
+    public const string ConnectionGovernorSingleton = "connection-governor";
+    public const string TokenRevocationsSingleton = "token-revocations";
+
+    /// <summary>Every cluster singleton a node runs, by name, for <see cref="SingletonLookout"/>: a new singleton goes here too.</summary>
+    public static readonly IReadOnlyList<string> Singletons =
+        [ModuleSettingsSingleton, DirectorySingleton, HostHealthSingleton, ConnectionGovernorSingleton, TokenRevocationsSingleton];
 
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
     public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats) =>
         builder
-            .WithSingleton<TokenRevocations>("token-revocations", TokenRevocations.Props())
+            .WithSingleton<TokenRevocations>(TokenRevocationsSingleton, TokenRevocations.Props())
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {

@@ -104,6 +104,11 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// own thread can ask): an idle poller has none.</summary>
     protected ILoggingAdapter Log => _log ??= Context.GetLogger();
     protected bool Running => _running;
+    /// <summary>
+    /// The server's LOGIN-DELAY (RFC 2449 6.8) as last seen: scheduled polls keep at least this much time after the
+    /// last one (its login), whatever Poll Every says. Known from the account's status at start, then from each poll.
+    /// </summary>
+    protected TimeSpan? LoginDelay { get; set; }
 
     protected abstract RecordKind Kind { get; }
     protected abstract string Name { get; }
@@ -149,6 +154,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         var interval = _accountFailed && Period.Interval is not null ? settings.DelayFailedAccountOrDefault : Period.Interval;
         // user-min-poll-every holds even for a record saved before the minimum was raised.
         if (ByAccountUser && interval is { } i && i < settings.UserMinPollEveryOrDefault) interval = settings.UserMinPollEveryOrDefault;
+        if (LoginDelay is { } floor && interval is { } every && every < floor) interval = floor;
         DateTimeOffset? due = order is not null ? now
             : interval is { } period ? (_lastAttempt is { } last ? last + period : now) : null;
         _overdue = due <= now && order is null;
@@ -236,7 +242,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         _running = false;
         _lastAttempt = report.Ended;
         _accountFailed = report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) or nameof(PollErrorKind.MailboxLocked)
-            or nameof(PollErrorKind.ConnectionLost);
+            or nameof(PollErrorKind.ConnectionLost) or nameof(PollErrorKind.TemporarilyUnavailable) or nameof(PollErrorKind.ServerFailed);
+        if (report.LoginDelay is { } seen) LoginDelay = seen > TimeSpan.Zero ? seen : null;
         Entity.Tell(new PollCompleted(Kind, report, _servedOrder));
         PollMetrics.PollEnded(report);
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
@@ -392,7 +399,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         if (!report.Ok && report.Messages > 0)
         {
             if (level >= PollLogLevel.Problems)
-                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{report.Messages} messages, {report.Bytes} bytes from {Host}; problem: {report.ErrorKind}: {report.Error}");
+                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{CountText.Of(report.Messages, "message")}, {CountText.Of(report.Bytes, "byte")} from {Host}; problem: {report.ErrorKind}: {report.Error}");
             else if (level >= PollLogLevel.Failures)
                 Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         }
@@ -401,7 +408,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             if (level >= PollLogLevel.Failures) Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         }
         else if ((report.Messages > 0 && level >= PollLogLevel.Major) || level >= PollLogLevel.LowLevel)
-            Log.Info("RPOLL {0}/{1}: {2} messages, {3} bytes from {4}", Account, Name, report.Messages, report.Bytes, Host);
+            Log.Info("RPOLL {0}/{1}: {2}, {3} from {4}", Account, Name, CountText.Of(report.Messages, "message"), CountText.Of(report.Bytes, "byte"), Host);
     }
 
     /// <summary>A report of a poll that failed before or while it ran.</summary>

@@ -83,7 +83,7 @@ public sealed class RimapPoller : RecordPoller
                 // Over the folder limit: what was mirrored is reported as copied, the rest named in Error (not silently dropped).
                 foreach (var name in skipped) folders.Add(new FolderReport(name, 0, 0, $"not mirrored: over the limit of {Env.RimapMaxFolders} folders"));
                 return new PollReport(Account, "RIMAP", record.Name, false, result.Messages, result.Bytes, 0, PollErrorKind.Refused.ToString(),
-                    $"{skipped.Count} remote folders not mirrored: the record's tree may hold at most {Env.RimapMaxFolders} folders " +
+                    $"{CountText.Of(skipped.Count, "remote folder")} not mirrored: the record's tree may hold at most {Env.RimapMaxFolders} folders " +
                     $"(rimap-max-folders); skipped {string.Join(", ", skipped.Take(5).Select(n => $"'{n}'"))}{(skipped.Count > 5 ? ", …" : "")}",
                     started, DateTimeOffset.UtcNow, folders);
             }

@@ -21,10 +21,13 @@ public sealed class RpopPoller : RecordPoller
 {
     private RpopRecord _record;
 
-    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
+    /// <param name="loginDelay">the server's LOGIN-DELAY as the account's status last recorded it (a floor under Poll Every)</param>
+    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false,
+        TimeSpan? loginDelay = null)
         : base(account, lastAttempt, env, spreadFirstPoll)
     {
         _record = record;
+        LoginDelay = loginDelay;
     }
 
     protected override bool OnRecordMessage(object message)
@@ -36,8 +39,9 @@ public sealed class RpopPoller : RecordPoller
         return true;
     }
 
-    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false) =>
-        Akka.Actor.Props.Create<RpopPoller>(account, record, lastAttempt, env, spreadFirstPoll);
+    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false,
+        TimeSpan? loginDelay = null) =>
+        Akka.Actor.Props.Create<RpopPoller>(account, record, lastAttempt, env, spreadFirstPoll, loginDelay);
 
     protected override RecordKind Kind => RecordKind.Rpop;
     protected override string Name => _record.Name;
@@ -77,11 +81,11 @@ public sealed class RpopPoller : RecordPoller
                 ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
             LogRecovery(context.Settings.Log, record.Name, result);
             return new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
-                result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []);
+                result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []) { LoginDelay = result.LoginDelay };
         }
         catch (Pop3PollException ex)
         {
-            return Failure(started, ex.Kind, ex.Message);
+            return Failure(started, ex.Kind, ex.Message) with { LoginDelay = ex.LoginDelay };
         }
         catch (Exception ex)
         {
@@ -93,9 +97,9 @@ public sealed class RpopPoller : RecordPoller
     private void LogRecovery(PollLogLevel level, string name, RpopDrainResult result)
     {
         if (result.Recovered > 0 && level >= PollLogLevel.Major)
-            Log.Info($"RPOLL {Account}/{name}: {result.Recovered} messages of an interrupted poll had arrived; recorded without delivering them again");
+            Log.Info($"RPOLL {Account}/{name}: {CountText.Of(result.Recovered, "message")} of an interrupted poll had arrived; recorded without delivering {(result.Recovered == 1 ? "it" : "them")} again");
         if (result.Unverified > 0 && level >= PollLogLevel.Problems)
-            Log.Warning($"RPOLL {Account}/{name}: {result.Unverified} messages of an interrupted poll delivered again: the delivery target cannot be checked, so they may arrive twice");
+            Log.Warning($"RPOLL {Account}/{name}: {CountText.Of(result.Unverified, "message")} of an interrupted poll delivered again: the delivery target cannot be checked, so {(result.Unverified == 1 ? "it" : "they")} may arrive twice");
     }
 
     /// <summary>A Unified Domain-Wide Account's poll: the local domains, its duplicate ledger, the report relay.</summary>

@@ -118,9 +118,16 @@ public sealed record AccountState(
             },
         AccountSettingsChanged s => this with { Settings = s.Settings },
         PollSucceeded p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
-            StatusOf(p.Kind, p.Name) with { Last = p.At, Error = null, ErrorAt = null, ErrorKind = null, LastMessages = p.Messages, LastBytes = p.Bytes }),
+            StatusOf(p.Kind, p.Name) with
+            {
+                Last = p.At, Error = null, ErrorAt = null, ErrorKind = null, LastMessages = p.Messages, LastBytes = p.Bytes,
+                LoginDelay = LoginDelayAfter(p.LoginDelay, StatusOf(p.Kind, p.Name)),
+            }),
         PollFailed p when Has(p.Kind, p.Name) => WithStatus(p.Kind, p.Name,
-            StatusOf(p.Kind, p.Name) with { ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error }),
+            StatusOf(p.Kind, p.Name) with
+            {
+                ErrorAt = p.At, ErrorKind = p.ErrorKind, Error = p.Error, LoginDelay = LoginDelayAfter(p.LoginDelay, StatusOf(p.Kind, p.Name)),
+            }),
         LedgerChanged l when Rpop.ContainsKey(l.Name) => this with { Ledgers = Ledgers.SetItem(l.Name, LedgerOf(l.Name).Apply(l.Change)) },
         DeliveriesStarted d when Rpop.ContainsKey(d.Name) => this with { Ledgers = Ledgers.SetItem(d.Name, LedgerOf(d.Name).Start(d.Deliveries)) },
         UnifiedDeliveriesRecorded u when Rpop.ContainsKey(u.Name) => this with
@@ -163,6 +170,10 @@ public sealed record AccountState(
 
     private string CanonicalName(RecordKind kind, string name) =>
         kind == RecordKind.Rpop ? Rpop.Keys.First(k => NameComparer.Equals(k, name)) : Rimap.Keys.First(k => NameComparer.Equals(k, name));
+
+    /// <summary>A poll that saw the server's CAPA says what its LOGIN-DELAY is now (zero: none); one that did not keeps the last known.</summary>
+    private static TimeSpan? LoginDelayAfter(TimeSpan? seen, RecordStatus before) =>
+        seen is { } d ? (d > TimeSpan.Zero ? d : null) : before.LoginDelay;
 
     private AccountState WithStatus(RecordKind kind, string name, RecordStatus s) => this with { Status = Status.SetItem(StatusKey(kind, name), s) };
 

@@ -16,6 +16,12 @@ public sealed record RecordStatus(
 {
     public static readonly RecordStatus Never = new();
 
+    /// <summary>
+    /// The server's LOGIN-DELAY (RFC 2449 6.8) as last seen in its CAPA: the least time between two logins, a floor under
+    /// the record's effective poll interval. Null: the server announced none (or was never reached).
+    /// </summary>
+    public TimeSpan? LoginDelay { get; init; }
+
     /// <summary>True when the last attempt failed.</summary>
     public bool Failed => Error is not null;
 }

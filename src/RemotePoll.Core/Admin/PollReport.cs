@@ -16,4 +16,8 @@ public sealed record PollReport(
     string? Error,
     DateTimeOffset Started,
     DateTimeOffset Ended,
-    IReadOnlyList<FolderReport> Folders) : IAdminResult;
+    IReadOnlyList<FolderReport> Folders) : IAdminResult
+{
+    /// <summary>RPOP: the LOGIN-DELAY the server announced in its CAPA (zero: none); null when the poll never saw its CAPA.</summary>
+    public TimeSpan? LoginDelay { get; init; }
+}

@@ -26,7 +26,7 @@ public static class RecordDictionaries
             ("mailbox", r.Mailbox),
             ("special", r.Special),
             ("leave", r.Leave ? "YES" : null),
-            ("TLS", r.Tls ? "YES" : null),
+            ("TLS", r.Tls ? "YES" : r.StartTls ? "STARTTLS" : null),
             ("APOP", r.Apop ? "YES" : null),
             ("period", r.Period.ToString()),
             .. TrustPairs(r.Trust)])))));
@@ -50,19 +50,24 @@ public static class RecordDictionaries
 
     /// <summary>Reads an RPOP set; throws <see cref="ValidationException"/> naming the record and key of every bad value.</summary>
     public static IReadOnlyList<RpopRecordChange> ToRpopChanges(CgpValue value) =>
-        Read(value, RpopKeys, (name, d, errors) => new RpopRecordChange(name)
+        Read(value, RpopKeys, (name, d, errors) =>
         {
-            Host = Text(d, "domain", name, errors),
-            AuthName = Text(d, "authName", name, errors),
-            Password = Text(d, "password", name, errors),
-            Mailbox = Text(d, "mailbox", name, errors),
-            Special = Text(d, "special", name, errors),
-            Leave = Flag(d, "leave", name, errors),
-            Tls = Flag(d, "TLS", name, errors),
-            Apop = Flag(d, "APOP", name, errors),
-            Every = Period(d, name, errors),
-            Trust = Trust(d, name, errors),
-            Replace = true,
+            var tls = TlsMode(d, name, errors);
+            return new RpopRecordChange(name)
+            {
+                Host = Text(d, "domain", name, errors),
+                AuthName = Text(d, "authName", name, errors),
+                Password = Text(d, "password", name, errors),
+                Mailbox = Text(d, "mailbox", name, errors),
+                Special = Text(d, "special", name, errors),
+                Leave = Flag(d, "leave", name, errors),
+                Tls = tls == "YES",
+                StartTls = tls == "STARTTLS",
+                Apop = Flag(d, "APOP", name, errors),
+                Every = Period(d, name, errors),
+                Trust = Trust(d, name, errors),
+                Replace = true,
+            };
         });
 
     /// <summary>Reads an RIMAP set; throws <see cref="ValidationException"/> naming the record and key of every bad value.</summary>
@@ -80,6 +85,15 @@ public static class RecordDictionaries
             Trust = Trust(d, name, errors),
             Replace = true,
         });
+
+    /// <summary>RPOP TLS: YES (implicit TLS, as CommuniGate writes it), STARTTLS (STLS on the plain port), NO or absent.</summary>
+    private static string TlsMode(CgpDictionary d, string name, List<FieldError> errors)
+    {
+        var text = Text(d, "TLS", name, errors)?.Trim().ToUpperInvariant();
+        if (text is null or "NO" or "YES" or "STARTTLS") return text ?? "NO";
+        errors.Add(new FieldError($"{name}: TLS", $"'{text}' is not YES, STARTTLS or NO"));
+        return "NO";
+    }
 
     private static (string Key, string? Value)[] TrustPairs(TlsTrust trust) => trust.Mode switch
     {

@@ -31,4 +31,11 @@ public enum PollErrorKind
     /// expired): the user must reconnect. Delay Failed Account applies; polling does not retry in a loop.
     /// </summary>
     AuthorizationExpired,
+    /// <summary>
+    /// The server refused for now and said so with a response code (RFC 2449 [LOGIN-DELAY], RFC 3206 [SYS/TEMP]): not the
+    /// credentials' fault; tried again after Delay Failed Account (and never before the server's LOGIN-DELAY).
+    /// </summary>
+    TemporarilyUnavailable,
+    /// <summary>The server reported a permanent failure of its own (RFC 3206 [SYS/PERM]): not the credentials; its operator must act.</summary>
+    ServerFailed,
 }

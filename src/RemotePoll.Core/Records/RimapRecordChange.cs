@@ -89,8 +89,14 @@ public sealed record RimapRecordChange(string Name)
     /// polls then fail with <see cref="RecordDestination.PasswordRequired"/> instead of sending it. Every stored
     /// credential of the record is void here.
     /// </summary>
+    /// <remarks>
+    /// So does a change of the auth method from Encrypted to Normal: the password would then cross the wire in a weaker
+    /// form (LOGIN instead of CRAM-MD5) than the one it was given for. Normal to Encrypted keeps it.
+    /// </remarks>
     private RimapRecord VoidSecretsWhenRetargeted(RimapRecord? existing, RimapRecord next) =>
-        existing is null || Password is not null || next.Destination == existing.Destination
+        existing is null || Password is not null
+            || (next.Destination == existing.Destination
+                && !(existing.AuthMethod == ImapAuthMethod.Encrypted && next.AuthMethod == ImapAuthMethod.Normal))
             ? next
             : next with { Password = SealedSecret.None };
 

@@ -31,6 +31,12 @@ public sealed record RpopRecord(
     /// </summary>
     public bool ByAccountUser { get; init; }
 
+    /// <summary>
+    /// STLS (RFC 2595) on the plain port: the session must turn TLS on before it logs in, and fails with TlsFailed when the
+    /// server does not offer it (never a clear-text login). Never together with <see cref="Tls"/> (implicit TLS).
+    /// </summary>
+    public bool StartTls { get; init; }
+
     /// <summary>Set: the record signs in with OAuth2 through this provider and its grant, never with <see cref="Password"/>.</summary>
     public OAuth.OAuthSignIn? OAuth { get; init; }
 
@@ -38,5 +44,8 @@ public sealed record RpopRecord(
     public int Port => Host.PortOr(Tls ? DefaultTlsPort : DefaultPort);
 
     /// <summary>Where the password goes: a change of it voids the stored password (see <see cref="RecordDestination"/>).</summary>
-    public RecordDestination Destination => new(Host.Host, Port, Tls ? "TLS" : "plain", Trust, AuthName);
+    public RecordDestination Destination => new(Host.Host, Port, TlsWord, Trust, AuthName);
+
+    /// <summary>The record's transport in the CLI's and the dictionaries' words: "TLS", "STARTTLS" or "plain".</summary>
+    public string TlsWord => Tls ? "TLS" : StartTls ? "STARTTLS" : "plain";
 }

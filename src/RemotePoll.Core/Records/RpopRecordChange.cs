@@ -20,6 +20,8 @@ public sealed record RpopRecordChange(string Name)
     public bool? Leave { get; init; }
     public bool? Apop { get; init; }
     public bool? Tls { get; init; }
+    /// <summary>STLS on the plain port (RFC 2595); null keeps the stored one unless <see cref="Tls"/> is given (then it is off).</summary>
+    public bool? StartTls { get; init; }
     /// <summary>Mailbox name; empty clears it (messages then go through the queue).</summary>
     public string? Mailbox { get; init; }
     /// <summary>Special header name or "*"; empty clears it.</summary>
@@ -64,6 +66,10 @@ public sealed record RpopRecordChange(string Name)
                 errors.Add(new FieldError("Special", "is allowed only on records of postmaster in the main domain"));
         }
         var trust = RecordFieldChecks.Trust(errors, Trust, existing?.Trust);
+        var tls = Tls ?? (StartTls == true ? false : b?.Tls ?? false);
+        // One transport: implicit TLS, STLS, or neither. Naming one turns the other off.
+        var startTls = StartTls ?? (Tls is not null ? false : b?.StartTls ?? false);
+        if (tls && startTls) errors.Add(new FieldError("TLS", "is either TLS (implicit, port 995) or STARTTLS (STLS on port 110), not both"));
         if (errors.Count > 0) throw new ValidationException(errors);
 
         return VoidSecretsWhenRetargeted(existing, new RpopRecord(
@@ -74,15 +80,16 @@ public sealed record RpopRecordChange(string Name)
             Password is null ? existing?.Password ?? sealer.Seal("") : sealer.Seal(Password),
             Leave ?? b?.Leave ?? false,
             Apop ?? b?.Apop ?? false,
-            Tls ?? b?.Tls ?? false,
+            tls,
             mailbox,
             special)
         {
+            StartTls = startTls,
             Trust = trust,
             ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
             // Issue 16 point 3: a grant is never sent to a new host, port or TLS setting.
             OAuth = OAuthSignIn.After(existing?.OAuth, OAuthProvider,
-                existing is not null && (!host!.Equals(existing.Host) || (Tls ?? b?.Tls ?? false) != existing.Tls)),
+                existing is not null && (!host!.Equals(existing.Host) || tls != existing.Tls || startTls != existing.StartTls)),
         });
     }
 
@@ -98,5 +105,5 @@ public sealed record RpopRecordChange(string Name)
             : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
-        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider} }}";
+        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, StartTls = {StartTls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider} }}";
 }

@@ -24,4 +24,10 @@ public sealed class Pop3PollException : Exception
 
     /// <summary>False when the session cannot be used any more (the connection is closed).</summary>
     public bool SessionUsable { get; init; }
+
+    /// <summary>
+    /// The server's LOGIN-DELAY as the session last saw it in CAPA (zero: none announced); null when the failure came
+    /// before the server was heard. Set by the session, so a failed poll still floors the record's next one.
+    /// </summary>
+    public TimeSpan? LoginDelay { get; set; }
 }

@@ -13,7 +13,7 @@ namespace RemotePoll.Mail.Pop3;
 
 /// <summary>
 /// One POP3 session with a remote account, built on MailKit's <see cref="Pop3Client"/>: connect (own socket,
-/// optional source address, optional implicit TLS), log in by the method the spec allows, list, retrieve
+/// optional source address, optional implicit TLS or STLS), log in by the method the spec allows, list, retrieve
 /// in pipelined batches, delete, QUIT. Every call is bounded in time and in bytes; every failure is a
 /// <see cref="Pop3PollException"/> with a <see cref="PollErrorKind"/>. Deletions take effect only when
 /// <see cref="QuitAsync"/> succeeds; disposing without QUIT leaves the maildrop as it was.
@@ -78,13 +78,20 @@ public sealed class Pop3Session : IAsyncDisposable
     /// </summary>
     public string? SubstitutionIn(byte[] message) => Utf8 ? null : Pop3Substitute.Detect(message, OffersUtf8);
 
+    /// <summary>
+    /// The server's LOGIN-DELAY (RFC 2449 6.8): the least time it allows between two logins, from the CAPA after login
+    /// (the value for this user) or else the one before it; zero when it announced none; null before the greeting.
+    /// </summary>
+    public TimeSpan? LoginDelay { get; private set; }
+
     /// <summary>The server answers UIDL (advertised in CAPA or found by probing).</summary>
     public bool SupportsUids => _client is { } c && (c.Capabilities & Pop3Capabilities.UIDL) != 0;
 
     /// <summary>Connects, reads the greeting and logs in.</summary>
     /// <exception cref="Pop3PollException">
     /// ConnectionFailed (resolution, refusal, unreachable, silence, -ERR greeting), TlsFailed, ProtocolError
-    /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked.
+    /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked, TemporarilyUnavailable and ServerFailed (the server's
+    /// response codes, <see cref="Pop3ResponseCode"/>).
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A timeout or the size limit is not positive.</exception>
@@ -267,13 +274,20 @@ public sealed class Pop3Session : IAsyncDisposable
         (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
         if (_options.Tls)
             network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
+        else if (_options.StartTls)
+            network = await StartTlsAsync(network, cancellationToken).ConfigureAwait(false);
         _stream = new BoundedStream(network) { MaxLineLength = StatusLineLimit };
         _client = new Pop3Client(_transcript) { Timeout = ToMilliseconds(_options.CommandTimeout) };
         var client = _client;
         await RunAsync(Phase.Connect, _options.CommandTimeout,
             async t => { await client.ConnectAsync(_stream, _options.Host.Host, _options.Port, SecureSocketOptions.None, t).ConfigureAwait(false); return true; },
             cancellationToken).ConfigureAwait(false);
+        LoginDelay = AnnouncedLoginDelay(client) ?? TimeSpan.Zero;
     }
+
+    /// <summary>LOGIN-DELAY n from the last CAPA (a trailing USER, "may differ per user", is read past by MailKit).</summary>
+    private static TimeSpan? AnnouncedLoginDelay(Pop3Client client) =>
+        (client.Capabilities & Pop3Capabilities.LoginDelay) != 0 && client.LoginDelay > 0 ? TimeSpan.FromSeconds(client.LoginDelay) : null;
 
     private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
         RemoteConnector.ConnectAsync(_options.Host.Host, _options.Port, _options.SourceAddress, _options.Resolver, _options.ConnectTimeout,
@@ -284,6 +298,21 @@ public sealed class Pop3Session : IAsyncDisposable
     private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
         RemoteConnector.HandshakeAsync(network, _options.Host.Host, _trust, _options.CommandTimeout,
             (why, inner) => new Pop3PollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
+
+    /// <summary>STLS before MailKit reads anything (<see cref="Pop3StartTls"/>): greeting, CAPA, STLS and the handshake.</summary>
+    private async Task<Stream> StartTlsAsync(Stream network, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunAsync(Phase.Connect, _options.CommandTimeout * 2,
+                t => Pop3StartTls.NegotiateAsync(network, _transcript, Where, HandshakeAsync, t), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await network.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     private async Task LoginAsync(CancellationToken cancellationToken)
     {
@@ -335,6 +364,8 @@ public sealed class Pop3Session : IAsyncDisposable
             }
             return true;
         }, cancellationToken).ConfigureAwait(false);
+        // MailKit asked CAPA again after the login: a LOGIN-DELAY there is this user's (RFC 2449 6.8).
+        LoginDelay = AnnouncedLoginDelay(client) ?? LoginDelay;
         // Message data need not be split into lines from now on.
         _transcript.TrackLines = false;
         Count = client.Count;
@@ -371,6 +402,7 @@ public sealed class Pop3Session : IAsyncDisposable
         catch (Exception e)
         {
             var error = Classify(e, phase, deadline.IsCancellationRequested, limit, batchIndex);
+            error.LoginDelay ??= LoginDelay;
             if (!error.SessionUsable) Close(error.Message);
             throw error;
         }
@@ -398,6 +430,16 @@ public sealed class Pop3Session : IAsyncDisposable
                 $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: the server refused the access token: {Truncate(refusal)}", e)
             {
                 ServerResponse = refusal,
+            };
+        // RFC 2449/3206 response codes say why a login or a command was refused, whatever the wording.
+        var refused = e is Pop3CommandException failed ? _transcript.Redact("-ERR " + failed.StatusText)
+            : e is MailKit.Security.AuthenticationException or SaslException ? _transcript.LastServerLine : null;
+        if (Pop3ResponseCode.Meaning(refused) is { } coded)
+            return new Pop3PollException(coded.Kind, phase == Phase.Login
+                ? $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' refused: {coded.Why}: {Truncate(refused!)}"
+                : $"{Where}: the server refused ({Describe(phase)}): {coded.Why}: {Truncate(refused!)}", e)
+            {
+                ServerResponse = refused,
             };
         if (e is MailKit.Security.AuthenticationException or SaslException)
         {

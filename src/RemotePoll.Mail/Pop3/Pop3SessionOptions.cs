@@ -16,6 +16,12 @@ public sealed record Pop3SessionOptions
     public bool Tls { get; init; }
 
     /// <summary>
+    /// The record's STARTTLS: STLS (RFC 2595) on the plain port before login, required. A server that does not offer it
+    /// fails with TlsFailed; credentials are never sent in clear. Ignored with <see cref="Tls"/>.
+    /// </summary>
+    public bool StartTls { get; init; }
+
+    /// <summary>
     /// A PEM file of extra trusted CA certificates. Server certificates are validated against the system
     /// store and, failing that, against these; nothing else is ever accepted.
     /// </summary>

@@ -1,3 +1,4 @@
+using RemotePoll.Core.Admin;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
@@ -148,7 +149,7 @@ public static class RimapMirror
         }
         if (foreign.Count == 0) return;
         throw new ImapPollException(PollErrorKind.Refused,
-            $"the local folder '{root}' of {request.Account} already exists and holds {foreign.Sum(f => f.Others)} messages RemotePoll did not copy " +
+            $"the local folder '{root}' of {request.Account} already exists and holds {CountText.Of(foreign.Sum(f => f.Others), "message")} RemotePoll did not copy " +
             $"(in {string.Join(", ", foreign.Take(3).Select(f => $"'{f.Folder}'"))}{(foreign.Count > 3 ? ", …" : "")}): a RIMAP record mirrors into " +
             "a folder of its own; rename the record or move that folder, nothing was changed");
     }
@@ -358,8 +359,8 @@ public static class RimapMirror
                 saved = new RimapFolderState(folder.Name, validity, highest);
                 await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
             }
-            if (tooLarge > 0) notes.Add($"{tooLarge} messages over the {request.MaxMessageSize}-byte limit skipped");
-            if (vanished > 0) notes.Add($"{vanished} messages were expunged before they could be fetched");
+            if (tooLarge > 0) notes.Add($"{CountText.Of(tooLarge, "message")} over the {request.MaxMessageSize}-byte limit skipped");
+            if (vanished > 0) notes.Add($"{CountText.Of(vanished, "message")} {(vanished == 1 ? "was" : "were")} expunged before {(vanished == 1 ? "it" : "they")} could be fetched");
             return new RimapFolderResult(folder.Name, path, copied, bytes, tooLarge + refused + vanished + oversent, notes,
                 oversent == 0 ? null : oversent == 1 ? oversentError : $"{oversent} messages skipped and left on the server; first: {oversentError}");
         }

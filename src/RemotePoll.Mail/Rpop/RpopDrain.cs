@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using RemotePoll.Core.Admin;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Delivery;
@@ -279,20 +280,20 @@ public static class RpopDrain
         // Left for later: over the limit, refused, and what was not tried (a temporary failure stopped the drain).
         var left = tooLarge + refusedBefore + malformedLeft + (candidates.Count - oversized - delivered - recognised - recovered);
         var (kind, problem) = temporary is not null
-            ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {left} messages left on the server for the next poll")
+            ? (PollErrorKind.LocalDeliveryFailed, $"local delivery failed temporarily ({temporary}); {CountText.Of(left, "message")} left on the server for the next poll")
             : rejected.Count > 0
-                ? (PollErrorKind.LocalDeliveryFailed, $"{rejected.Count} messages refused by the local side ({rejected[0]}); left on the server")
+                ? (PollErrorKind.LocalDeliveryFailed, $"{CountText.Of(rejected.Count, "message")} refused by the local side ({rejected[0]}); left on the server")
                 : retry.Malformed.Count > 0
-                    ? (PollErrorKind.ProtocolError, $"{retry.Malformed.Count} malformed messages left on the server: "
+                    ? (PollErrorKind.ProtocolError, $"{CountText.Of(retry.Malformed.Count, "malformed message")} left on the server: "
                         + string.Join("; ", retry.Malformed.Values.Take(3)))
                 : substituted.Count > 0
-                    ? (PollErrorKind.ProtocolError, $"{substituted.Count} messages left on the server, as the server sent something else in their place "
+                    ? (PollErrorKind.ProtocolError, $"{CountText.Of(substituted.Count, "message")} left on the server, as the server sent something else in {(substituted.Count == 1 ? "its" : "their")} place "
                         + $"({substituted[0]}){(session.OffersUtf8 ? "; it refused UTF8 mode" : "")}")
                     : tooLarge > 0
-                        ? (PollErrorKind.MessageTooLarge, $"{tooLarge} messages over the {maxSize}-byte limit left on the server")
+                        ? (PollErrorKind.MessageTooLarge, $"{CountText.Of(tooLarge, "message")} over the {maxSize}-byte limit left on the server")
                         // Still there, still refused: keep saying so rather than let a quiet poll clear the error.
                         : refusedBefore > 0
-                            ? (PollErrorKind.LocalDeliveryFailed, $"{refusedBefore} messages refused earlier by the local side are still on the server")
+                            ? (PollErrorKind.LocalDeliveryFailed, $"{CountText.Of(refusedBefore, "message")} refused earlier by the local side {CountText.Verb(refusedBefore)} still on the server")
                             : ((PollErrorKind?)null, (string?)null);
         return new RpopDrainResult(delivered, bytes, left, kind, problem) { Recovered = recovered, Unverified = unverified };
     }

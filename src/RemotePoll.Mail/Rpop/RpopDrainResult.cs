@@ -13,4 +13,7 @@ public sealed record RpopDrainResult(int Delivered, long Bytes, int LeftOnServer
 
     /// <summary>Messages an interrupted poll may have delivered, delivered again because the destination cannot be checked.</summary>
     public int Unverified { get; init; }
+
+    /// <summary>The server's LOGIN-DELAY as the session saw it (zero: none announced): a floor under the record's next poll.</summary>
+    public TimeSpan? LoginDelay { get; init; }
 }

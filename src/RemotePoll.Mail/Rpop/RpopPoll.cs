@@ -31,6 +31,7 @@ public static class RpopPoll
         {
             Host = r.Host,
             Tls = r.Tls,
+            StartTls = r.StartTls,
             CaFilePath = request.CaFile,
             CaFolder = request.CaFolder,
             Trust = r.Trust,
@@ -46,8 +47,17 @@ public static class RpopPoll
             ? Pop3Credentials.ForBearer(r.AuthName, bearer)
             : new Pop3Credentials(r.AuthName, request.Password);
         await using var session = await Pop3Session.OpenAsync(options, credentials, log, cancellationToken).ConfigureAwait(false);
-        return await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
-            markInFlight: request.MarkInFlight, progress: request.Progress,
-            reopen: t => Pop3Session.OpenAsync(options, credentials, log, t)).ConfigureAwait(false);
+        try
+        {
+            var result = await RpopDrain.RunAsync(session, request.Ledger, destination, r.Leave, request.MaxMessageSize, commit, cancellationToken,
+                markInFlight: request.MarkInFlight, progress: request.Progress,
+                reopen: t => Pop3Session.OpenAsync(options, credentials, log, t)).ConfigureAwait(false);
+            return result with { LoginDelay = session.LoginDelay };
+        }
+        catch (Pop3PollException e)
+        {
+            e.LoginDelay ??= session.LoginDelay;
+            throw;
+        }
     }
 }

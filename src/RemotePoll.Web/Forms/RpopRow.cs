@@ -5,7 +5,8 @@ public sealed class RpopRow : RecordRow
 {
     public bool Leave { get; set; }
     public bool Apop { get; set; }
-    public bool Tls { get; set; }
+    /// <summary>TLS: "no", "yes" (implicit, port 995) or "starttls" (STLS on port 110).</summary>
+    public string Tls { get; set; } = "no";
     public string? Mailbox { get; set; }
     public string? Special { get; set; }
 

@@ -37,7 +37,7 @@ internal sealed partial class NodeCase(BenchContext context) : IAsyncDisposable
     private static partial Regex ReportLine();
 
     // "RPOLL ACCOUNT/NAME: 2000 messages, 16448000 bytes from HOST", the poller's log line at the end of a poll.
-    [GeneratedRegex(@": (?<messages>\d+) messages, (?<bytes>\d+) bytes from ")]
+    [GeneratedRegex(@": (?<messages>\d+) messages?, (?<bytes>\d+) bytes? from ")]
     private static partial Regex LogLine();
 
     private async Task<RunSample> RunAsync(int run, int count, CancellationToken ct)

@@ -30,7 +30,7 @@ public class AccountViewsTests
         Assert.Equal(Alice, view.Address);
         var rpop = Assert.Single(view.Rpop);
         Assert.Equal(new RpopRecordView("Work", "10m", "alice", "pop.example.net:1100", true,
-            true, false, false, "ISP", null, PolledAt, null, null), rpop);
+            true, false, false, "ISP", null, PolledAt, null, null, EffectiveEvery: "10m"), rpop);
         var rimap = Assert.Single(view.Rimap);
         Assert.Equal(new RimapRecordView("Gmail", "Disabled", "alice", "imap.example.net", true,
             "STARTTLS", "Encrypted", "INBOX*", null, null, "NO [AUTHENTICATIONFAILED]", "AuthenticationFailed"), rimap);

@@ -32,6 +32,7 @@ public class RecordDestinationTests
         { "host", new RpopRecordChange("Home") { Host = "pop.attacker.example" } },
         { "port", new RpopRecordChange("Home") { Host = "pop.provider.com:1995" } },
         { "TLS off", new RpopRecordChange("Home") { Tls = false } },
+        { "TLS to STARTTLS", new RpopRecordChange("Home") { StartTls = true } },
         { "trust", new RpopRecordChange("Home") { Trust = new TlsTrustChange { AcceptAny = true } } },
         { "pin", new RpopRecordChange("Home") { Trust = new TlsTrustChange { Pin = Pin } } },
         { "login name", new RpopRecordChange("Home") { AuthName = "john@attacker.example" } },
@@ -161,5 +162,40 @@ public class RecordDestinationTests
         var events = state.ResealPasswords(TestSealers.Create("k2"));
 
         Assert.Empty(events);
+    }
+
+    [Fact]
+    public void Rpop_STARTTLS_to_plain_on_the_same_port_voids_the_password_and_STARTTLS_is_its_own_transport()
+    {
+        var stls = new RpopRecordChange("Home") { Every = "1h", AuthName = "john", Host = "pop.provider.com", Password = Secret, StartTls = true }
+            .ApplyTo(null, Plain, _sealer)!;
+        Assert.Equal((false, true, 110, "STARTTLS"), (stls.Tls, stls.StartTls, stls.Port, stls.Destination.Transport));
+
+        var plain = new RpopRecordChange("Home") { Tls = false, StartTls = false }.ApplyTo(stls, Plain, _sealer)!;
+
+        Assert.Equal(110, plain.Port);
+        Assert.True(plain.Password.IsNone);
+        Assert.False(new RpopRecordChange("Home") { Leave = true }.ApplyTo(stls, Plain, _sealer)!.Password.IsNone);
+    }
+
+    [Fact]
+    public void Rpop_TLS_and_STARTTLS_together_are_refused_naming_TLS()
+    {
+        var error = Assert.Throws<RemotePoll.Core.Validation.ValidationException>(() =>
+            new RpopRecordChange("Home") { Tls = true, StartTls = true }.ApplyTo(Pop(), Plain, _sealer));
+        Assert.Contains(error.Errors, e => e.Field == "TLS");
+    }
+
+    [Fact]
+    public void Rimap_auth_method_Encrypted_to_Normal_voids_the_password_and_Normal_to_Encrypted_keeps_it()
+    {
+        var encrypted = new RimapRecordChange("Work") { AuthMethod = "Encrypted" }.ApplyTo(Imap(), _sealer)!;
+        Assert.False(encrypted.Password.IsNone); // an upgrade keeps it
+
+        var downgraded = new RimapRecordChange("Work") { AuthMethod = "Normal" }.ApplyTo(encrypted, _sealer)!;
+        Assert.True(downgraded.Password.IsNone);
+
+        var given = new RimapRecordChange("Work") { AuthMethod = "Normal", Password = "given-again" }.ApplyTo(encrypted, _sealer)!;
+        Assert.Equal("given-again", _sealer.Unseal(given.Password));
     }
 }

@@ -126,10 +126,11 @@ public class RimapRecordChangeTests
     {
         var existing = Existing();
 
-        var changed = new RimapRecordChange("Gmail") { AuthMethod = "Normal", ListFilter = "*" }.ApplyTo(existing, _sealer)!;
+        // Not Encrypted -> Normal: that downgrade voids the password (RecordDestinationTests).
+        var changed = new RimapRecordChange("Gmail") { AuthMethod = "Encrypted", ListFilter = "*" }.ApplyTo(existing, _sealer)!;
 
         Assert.Equal(existing.Password, changed.Password);
-        Assert.Equal(ImapAuthMethod.Normal, changed.AuthMethod);
+        Assert.Equal(ImapAuthMethod.Encrypted, changed.AuthMethod);
     }
 
     [Fact]
@@ -158,10 +159,13 @@ public class RimapRecordChangeTests
     {
         var existing = Existing();
 
-        var replaced = new RimapRecordChange("Gmail") { Replace = true, Security = "SSL/TLS" }.ApplyTo(existing, _sealer)!;
-
-        Assert.Equal(ImapAuthMethod.Normal, replaced.AuthMethod);
+        var replaced = new RimapRecordChange("Gmail") { Replace = true, Security = "SSL/TLS", AuthMethod = "Encrypted" }.ApplyTo(existing, _sealer)!;
         Assert.Equal(existing.Password, replaced.Password);
+
+        // A replacement without the auth method is Normal: from Encrypted, a downgrade that voids the password.
+        var downgraded = new RimapRecordChange("Gmail") { Replace = true, Security = "SSL/TLS" }.ApplyTo(existing, _sealer)!;
+        Assert.Equal(ImapAuthMethod.Normal, downgraded.AuthMethod);
+        Assert.True(downgraded.Password.IsNone);
     }
 
     [Fact]

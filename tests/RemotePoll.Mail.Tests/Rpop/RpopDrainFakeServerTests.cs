@@ -147,6 +147,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         Assert.Equal(1, result.LeftOnServer);
         Assert.Equal(PollErrorKind.ProtocolError, result.ProblemKind);
         Assert.Contains("message 2 (UID uid-2) is malformed", result.Problem);
+        Assert.StartsWith("1 malformed message left on the server: ", result.Problem); // one message, not "1 ... messages"
         Assert.DoesNotContain("the rest of it", result.Problem); // mail content never in Error
         Assert.Equal([malformed], drop.Messages);
         Assert.Equal(["uid-1", "uid-3"], journal.Commits.SelectMany(c => c.Delivered).Order(StringComparer.Ordinal));

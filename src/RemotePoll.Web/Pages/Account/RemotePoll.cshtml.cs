@@ -46,7 +46,8 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
                 Password = string.IsNullOrEmpty(row.Password) ? null : row.Password,
                 Leave = row.Leave,
                 Apop = row.Apop,
-                Tls = row.Tls,
+                Tls = row.Tls == "yes",
+                StartTls = row.Tls == "starttls",
                 Mailbox = row.Mailbox?.Trim() ?? "",
                 Special = row.Special?.Trim() ?? "",
             },
@@ -183,7 +184,7 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
         .. view.Rpop.Select(r => new RpopRow
         {
             Name = r.Name, Existing = true, Every = r.Every, AuthName = r.AuthName, Host = r.Host,
-            Leave = r.Leave, Apop = r.Apop, Tls = r.Tls, Mailbox = r.Mailbox, Special = r.Special,
+            Leave = r.Leave, Apop = r.Apop, Tls = r.Tls ? "yes" : r.StartTls ? "starttls" : "no", Mailbox = r.Mailbox, Special = r.Special,
             Last = Time(r.Last),
             Error = r.Error is null ? null : $"{r.ErrorKind}: {r.Error}",
         }),

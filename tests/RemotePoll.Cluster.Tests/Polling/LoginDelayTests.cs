@@ -1,0 +1,210 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Akka.Actor;
+using Akka.Hosting;
+using Akka.Hosting.TestKit;
+using Akka.TestKit;
+using RemotePoll.Cluster.Accounts;
+using RemotePoll.Cluster.Governor;
+using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Hosts;
+using RemotePoll.Cluster.Polling;
+using RemotePoll.Cluster.Schedule;
+using RemotePoll.Cluster.Secrets;
+using RemotePoll.Cluster.Serialization;
+using RemotePoll.Core.Accounts.Commands;
+using RemotePoll.Core.Admin;
+using RemotePoll.Core.Records;
+using RemotePoll.Core.Settings;
+
+namespace RemotePoll.Cluster.Tests.Polling;
+
+/// <summary>
+/// Issue 21.5: a POP3 server's LOGIN-DELAY (RFC 2449 6.8) floors the record's poll interval, on the real account entity,
+/// poller, governor and host health, against a scripted server that replays Cyrus's exchanges (Cyrus enforces its
+/// popminpoll with LOGIN-DELAY). The due time the poller reports to its wake schedule is checked, so nobody waits 15 minutes.
+/// </summary>
+public sealed class LoginDelayTests : TestKit
+{
+    private const string Account = "john@example.com";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-logindelay-").FullName;
+    private readonly PollEnvironment _env;
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public LoginDelayTests()
+    {
+        var maildir = new RemotePoll.Mail.Delivery.MaildirStore(Path.Combine(_data, "mail"));
+        _env = new PollEnvironment
+        {
+            Sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), Queue = maildir, Store = maildir,
+            CommandTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(10),
+        };
+        _env.Settings.Update(ModuleSettings.Default with { AllowSelfPoll = true });
+    }
+
+    /// <summary>What a node gives its pollers: the host health and governor singletons, and a probe for the wake schedule.</summary>
+    private TestProbe _schedule = null!;
+
+    private IActorRef Entity()
+    {
+        var registry = ActorRegistry.For(Sys);
+        if (_schedule is null)
+        {
+            registry.Register<HostHealth>(Sys.ActorOf(Props.Create(() => new HostHealth())));
+            registry.Register<ConnectionGovernor>(Sys.ActorOf(ConnectionGovernor.Props(_env.Settings)));
+            _schedule = CreateTestProbe();
+            _schedule.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
+            {
+                if (message is ScheduleAccount s) sender.Tell(new AccountScheduleConfirmed(s.Account));
+                return AutoPilot.KeepRunning;
+            }));
+            registry.Register<WakeScheduleRegion>(_schedule.Ref);
+        }
+        return Sys.ActorOf(AccountEntity.Props(Account, _env));
+    }
+
+    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
+        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend).AddHocon(CompactMailbox.Hocon, HoconAddMode.Prepend)
+            .AddHocon("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }", HoconAddMode.Prepend)
+            .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
+
+    private static async Task<AdminReply> Send(IActorRef entity, IAccountCommand command) =>
+        await entity.Ask<AdminReply>(new AccountEnvelope(command, null), Patience, Ct);
+
+    private static SetRpopRecord Record(int port) => new(Account, new RpopRecordChange("cyrus")
+    {
+        Host = $"127.0.0.1:{port}", AuthName = "john", Password = "Pw-cyrus-1", Every = "1m", Leave = true,
+    });
+
+    private async Task<RpopRecordView> PolledView(IActorRef entity)
+    {
+        RpopRecordView? view = null;
+        await AwaitAssertAsync(async () =>
+        {
+            view = Assert.Single(((AccountView)(await Send(entity, new GetAccount(Account))).Result!).Rpop);
+            Assert.True(view.Last is not null || view.Error is not null, "not polled yet");
+        }, Patience, TimeSpan.FromMilliseconds(200), Ct);
+        return view!;
+    }
+
+    /// <summary>The due time of the poller's next report that lies more than <paramref name="after"/> from now.</summary>
+    private async Task<DateTimeOffset> NextDueAsync(TimeSpan after)
+    {
+        var report = await _schedule.FishForMessageAsync<WakeReport>(r => r.Due is { } d && d > DateTimeOffset.UtcNow + after, Patience,
+            cancellationToken: Ct);
+        return report.Due!.Value;
+    }
+
+    [Fact]
+    public async Task LOGIN_DELAY_900_in_CAPA_holds_the_next_poll_15_minutes_away_and_survives_a_restart()
+    {
+        await using var server = new CyrusPop3("LOGIN-DELAY 900");
+        var entity = Entity();
+        Assert.True((await Send(entity, Record(server.Port))).Ok);
+
+        var view = await PolledView(entity);
+        Assert.Null(view.Error);
+        Assert.Equal(("1m", "15m", "15m"), (view.Every, view.LoginDelay, view.EffectiveEvery));
+        var polled = view.Last!.Value;
+        // Poll Every 1m alone would make it due about a minute after the poll.
+        var due = await NextDueAsync(TimeSpan.FromMinutes(2));
+        Assert.InRange(due, polled + TimeSpan.FromSeconds(899), polled + TimeSpan.FromSeconds(960));
+
+        Watch(entity);
+        entity.Tell(PoisonPill.Instance);
+        await ExpectTerminatedAsync(entity, cancellationToken: Ct);
+        entity = Entity();
+        Assert.Equal("15m", Assert.Single(((AccountView)(await Send(entity, new GetAccount(Account))).Result!).Rpop).LoginDelay);
+        due = await NextDueAsync(TimeSpan.FromMinutes(2));
+        Assert.InRange(due, polled + TimeSpan.FromSeconds(899), polled + TimeSpan.FromSeconds(960));
+        Assert.Equal(1, server.Logins);
+    }
+
+    [Fact]
+    public async Task A_LOGIN_DELAY_refusal_is_TemporarilyUnavailable_naming_the_code_not_a_wrong_password()
+    {
+        await using var server = new CyrusPop3("LOGIN-DELAY 60", pass: "-ERR [LOGIN-DELAY] Logins must be at least 1 minute apart");
+        var entity = Entity();
+        Assert.True((await Send(entity, Record(server.Port))).Ok);
+
+        var view = await PolledView(entity);
+        Assert.Equal("TemporarilyUnavailable", view.ErrorKind);
+        Assert.Contains("[LOGIN-DELAY]", view.Error);
+        Assert.Contains("Logins must be at least 1 minute apart", view.Error);
+        Assert.Null(view.Last);
+        Assert.Equal("1m", view.LoginDelay);
+    }
+
+    protected override async Task AfterAllAsync()
+    {
+        await base.AfterAllAsync();
+        try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
+    }
+
+    /// <summary>Cyrus pop3d 3.6 as it answers an empty maildrop: its CAPA, then USER/PASS, STAT, UIDL, LIST and QUIT.</summary>
+    private sealed class CyrusPop3 : IAsyncDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private readonly string _loginDelay;
+        private readonly string _pass;
+        private readonly Task _serving;
+        private int _logins;
+
+        public CyrusPop3(string loginDelay, string pass = "+OK Mailbox locked and ready")
+        {
+            _loginDelay = loginDelay;
+            _pass = pass;
+            _listener.Start();
+            _serving = ServeAsync();
+        }
+
+        public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+        public int Logins => Volatile.Read(ref _logins);
+
+        private async Task ServeAsync()
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var client = await _listener.AcceptTcpClientAsync(_stop.Token);
+                    await using var stream = client.GetStream();
+                    using var reader = new StreamReader(stream, Encoding.ASCII);
+                    async Task Say(string text) => await stream.WriteAsync(Encoding.ASCII.GetBytes(text + "\r\n"), _stop.Token);
+                    await Say("+OK cyrus.example.com Cyrus POP3 v3.6.1 server ready <1896.697170952@cyrus.example.com>");
+                    while (await reader.ReadLineAsync(_stop.Token) is { } line)
+                    {
+                        var verb = line.Split(' ')[0].ToUpperInvariant();
+                        if (verb == "CAPA")
+                            await Say($"+OK List of capabilities follows\r\nEXPIRE NEVER\r\n{_loginDelay}\r\nTOP\r\nUIDL\r\nPIPELINING\r\nRESP-CODES\r\nAUTH-RESP-CODE\r\nUSER\r\nIMPLEMENTATION Cyrus POP3 3.6.1\r\n.");
+                        else if (verb == "USER") await Say("+OK Name is a valid mailbox");
+                        else if (verb == "PASS")
+                        {
+                            if (_pass.StartsWith('+')) Interlocked.Increment(ref _logins);
+                            await Say(_pass);
+                        }
+                        else if (verb == "STAT") await Say("+OK 0 0");
+                        else if (verb is "UIDL" or "LIST") await Say("+OK\r\n.");
+                        else if (verb == "QUIT") { await Say("+OK"); break; }
+                        else await Say("-ERR Unrecognized command");
+                    }
+                }
+                catch (Exception e) when (e is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+                {
+                }
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _stop.CancelAsync();
+            _listener.Stop();
+            try { await _serving; } catch (OperationCanceledException) { }
+            _stop.Dispose();
+        }
+    }
+}
