@@ -32,6 +32,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public static async Task<NodeProcess> StartAsync(string dataDir, int port, IEnumerable<string>? args = null,
         IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, bool waitUntilReady = true)
     {
+        IntegrationGuard.Require("a node process");
         // Nodes side by side would all claim the web UI's default 127.0.0.1:8010: off unless a test asks for it.
         if (args?.Contains("--web") != true) args = [.. args ?? [], "--web", "off"];
         var psi = new ProcessStartInfo("dotnet")
