@@ -71,7 +71,7 @@ public sealed class NodeProcess : IAsyncDisposable
             {
                 var secret = environment.TryGetValue(ClusterSecret.EnvironmentVariable, out var text) && !string.IsNullOrEmpty(text)
                     ? ClusterSecret.FromText(text, ClusterSecret.EnvironmentVariable)
-                    : ClusterSecret.ReadFile(environment.TryGetValue(ClusterSecret.FileEnvironmentVariable, out var f) && !string.IsNullOrEmpty(f)
+                    : SecretFiles.Read(environment.TryGetValue(ClusterSecret.FileEnvironmentVariable, out var f) && !string.IsNullOrEmpty(f)
                         ? f : Path.Combine(DataDir, ClusterSecret.FileName));
                 return secret.Signer().Issue(Caller.ServerAdministrator, DateTimeOffset.UtcNow, TimeSpan.FromDays(7));
             }
