@@ -28,23 +28,20 @@ public sealed class JournalProbeTests : IDisposable
     public async Task A_database_with_a_journal_table_answers_and_one_without_does_not()
     {
         var options = new NodeOptions { DataDir = _data };
-        await using (var connection = new SqliteConnection($"Data Source={options.SqliteFile};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var create = connection.CreateCommand();
-            create.CommandText = "CREATE TABLE other (id INTEGER)";
-            await create.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync(options, "CREATE TABLE other (id INTEGER)");
         var probe = new JournalProbe(options);
         Assert.Contains("journal", await probe.ProbeAsync(Ct));
 
-        await using (var connection = new SqliteConnection($"Data Source={options.SqliteFile};Pooling=False"))
-        {
-            await connection.OpenAsync(Ct);
-            await using var create = connection.CreateCommand();
-            create.CommandText = "CREATE TABLE journal (id INTEGER)";
-            await create.ExecuteNonQueryAsync(Ct);
-        }
+        await ExecuteAsync(options, "CREATE TABLE journal (id INTEGER)");
         Assert.Null(await probe.ProbeAsync(Ct));
+    }
+
+    private static async Task ExecuteAsync(NodeOptions options, string sql)
+    {
+        await using var connection = new SqliteConnection($"Data Source={options.SqliteFile};Pooling=False");
+        await connection.OpenAsync(Ct);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(Ct);
     }
 }
