@@ -1,4 +1,3 @@
-using System.Text;
 using RemotePoll.Core.Security;
 
 namespace RemotePoll.Cluster.Secrets;
@@ -37,7 +36,8 @@ public static class ClusterSecretFile
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temporary = path + ".new";
-        WriteOwnerOnly(temporary, ClusterSecret.NewText());
+        if (File.Exists(temporary)) File.Delete(temporary); // left by a start that stopped half-way
+        KeyRing.WriteOwnerOnly(temporary, ClusterSecret.NewText());
         File.Move(temporary, path, overwrite: false);
     }
 
@@ -46,20 +46,11 @@ public static class ClusterSecretFile
     {
         var temporary = file + ".rotate";
         if (File.Exists(temporary)) File.Delete(temporary);
-        WriteOwnerOnly(temporary, ClusterSecret.NewText());
+        KeyRing.WriteOwnerOnly(temporary, ClusterSecret.NewText());
         var text = ReadText(temporary);
         ClusterSecret.FromText(text, temporary); // a file that does not read back as a secret is never put in place
         File.Move(temporary, file, overwrite: true);
         return text;
-    }
-
-    private static void WriteOwnerOnly(string path, string text)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using var stream = new FileStream(path, options);
-        stream.Write(Encoding.ASCII.GetBytes(text));
-        stream.Flush(true);
     }
 
     private static string ReadText(string path)
