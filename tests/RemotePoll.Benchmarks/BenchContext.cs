@@ -105,6 +105,24 @@ internal sealed class BenchContext : IAsyncDisposable
         }
     }
 
+    /// <summary>The remote account the mirror cases read (<see cref="ImapFolders"/>, count split over them), loaded once.</summary>
+    public async Task<(string User, int PerFolder)> EnsureMirrorSourceAsync(int count, CancellationToken cancellationToken)
+    {
+        var perFolder = Math.Max(1, count / Options.Folders);
+        var user = $"rimap{perFolder}";
+        await EnsureImapFoldersAsync(user, perFolder, cancellationToken);
+        return (user, perFolder);
+    }
+
+    /// <summary>The messages of every folder of <paramref name="user"/> whose name holds "Folder" (what a mirror or mbsync made).</summary>
+    public async Task<int> CountFoldersAsync(string user, CancellationToken cancellationToken)
+    {
+        var total = 0;
+        foreach (var folder in (await Dovecot.ListFoldersAsync(user, cancellationToken)).Where(f => f.Contains("Folder", StringComparison.Ordinal)))
+            total += await Dovecot.CountAsync(user, folder, cancellationToken);
+        return total;
+    }
+
     /// <summary>Times <paramref name="work"/> and the CPU this process spent meanwhile (every thread: I/O, GC, JIT).</summary>
     public static async Task<(TimeSpan Elapsed, TimeSpan Cpu)> MeasureAsync(Func<Task> work)
     {

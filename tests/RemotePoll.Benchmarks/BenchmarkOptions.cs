@@ -6,13 +6,14 @@ namespace RemotePoll.Benchmarks;
 internal sealed record BenchmarkOptions
 {
     public const string Usage =
-        "usage: dotnet run -c Release --project tests/RemotePoll.Benchmarks -- [case...] [--runs N] [--messages N] [--size BYTES] [--disk DIR] [--no-readme]\n" +
+        "usage: dotnet run -c Release --project tests/RemotePoll.Benchmarks -- [case...] [--runs N] [--messages N] [--size BYTES] [--disk DIR] [--sessions N] [--no-readme]\n" +
         "  case       a case name or a prefix of names (pop3, imap, rpop, node…); default: all. The limits a chosen case\n" +
         "             is compared with always run too, in the same run.\n" +
         "  --runs     timed runs per case, the figure is the median (default 3)\n" +
         "  --messages messages per case (default 2000; the IMAP cases split them over 5 folders)\n" +
         "  --size     bytes per message (default 8192)\n" +
         "  --disk     where durable files are written (default the temp folder; must be a real disk, not tmpfs)\n" +
+        "  --sessions LMTP sessions of lmtp-limit-sessions and the LMTP drains (default 4, the node's lmtp-sessions default)\n" +
         "  --no-readme  print the table only, leave README.md alone";
 
     public IReadOnlyList<string> Cases { get; init; } = [];
@@ -24,6 +25,7 @@ internal sealed record BenchmarkOptions
     public int WarmUpMessages { get; init; } = 100;
     public string Disk { get; init; } = Path.GetTempPath();
     public bool WriteReadme { get; init; } = true;
+    public int LmtpSessions { get; init; } = 4;
 
     /// <summary>Empty for the default mailboxes (2000 × 8192), else "MESSAGESxSIZE": each shape has its own figures in the README.</summary>
     public string Shape => Messages == 2000 && Size == 8192 ? "" : FormattableString.Invariant($"{Messages}x{Size}");
@@ -44,6 +46,7 @@ internal sealed record BenchmarkOptions
                 case "--messages": options = options with { Messages = Number(10) }; break;
                 case "--size": options = options with { Size = Number(512) }; break;
                 case "--disk": options = options with { Disk = Value() }; break;
+                case "--sessions": options = options with { LmtpSessions = Number(1) }; break;
                 case "--no-readme": options = options with { WriteReadme = false }; break;
                 case var a when a.StartsWith('-'): throw new ArgumentException($"unknown option {a}");
                 default: cases.Add(args[i]); break;

@@ -22,7 +22,7 @@ internal static class BenchmarkRunner
 
         await using var context = await BenchContext.StartAsync(options, ct);
         await using var node = new NodeCase(context);
-        var all = LimitCases.All(context).Concat(RpopCases.All(context)).Append(node.Case)
+        var all = LimitCases.All(context).Concat(RpopCases.All(context)).Concat(FetchmailCases.All(context)).Append(node.Case)
             .Concat(MbsyncCases.All(context)).Concat(RimapCases.All(context)).Append(node.RimapCase).Concat(EmptyPollCases.All(context)).ToList();
         var chosen = Select(all, options.Cases);
         var runnable = chosen.Where(c => c.RunAsync is not null).ToList();

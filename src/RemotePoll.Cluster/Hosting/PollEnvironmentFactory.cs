@@ -41,7 +41,9 @@ public static class PollEnvironmentFactory
             throw new ArgumentException("remotepoll.report-relay: 'maildir' is not a relay; expected smtp://HOST:PORT, lmtp://HOST:PORT or lmtp:/path");
         var window = c.GetTimeSpan("duplicate-window", TimeSpan.FromDays(1));
         if (window < TimeSpan.Zero) throw new ArgumentException($"remotepoll.duplicate-window: {window} is negative");
-        var queueDelivery = queue.CreateQueue(options.MaildirRoot);
+        var sessions = c.GetInt("delivery-sessions", LmtpQueueDelivery.DefaultMaxSessions);
+        if (sessions < 1) throw new ArgumentException($"remotepoll.delivery-sessions: {sessions} is not a positive number of sessions");
+        var queueDelivery = queue.CreateQueue(options.MaildirRoot, sessions: sessions);
         var mailboxStore = store.CreateStore(options.MaildirRoot, imap);
         return new PollEnvironment
         {

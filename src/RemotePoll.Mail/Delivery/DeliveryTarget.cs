@@ -60,11 +60,13 @@ public sealed record DeliveryTarget
 
     /// <summary>The queue delivery this target names.</summary>
     /// <param name="maildirRoot">The node's Maildir root, used by <c>maildir</c>.</param>
+    /// <param name="sessions">The most sessions open to an LMTP target at once (<c>remotepoll.delivery-sessions</c>).</param>
     /// <exception cref="InvalidOperationException">This is a store-only target (imap).</exception>
-    public IQueueDelivery CreateQueue(string maildirRoot, LmtpClientOptions? lmtp = null, SmtpQueueOptions? smtp = null) => Kind switch
+    public IQueueDelivery CreateQueue(string maildirRoot, LmtpClientOptions? lmtp = null, SmtpQueueOptions? smtp = null,
+        int sessions = LmtpQueueDelivery.DefaultMaxSessions) => Kind switch
     {
         DeliveryTargetKind.Maildir => new MaildirStore(maildirRoot),
-        DeliveryTargetKind.Lmtp => new LmtpQueueDelivery(EndPoint!, lmtp),
+        DeliveryTargetKind.Lmtp => new LmtpQueueDelivery(EndPoint!, lmtp, maxSessions: sessions),
         DeliveryTargetKind.Smtp => new SmtpQueueDelivery(Host!, Port!.Value, smtp),
         _ => throw new InvalidOperationException($"{this} is a mailbox store, not a queue"),
     };

@@ -5,55 +5,97 @@ namespace RemotePoll.Mail.Delivery;
 
 /// <summary>
 /// Queue delivery over LMTP (<c>lmtp://host:port</c> or <c>lmtp:/path</c>): the local mail system applies its
-/// rules. Each batch runs on one session; idle sessions are kept for the next batch (checked with RSET first,
-/// dropped after <see cref="IdleTimeout"/>), so concurrent callers each get their own.
+/// rules. A batch is cut into runs of consecutive messages that go over several sessions at once (each pipelined,
+/// see <see cref="LmtpClient"/>), because a drain into one session waits for the server's delivery of each message
+/// in turn. At most <see cref="MaxSessions"/> sessions to this target are open at any time, for all callers
+/// together (the node's bound per target); idle sessions are kept for the next batch (checked with RSET first,
+/// dropped after <see cref="IdleTimeout"/>). A batch's results come back only when every recipient of every
+/// message has its reply.
 /// </summary>
 public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
 {
+    /// <summary>The default bound on sessions per target (<c>remotepoll.lmtp-sessions</c>).</summary>
+    public const int DefaultMaxSessions = 4;
+
     private readonly EndPoint _endPoint;
     private readonly LmtpClientOptions _options;
     private readonly int _maxIdleSessions;
+    private readonly SemaphoreSlim _sessions;
     private readonly ConcurrentQueue<(LmtpClient Client, long IdleSince)> _idle = new();
     private volatile bool _advertisesDsn;
     private bool _disposed;
 
-    public LmtpQueueDelivery(EndPoint endPoint, LmtpClientOptions? options = null, int maxIdleSessions = 4)
+    /// <param name="maxSessions">Sessions open to this target at most, in use or idle, across all callers.</param>
+    /// <param name="maxIdleSessions">Idle sessions kept for reuse (at most <paramref name="maxSessions"/>).</param>
+    public LmtpQueueDelivery(EndPoint endPoint, LmtpClientOptions? options = null, int maxIdleSessions = DefaultMaxSessions,
+        int maxSessions = DefaultMaxSessions)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxIdleSessions);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxSessions, 1);
         _endPoint = endPoint;
         _options = options ?? LmtpClientOptions.Default;
-        _maxIdleSessions = maxIdleSessions;
+        _maxIdleSessions = Math.Min(maxIdleSessions, maxSessions);
+        MaxSessions = maxSessions;
+        _sessions = new SemaphoreSlim(maxSessions, maxSessions);
     }
 
     /// <summary>How long an unused session is kept for reuse.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most sessions open to this target at once.</summary>
+    public int MaxSessions { get; }
 
     public bool AdvertisesDsn => _advertisesDsn;
 
     public async Task<IReadOnlyList<MessageDeliveryResult>> DeliverBatchAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return [];
-        LmtpClient client;
-        try
+        // Runs of about half a session's share, so that a session that finishes early takes another run and a slow
+        // message does not hold the batch back; within a run the next message travels with the previous dot.
+        var sessions = Math.Min(MaxSessions, batch.Count);
+        var runLength = Math.Max(1, (batch.Count + 2 * sessions - 1) / (2 * sessions));
+        var runs = new ConcurrentQueue<int>(Enumerable.Range(0, (batch.Count + runLength - 1) / runLength).Select(r => r * runLength));
+        var results = new MessageDeliveryResult?[batch.Count];
+        string? unavailable = null;
+
+        async Task WorkAsync()
         {
-            client = await RentAsync(cancellationToken).ConfigureAwait(false);
+            while (!runs.IsEmpty)
+            {
+                LmtpClient client;
+                try
+                {
+                    client = await RentAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (DeliveryUnavailableException e)
+                {
+                    // The runs no session took are answered below; another session may still take some.
+                    unavailable ??= e.Message;
+                    return;
+                }
+                var returned = false;
+                try
+                {
+                    // One session, runs after runs, until none is left or the session broke.
+                    while (client.IsConnected && runs.TryDequeue(out var start))
+                    {
+                        var run = batch.Skip(start).Take(runLength).ToList();
+                        var delivered = await client.DeliverAsync(run, cancellationToken).ConfigureAwait(false);
+                        for (var k = 0; k < delivered.Count; k++) results[start + k] = delivered[k];
+                    }
+                    returned = Return(client);
+                }
+                finally
+                {
+                    if (!returned) await client.DisposeAsync().ConfigureAwait(false);
+                    _sessions.Release();
+                }
+            }
         }
-        catch (DeliveryUnavailableException e)
-        {
-            var unavailable = DeliveryOutcome.Temporary("4.4.1 " + e.Message);
-            return batch.Select(m => MessageDeliveryResult.AllWith(m, unavailable)).ToArray();
-        }
-        var returned = false;
-        try
-        {
-            var results = await client.DeliverAsync(batch, cancellationToken).ConfigureAwait(false);
-            returned = Return(client);
-            return results;
-        }
-        finally
-        {
-            if (!returned) await client.DisposeAsync().ConfigureAwait(false);
-        }
+
+        await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => WorkAsync())).ConfigureAwait(false);
+        var notSent = DeliveryOutcome.Temporary("4.4.1 " + (unavailable ?? $"LMTP {LmtpClient.Describe(_endPoint)}: no session took the message"));
+        return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], notSent)).ToArray();
     }
 
     /// <exception cref="DeliveryUnavailableException">The LMTP server could not be asked or answered 4xx.</exception>
@@ -70,6 +112,7 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         finally
         {
             if (!returned) await client.DisposeAsync().ConfigureAwait(false);
+            _sessions.Release();
         }
     }
 
@@ -79,9 +122,28 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         while (_idle.TryDequeue(out var entry)) await entry.Client.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// A connected session, holding one of the <see cref="MaxSessions"/> slots until the caller releases it (also
+    /// when this throws, the slot is given back). An idle session is reused first, so new connections are made only
+    /// while no idle one is left, and idle plus rented sessions never exceed the bound.
+    /// </summary>
     private async Task<LmtpClient> RentAsync(CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        await _sessions.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ConnectOrReuseAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _sessions.Release();
+            throw;
+        }
+    }
+
+    private async Task<LmtpClient> ConnectOrReuseAsync(CancellationToken cancellationToken)
+    {
         while (_idle.TryDequeue(out var entry))
         {
             if (Environment.TickCount64 - entry.IdleSince <= IdleTimeout.TotalMilliseconds)

@@ -16,6 +16,7 @@ internal static class RimapCases
 {
     public const string Name = "rimap-maildir";
     public const string Tmpfs = "rimap-maildir-tmpfs";
+    public const string ImapStore = "rimap-imap-store";
     private const string Account = "owner@local.example";
 
     public static IEnumerable<BenchmarkCase> All(BenchContext context)
@@ -28,6 +29,48 @@ internal static class RimapCases
             "as rimap-maildir with the Maildir on tmpfs: the mirror without the disk", LimitCases.ImapTmpfs,
             (run, count, ct) => MirrorAsync(context, tmpfs: true, count, ct))
         { Peer = MbsyncCases.Tmpfs };
+        yield return new BenchmarkCase(ImapStore, false,
+            $"RimapMirror of {context.Options.Folders} folders into the same Dovecot over IMAP (ImapMailboxStore as the master user; MULTIAPPEND per batch), a fresh local user per run",
+            LimitCases.ImapAppend, (run, count, ct) => MirrorToImapAsync(context, run, count, ct))
+        { Peer = MbsyncCases.Imap };
+    }
+
+    /// <summary>The mirror of the remote user's <c>Folder*</c> under the local folder "Remote".</summary>
+    private static RimapMirrorRequest Request(BenchContext context, string account, string user) => new()
+    {
+        Account = account,
+        RecordName = "Remote",
+        Host = new HostAndPort(context.Dovecot.Host, context.Dovecot.ImapPort),
+        User = user,
+        Password = BenchContext.Password,
+        ListFilter = "Folder*",
+        BatchSize = context.Options.BatchSize,
+    };
+
+    private static async Task<RunSample> MirrorToImapAsync(BenchContext context, int run, int count, CancellationToken ct)
+    {
+        var options = context.Options;
+        var (user, perFolder) = await context.EnsureMirrorSourceAsync(count, ct);
+        var local = $"{ImapStore}-{run}-{count}";
+        await context.Dovecot.AddUserAsync(local, BenchContext.Password, ct);
+        var store = new TimedMailboxStore(new ImapMailboxStore(context.Dovecot.Host, context.Dovecot.ImapPort,
+            new ImapStoreOptions { MasterUser = context.Dovecot.MasterUser, MasterPassword = context.Dovecot.MasterPassword }));
+        var request = Request(context, $"{local}@local.example", user);
+        RimapMirrorResult? result = null;
+        var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
+            result = await RimapMirror.RunAsync(request, store, new Dictionary<string, RimapFolderState>(StringComparer.Ordinal),
+                (_, _) => Task.CompletedTask, null, ct));
+        var expected = perFolder * options.Folders;
+        if (result!.Messages != expected || result.Failed.Any())
+            throw new InvalidOperationException($"{ImapStore}: {result.Messages} of {expected} mirrored ({string.Join("; ", result.Failed.Select(f => f.Error))})");
+        var stored = await context.CountFoldersAsync(local, ct);
+        if (stored != expected) throw new InvalidOperationException($"{ImapStore}: {stored} messages in Dovecot, {expected} expected");
+        return new RunSample(elapsed, cpu, result.Messages, result.Bytes, new Dictionary<string, TimeSpan>
+        {
+            ["IMAP session"] = elapsed - store.AppendTime - store.OtherTime,
+            ["store (APPEND)"] = store.AppendTime,
+            ["folders (list, create)"] = store.OtherTime,
+        });
     }
 
     private static async Task<RunSample> MirrorAsync(BenchContext context, bool tmpfs, int count, CancellationToken ct)
@@ -39,19 +82,11 @@ internal static class RimapCases
         var root = context.NewFolder(tmpfs ? Tmpfs : Name, tmpfs);
         try
         {
-            var store = new TimedMailboxStore(new MaildirStore(root));
+            var maildir = new MaildirStore(root);
+            var store = new TimedMailboxStore(maildir);
             var known = new Dictionary<string, RimapFolderState>(StringComparer.Ordinal);
             var committed = new Dictionary<string, RimapFolderState>(StringComparer.Ordinal);
-            var request = new RimapMirrorRequest
-            {
-                Account = Account,
-                RecordName = "Remote",
-                Host = new HostAndPort(context.Dovecot.Host, context.Dovecot.ImapPort),
-                User = user,
-                Password = BenchContext.Password,
-                ListFilter = "Folder*",
-                BatchSize = options.BatchSize,
-            };
+            var request = Request(context, Account, user);
             RimapMirrorResult? result = null;
             var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
                 result = await RimapMirror.RunAsync(request, store, known, (p, _) =>
@@ -63,7 +98,7 @@ internal static class RimapCases
             if (result!.Messages != expected || result.Failed.Any())
                 throw new InvalidOperationException($"{Name}: {result.Messages} of {expected} mirrored ({string.Join("; ", result.Failed.Select(f => f.Error))})");
             var files = context.ImapFolders.Sum(f =>
-                Directory.GetFiles(Path.Combine(store.Inner.FolderDirectory(Account, MailboxPath.Parse($"Remote/{f}")), "cur")).Length);
+                Directory.GetFiles(Path.Combine(maildir.FolderDirectory(Account, MailboxPath.Parse($"Remote/{f}")), "cur")).Length);
             if (files != expected) throw new InvalidOperationException($"{Name}: {files} files in the Maildir, {expected} expected");
             if (committed.Values.Sum(c => c.HighestUid) != expected)
                 throw new InvalidOperationException($"{Name}: the committed highest UIDs do not cover the {expected} messages");

@@ -49,9 +49,10 @@ internal static class RpopCases
             "as rpop-maildir with the Maildir on tmpfs, where fsync costs nothing: the drain without the disk",
             LimitCases.Pop3Tmpfs);
         yield return Drain(new Variant(Lmtp, Lmtp: true),
-            "RpopDrain into Dovecot over LMTP (queue path; Dovecot on tmpfs, mail_fsync=never)", LimitCases.Pop3Tmpfs);
+            "RpopDrain into Dovecot over LMTP (queue path; Dovecot on tmpfs, mail_fsync=never)", LimitCases.LmtpSessions, LimitCases.LmtpOne)
+            with { Peer = Peers.FetchmailCases.Lmtp };
         yield return Drain(new Variant(LmtpTls, Tls: true, Lmtp: true),
-            "as rpop-lmtp, fetching over POP3S", LimitCases.Pop3Tmpfs);
+            "as rpop-lmtp, fetching over POP3S", LimitCases.LmtpSessions, LimitCases.LmtpOne);
         yield return new BenchmarkCase(LeaveRelist, false,
             "Leave mode, second poll of the same mailbox with nothing new: UIDL/LIST, skip every UID, QUIT",
             LimitCases.Pop3List, (run, count, ct) => RelistAsync(context, run, count, ct));
@@ -63,7 +64,7 @@ internal static class RpopCases
         await context.EnsurePop3MailboxAsync(user, count, ct);
         var root = context.NewFolder(v.Name, v.Tmpfs);
         var account = $"{user}@local.example";
-        await using var lmtp = v.Lmtp ? new LmtpQueueDelivery(new IPEndPoint(IPAddress.Loopback, context.Dovecot.LmtpPort)) : null;
+        await using var lmtp = v.Lmtp ? new LmtpQueueDelivery(new IPEndPoint(IPAddress.Loopback, context.Dovecot.LmtpPort), maxSessions: context.Options.LmtpSessions) : null;
         if (v.Lmtp)
         {
             account = $"sink-{user}@local.example";

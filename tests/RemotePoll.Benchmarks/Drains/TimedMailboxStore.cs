@@ -4,12 +4,11 @@ using RemotePoll.Mail.Delivery;
 namespace RemotePoll.Benchmarks.Drains;
 
 /// <summary>The mirror's store, timed: appends (writing plus the durability barrier) apart from the folder calls.</summary>
-internal sealed class TimedMailboxStore(MaildirStore inner) : IMailboxStore
+internal sealed class TimedMailboxStore(IMailboxStore inner) : IMailboxStore
 {
     private long _append;
     private long _other;
 
-    public MaildirStore Inner => inner;
     public TimeSpan AppendTime => Stopwatch.GetElapsedTime(0, _append);
     public TimeSpan OtherTime => Stopwatch.GetElapsedTime(0, _other);
 

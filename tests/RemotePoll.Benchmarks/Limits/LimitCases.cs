@@ -20,6 +20,9 @@ internal static class LimitCases
     public const string ImapFsyncBatch = "imap-limit-fsync-batch";
     public const string ImapSyncfsBatch = "imap-limit-syncfs-batch";
     public const string ImapTmpfs = "imap-limit-tmpfs";
+    public const string ImapAppend = "imap-limit-append";
+    public const string LmtpOne = "lmtp-limit-1";
+    public const string LmtpSessions = "lmtp-limit-sessions";
 
     private const string Pop3User = "limitpop";
     private const string ImapUser = "limitimap";
@@ -46,7 +49,37 @@ internal static class LimitCases
         yield return Imap(context, ImapSyncfsBatch, FileDurability.SyncfsBatch,
             $"IMAP UID FETCH 1:* per folder, one syncfs(2) per {batch} (one device flush per batch)");
         yield return Imap(context, ImapTmpfs, FileDurability.None, "IMAP UID FETCH 1:* per folder, files on tmpfs (no disk at all)", tmpfs: true);
+        yield return new BenchmarkCase(ImapAppend, true,
+            "minimal IMAP store: LOGIN as the master user, per folder CREATE and every APPEND at once with LITERAL+, into a fresh user", null,
+            async (run, count, ct) =>
+            {
+                var options = context.Options;
+                var perFolder = Math.Max(1, count / options.Folders);
+                var user = $"{ImapAppend}-{run}-{count}";
+                await context.Dovecot.AddUserAsync(user, BenchContext.Password, ct);
+                var folders = context.ImapFolders.Select(f => (f, (IReadOnlyList<byte[]>)Corpus.Messages($"{user}.{f}", perFolder, options.Size).ToList())).ToList();
+                var (elapsed, cpu) = await BenchContext.MeasureAsync(() => ImapAppendClient.AppendFoldersAsync(context.Dovecot.Host,
+                    context.Dovecot.ImapPort, context.Dovecot.MasterLogin(user), context.Dovecot.MasterPassword, folders, ct));
+                var stored = await context.CountFoldersAsync(user, ct);
+                if (stored != perFolder * options.Folders) throw new InvalidOperationException($"{ImapAppend}: {stored} stored");
+                return new RunSample(elapsed, cpu, stored, folders.Sum(f => f.Item2.Sum(m => (long)m.Length)), new Dictionary<string, TimeSpan>());
+            });
+        yield return Lmtp(context, LmtpOne, 1, "minimal LMTP: MAIL/RCPT/DATA pipelined, content, dot, one message after the other on one session");
+        yield return Lmtp(context, LmtpSessions, context.Options.LmtpSessions,
+            $"the same over {context.Options.LmtpSessions} sessions at once, each taking the next message (the N-session LMTP limit)");
     }
+
+    /// <summary>Delivers the corpus into a fresh Dovecot user per run (made before the clock starts), as rpop-lmtp does.</summary>
+    private static BenchmarkCase Lmtp(BenchContext context, string name, int sessions, string description) =>
+        new(name, true, description, null, async (run, count, ct) =>
+        {
+            var user = $"{name}-{run}-{count}";
+            await context.Dovecot.AddUserAsync(user, BenchContext.Password, ct);
+            var messages = Corpus.Messages(user, count, context.Options.Size).ToList();
+            var (elapsed, cpu) = await BenchContext.MeasureAsync(() => LmtpMinimalClient.DeliverAllAsync(
+                context.Dovecot.Host, context.Dovecot.LmtpPort, $"{user}@local.example", messages, sessions, ct));
+            return new RunSample(elapsed, cpu, count, messages.Sum(m => (long)m.Length), new Dictionary<string, TimeSpan>());
+        });
 
     private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description,
         bool tmpfs = false, bool tls = false) =>

@@ -19,6 +19,7 @@ internal static class MbsyncCases
     public const string Name = "mbsync-maildir";
     public const string Tmpfs = "mbsync-maildir-tmpfs";
     public const string NoFsync = "mbsync-maildir-nofsync";
+    public const string Imap = "mbsync-imap";
     private const string Channel = "bench";
 
     public static IEnumerable<BenchmarkCase> All(BenchContext context)
@@ -35,7 +36,42 @@ internal static class MbsyncCases
         yield return new BenchmarkCase(NoFsync, false,
             "as mbsync-maildir with FSync no: not durable, informative (what mbsync does without its flushes)", LimitCases.ImapNone,
             mbsync is null ? null : (run, count, ct) => SyncAsync(context, mbsync, tmpfs: false, fsync: false, count, ct), missing);
+        yield return new BenchmarkCase(Imap, false,
+            "the real mbsync IMAP to IMAP: the same folders pulled into a fresh user of the same Dovecot (near side IMAP too)",
+            LimitCases.ImapAppend, mbsync is null ? null : (run, count, ct) => SyncToImapAsync(context, mbsync, run, count, ct), missing);
     }
+
+    private static async Task<RunSample> SyncToImapAsync(BenchContext context, string mbsync, int run, int count, CancellationToken ct)
+    {
+        var options = context.Options;
+        var (user, perFolder) = await context.EnsureMirrorSourceAsync(count, ct);
+        var near = $"{Imap}-{run}-{count}";
+        await context.Dovecot.AddUserAsync(near, BenchContext.Password, ct);
+        var scratch = context.NewFolder(Imap, tmpfs: true);
+        try
+        {
+            var config = Path.Combine(scratch, "mbsyncrc");
+            var state = Directory.CreateDirectory(Path.Combine(scratch, "state")).FullName;
+            File.WriteAllText(config, Config(context, user, near: near, maildir: null, fsync: true, syncState: state + "/"));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var (elapsed, used) = await RunAsync(mbsync, config, scratch, ct);
+            var stored = await context.CountFoldersAsync(near, ct);
+            if (stored != perFolder * options.Folders) throw new InvalidOperationException($"{Imap}: {stored} messages on the near side, {perFolder * options.Folders} expected");
+            return new RunSample(elapsed, used, stored, (long)stored * options.Size, new Dictionary<string, TimeSpan>());
+        }
+        finally
+        {
+            context.Discard(scratch);
+        }
+    }
+
+    private static Task<(TimeSpan Elapsed, TimeSpan Cpu)> RunAsync(string mbsync, string config, string scratch, CancellationToken ct) =>
+        ChildrenCpu.RunAsync(new ProcessStartInfo(mbsync)
+        {
+            ArgumentList = { "-c", config, "-q", Channel },
+            WorkingDirectory = scratch,
+            Environment = { ["HOME"] = scratch },
+        }, ct);
 
     private static async Task<RunSample> SyncAsync(BenchContext context, string mbsync, bool tmpfs, bool fsync, int count, CancellationToken ct)
     {
@@ -48,27 +84,9 @@ internal static class MbsyncCases
         {
             var maildir = Path.Combine(scratch, "Maildir");
             var config = Path.Combine(scratch, "mbsyncrc");
-            File.WriteAllText(config, Config(context, user, maildir, fsync));
+            File.WriteAllText(config, Config(context, user, near: null, maildir, fsync, syncState: "*"));
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var start = new ProcessStartInfo(mbsync)
-            {
-                ArgumentList = { "-c", config, "-q", Channel },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                WorkingDirectory = scratch,
-                Environment = { ["HOME"] = scratch },
-            };
-
-            var cpu = ChildrenCpu.Total();
-            var started = Stopwatch.GetTimestamp();
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"{mbsync} did not start");
-            var output = process.StandardOutput.ReadToEndAsync(ct);
-            var error = process.StandardError.ReadToEndAsync(ct);
-            await process.WaitForExitAsync(ct);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            var used = ChildrenCpu.Total() - cpu;
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"mbsync exited with {process.ExitCode}: {(await error).Trim()} {(await output).Trim()}");
+            var (elapsed, used) = await RunAsync(mbsync, config, scratch, ct);
 
             var expected = perFolder * options.Folders;
             var files = context.ImapFolders.Sum(f => new[] { "cur", "new" }
@@ -86,36 +104,51 @@ internal static class MbsyncCases
 
     // AuthMechs LOGIN: with SSLType None mbsync accepts no mechanism unless told (the test Dovecot allows plaintext
     // on loopback). SyncState * keeps the sync state inside the scratch Maildir.
-    private static string Config(BenchContext context, string user, string maildir, bool fsync) => string.Create(CultureInfo.InvariantCulture, $"""
-        FSync {(fsync ? "yes" : "no")}
-
-        IMAPAccount remote
+    private static string ImapAccount(BenchContext context, string name, string user) => string.Create(CultureInfo.InvariantCulture, $"""
+        IMAPAccount {name}
         Host {context.Dovecot.Host}
         Port {context.Dovecot.ImapPort}
         User {user}
         Pass {BenchContext.Password}
         SSLType None
         AuthMechs LOGIN
-
-        IMAPStore remote
-        Account remote
-
-        MaildirStore local
-        Inbox {maildir}
-        SubFolders Maildir++
-
-        Channel {Channel}
-        Far :remote:
-        Near :local:
-        Patterns Folder*
-        Create Near
-        Sync Pull
-        CopyArrivalDate yes
-        SyncState *
-
         """);
 
-    private static string? FindOnPath(string program) =>
+    private static string Config(BenchContext context, string user, string? near, string? maildir, bool fsync, string syncState)
+    {
+        // Near side: a Maildir++ tree, or a user of the same Dovecot over IMAP (mbsync IMAP to IMAP).
+        var nearStore = near is null ? $"""
+            MaildirStore local
+            Inbox {maildir}
+            SubFolders Maildir++
+            """ : ImapAccount(context, "near", near) + "\n" + """
+
+            IMAPStore local
+            Account near
+            """;
+        return string.Create(CultureInfo.InvariantCulture, $"""
+            FSync {(fsync ? "yes" : "no")}
+
+            {ImapAccount(context, "remote", user)}
+
+            IMAPStore remote
+            Account remote
+
+            {nearStore}
+
+            Channel {Channel}
+            Far :remote:
+            Near :local:
+            Patterns Folder*
+            Create Near
+            Sync Pull
+            CopyArrivalDate yes
+            SyncState {syncState}
+
+            """);
+    }
+
+    internal static string? FindOnPath(string program) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, program)).FirstOrDefault(File.Exists);
 }

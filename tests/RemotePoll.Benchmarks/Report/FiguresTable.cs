@@ -67,6 +67,21 @@ internal static class FiguresTable
             Verdict(RimapCases.Name, limit, "RIMAP mirror into a durable Maildir");
             Verdict(Drains.NodeCase.RimapName, limit, "RIMAP end to end through a node (SQLite journal, CLI included)");
         }
+        Verdict(RpopCases.Lmtp, LimitCases.LmtpSessions, "POP3 drain into Dovecot over LMTP (issue #18)");
+        Verdict(RpopCases.LmtpTls, LimitCases.LmtpSessions, "The same over POP3S");
+        foreach (var name in new[] { RpopCases.Lmtp, RpopCases.LmtpTls })
+        {
+            if (!byName.TryGetValue(name, out var r) || !r.HasFigures
+                || !byName.TryGetValue(FetchmailCases.Lmtp, out var peer) || !peer.HasFigures) continue;
+            var ratio = r.RatioTo(peer);
+            Line($"- `{name}` against fetchmail's LMTP drain of the same mailbox in the same rounds (`{FetchmailCases.Lmtp}`, issue #18's bar of 5×): {r.MessagesPerSecond:0} vs {peer.MessagesPerSecond:0} msg/s (medians), round by round {ratio:0.00}×: **{(ratio >= 5 ? "met" : "missed")}**.");
+        }
+        Verdict(RimapCases.ImapStore, LimitCases.ImapAppend, "RIMAP mirror into Dovecot over IMAP (issue #18), against the minimal APPEND client");
+        if (byName.TryGetValue(RimapCases.ImapStore, out var store) && store.HasFigures && byName.TryGetValue(MbsyncCases.Imap, out var mbsyncImap) && mbsyncImap.HasFigures)
+        {
+            var ratio = store.RatioTo(mbsyncImap);
+            Line($"- `{RimapCases.ImapStore}` against mbsync IMAP to IMAP in the same rounds (`{MbsyncCases.Imap}`, issue #18's bar of 2×): {store.MessagesPerSecond:0} vs {mbsyncImap.MessagesPerSecond:0} msg/s (medians), round by round {ratio:0.00}×: **{(ratio >= 2 ? "met" : "missed")}**.");
+        }
         foreach (var name in new[] { RimapCases.Name, RimapCases.Tmpfs, Drains.NodeCase.RimapName })
         {
             if (!byName.TryGetValue(name, out var r) || !r.HasFigures) continue;

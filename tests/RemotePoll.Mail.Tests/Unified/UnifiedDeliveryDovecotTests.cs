@@ -427,4 +427,28 @@ public sealed class UnifiedDeliveryDovecotTests(DovecotFixture fixture) : IClass
         lock (_log) Assert.Contains(_log, l => l.Contains("outside the account's domain not delivered: ceo@b.com", StringComparison.Ordinal));
         Assert.Equal(0, await Server.CountAsync(remote, cancellationToken: Ct));
     }
+
+    [Fact]
+    public async Task A_fan_out_to_many_recipients_shares_the_bounded_LMTP_sessions_and_each_gets_each_message_once()
+    {
+        var users = new List<string>();
+        for (var u = 0; u < 6; u++) users.Add(await UserAsync($"fan{u}"));
+        var pm = await UserAsync("pm");
+        var remote = await RemoteAsync(Enumerable.Range(1, 12).Select(i =>
+            $"Return-Path: <sender@remote.example>\nFrom: sender@remote.example\nTo: {string.Join(", ", users)}\nMessage-ID: <fan{i}.{_tag}@remote.example>\nSubject: fan {i}\n\nHello {i}.\n").ToArray());
+        await using var proxy = RemotePoll.Testing.Net.TcpProxy.Start(Server.Host, Server.LmtpPort);
+        await using var lmtp = new LmtpQueueDelivery(new IPEndPoint(IPAddress.Parse(proxy.Host), proxy.Port), maxSessions: 3);
+
+        var result = await PollAsync(remote, "*", lmtp, new UnifiedJournal(), pm);
+
+        Assert.Null(result.Problem);
+        Assert.Equal(12, result.Delivered);
+        foreach (var user in users)
+            Assert.Equal(Enumerable.Range(1, 12).Select(i => $"fan {i}").Order(StringComparer.Ordinal),
+                (await Server.ListAsync(Local(user), cancellationToken: Ct)).Select(m => m.Subject).Order(StringComparer.Ordinal));
+        Assert.Empty(await TextsAsync(pm));
+        // 72 recipients and their RCPT checks, over at most the three sessions of the bound.
+        Assert.InRange(proxy.TotalConnections, 1, 3);
+        Assert.InRange(proxy.PeakConnections, 1, 3);
+    }
 }
