@@ -1,4 +1,5 @@
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
@@ -175,7 +176,7 @@ public static class Rpoll
             var parsed = CommandTable.Parse(words, () => throw new UsageException("no password here"), () => "");
             if (parsed.Command is not IssueToken t) throw new UsageException("--secret-file: only with 'token issue'");
             var caller = Caller.Create(RoleNames.Parse(t.Role), t.Domain, t.Account);
-            var (text, issued) = ClusterSecret.ReadFile(secretFile).Signer().IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
+            var (text, issued) = ClusterSecretFile.ReadFile(secretFile).Signer().IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
             var view = new IssuedToken(text, new CallerView(caller.RoleName, caller.Domain, caller.Account, issued.Id, issued.Expires));
             if (save) return await SaveTokenAsync(view, json, stdout, stderr);
             await stdout.WriteLineAsync(Output.Render(view, CliView.Whole, json));

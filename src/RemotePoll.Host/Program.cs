@@ -20,7 +20,7 @@ try
     options = NodeCommandLine.Parse(args, Environment.GetEnvironmentVariable);
     PersistenceSetup.CreateDataFolder(options.DataDir);
     var sealer = KeyRing.Load(options.DataDir, Environment.GetEnvironmentVariable);
-    secret = ClusterSecret.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
+    secret = ClusterSecretFile.LoadOrCreate(options.DataDir, Environment.GetEnvironmentVariable);
     var hocon = PollEnvironmentFactory.LoadHocon(options);
     Func<string, string?> env = name => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : null;
     options = options with { Tls = ClusterTls.From(hocon, options.TlsCertificate, options.TlsKey, options.TlsCaFile, env) };

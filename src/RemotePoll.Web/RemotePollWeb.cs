@@ -14,7 +14,7 @@ public static class RemotePollWeb
         PollEnvironment environment, ClusterSecret secret)
     {
         if (settings.Listen is null) return services;
-        var mail = new MailPasswordSignIn(environment.Store as ImapMailboxStore, secret.Signer(), settings.UserTokenLifetime);
+        var mail = new MailPasswordSignIn(environment.Store as IMailPasswordCheck, secret.Signer(), settings.UserTokenLifetime);
         return services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebServer>(sp, settings, node, sp, mail));
     }
 }

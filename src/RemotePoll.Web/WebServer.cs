@@ -15,6 +15,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Metrics;
+using RemotePoll.Cluster.Persistence;
 using RemotePoll.Web.Health;
 using RemotePoll.Web.SignIn;
 
@@ -68,6 +69,7 @@ public sealed class WebServer(WebSettings settings, NodeOptions node, IServicePr
     {
         services.AddSingleton(settings);
         services.AddSingleton(node);
+        services.AddSingleton<IJournalProbe>(new JournalProbe(node));
         services.AddSingleton(_ => nodeServices.GetRequiredService<ActorSystem>());
         services.AddSingleton(_ => nodeServices.GetRequiredService<ActorRegistry>());
         services.AddSingleton<AdminGateway>();

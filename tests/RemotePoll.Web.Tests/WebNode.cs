@@ -32,7 +32,7 @@ public sealed class WebNode : IAsyncLifetime
         {
             Users = new Dictionary<string, string> { ["alice"] = UserPassword, ["bob"] = UserPassword },
         });
-        _secret = ClusterSecret.LoadOrCreate(_data, _ => null); // the node reads the same DATA/cluster.secret
+        _secret = SecretFiles.Create(Path.Combine(_data, ClusterSecret.FileName)); // the node reads the same DATA/cluster.secret
         Http.BaseAddress = new Uri(BaseUrl);
         Node = await NodeProcess.StartAsync(_data, _ports[0],
             ["--web", $"127.0.0.1:{_ports[1]}", "--store", $"imap://127.0.0.1:{Dovecot.ImapPort}", "--ca-file", Dovecot.CaCertificatePath],

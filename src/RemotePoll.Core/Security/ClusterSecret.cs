@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 
 namespace RemotePoll.Core.Security;
 
@@ -8,6 +7,8 @@ namespace RemotePoll.Core.Security;
 /// From, in order: <c>RPOLL_CLUSTER_SECRET</c> (base64), <c>RPOLL_CLUSTER_SECRET_FILE</c> (a path, e.g. a secret mount),
 /// else <c>DATA/cluster.secret</c>, created on first start with owner-only permissions (0600).
 /// The file holds one line: base64 of 32 or more random bytes. <see cref="ToString"/> never shows it.
+/// The files are read and written by the node's layer (<c>RemotePoll.Cluster.Secrets.ClusterSecretFile</c>): the
+/// domain only parses, signs and verifies.
 /// </summary>
 public sealed class ClusterSecret
 {
@@ -15,21 +16,24 @@ public sealed class ClusterSecret
     public const string EnvironmentVariable = "RPOLL_CLUSTER_SECRET";
     public const string FileEnvironmentVariable = "RPOLL_CLUSTER_SECRET_FILE";
 
-    private volatile byte[] _key;
-    private readonly string? _rotatableFile;
+    /// <summary>Random bytes in a new secret.</summary>
+    public const int NewSecretBytes = 32;
 
-    private ClusterSecret(byte[] key, string source, string? rotatableFile = null)
+    private volatile byte[] _key;
+    private readonly Func<string>? _replace;
+
+    private ClusterSecret(byte[] key, string source, Func<string>? replace)
     {
         _key = key;
         Source = source;
-        _rotatableFile = rotatableFile;
+        _replace = replace;
     }
 
     /// <summary>Where it came from (a path or the variable's name), for the start-up log; never the secret.</summary>
     public string Source { get; }
 
     /// <summary>The secret is the node's own data-folder file, which <see cref="Rotate"/> may replace.</summary>
-    public bool CanRotate => _rotatableFile is not null;
+    public bool CanRotate => _replace is not null;
 
     /// <summary>Signs with the current secret, also after a <see cref="Rotate"/>.</summary>
     public TokenSigner Signer() => new(() => _key);
@@ -38,74 +42,36 @@ public sealed class ClusterSecret
     public TokenVerifier Verifier() => new(() => _key);
 
     /// <summary>
-    /// A fresh random secret replaces this one in its data-folder file (written beside it, owner-only, renamed into place)
-    /// and from now on signs and verifies. Throws <see cref="InvalidOperationException"/> when the secret comes from the
-    /// environment or a mounted file, which only the operator can change.
+    /// A fresh random secret replaces this one where it is kept (its data-folder file) and from now on signs and verifies.
+    /// Throws <see cref="InvalidOperationException"/> when the secret comes from the environment or a mounted file, which
+    /// only the operator can change, and <see cref="InvalidDataException"/> when the new secret cannot be read back.
     /// </summary>
     public void Rotate()
     {
-        var file = _rotatableFile ?? throw new InvalidOperationException($"the cluster secret comes from {Source}: change it there");
-        var temporary = file + ".rotate";
-        if (File.Exists(temporary)) File.Delete(temporary);
-        CreateFile(temporary);
-        var key = ReadFile(temporary)._key;
-        File.Move(temporary, file, overwrite: true);
-        _key = key;
-    }
-
-    /// <summary>
-    /// The node's secret from the environment, else from <paramref name="dataDir"/>/cluster.secret, created when missing.
-    /// Throws <see cref="InvalidDataException"/> when the given secret is not base64 of at least 32 bytes.
-    /// </summary>
-    public static ClusterSecret LoadOrCreate(string dataDir, Func<string, string?> environment)
-    {
-        if (environment(EnvironmentVariable) is { Length: > 0 } text) return FromText(text, EnvironmentVariable);
-        if (environment(FileEnvironmentVariable) is { Length: > 0 } path) return ReadFile(path);
-        var file = Path.Combine(dataDir, FileName);
-        if (!File.Exists(file)) CreateFile(file);
-        var secret = ReadFile(file);
-        return new ClusterSecret(secret._key, secret.Source, file);
-    }
-
-    /// <summary>Reads a secret file (the offline `rpoll token issue --secret-file`, a secret mount).</summary>
-    public static ClusterSecret ReadFile(string path)
-    {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidDataException($"cluster secret '{path}': {ex.Message}", ex);
-        }
-        return FromText(text, path);
-    }
-
-    /// <summary>
-    /// Writes a fresh random secret to <paramref name="path"/>, readable and writable by the owner only; fails if it exists.
-    /// Written beside it and renamed into place, so a reader never sees a half-written file.
-    /// </summary>
-    public static void CreateFile(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var temporary = path + ".new";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var stream = new FileStream(temporary, options))
-        {
-            stream.Write(Encoding.ASCII.GetBytes(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) + "\n"));
-            stream.Flush(true);
-        }
-        File.Move(temporary, path, overwrite: false);
+        var replace = _replace ?? throw new InvalidOperationException($"the cluster secret comes from {Source}: change it there");
+        _key = Parse(replace(), Source);
     }
 
     /// <summary>A secret given as text (base64 of at least 32 bytes); <paramref name="source"/> names where it came from in errors.</summary>
-    public static ClusterSecret FromText(string text, string source)
+    public static ClusterSecret FromText(string text, string source) => new(Parse(text, source), source, null);
+
+    /// <summary>
+    /// As <see cref="FromText(string, string)"/>, for a secret its holder can replace: <paramref name="replace"/> keeps a
+    /// fresh secret (<see cref="NewText"/>) in place of the old and returns its text.
+    /// </summary>
+    public static ClusterSecret FromText(string text, string source, Func<string> replace) => new(Parse(text, source), source, replace);
+
+    /// <summary>The text of a fresh random secret, as it is kept in a secret file: one line of base64.</summary>
+    public static string NewText() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(NewSecretBytes)) + "\n";
+
+    private static byte[] Parse(string text, string source)
     {
         byte[] key;
         try { key = Convert.FromBase64String(text.Trim()); }
         catch (FormatException) { throw new InvalidDataException($"cluster secret from {source} is not base64"); }
         if (key.Length < TokenFormat.MinSecretBytes)
             throw new InvalidDataException($"cluster secret from {source} is shorter than {TokenFormat.MinSecretBytes} bytes");
-        return new ClusterSecret(key, source);
+        return key;
     }
 
     public override string ToString() => $"cluster secret from {Source}";

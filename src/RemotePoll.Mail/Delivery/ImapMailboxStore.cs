@@ -14,7 +14,7 @@ namespace RemotePoll.Mail.Delivery;
 /// refuses it, the messages are appended one by one so that one bad message does not hold back the rest.
 /// The server's tagged OK is the acknowledgement. Each call is its own session.
 /// </summary>
-public sealed class ImapMailboxStore : IMailboxStore
+public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
 {
     private const MessageFlags StorableFlags =
         MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;

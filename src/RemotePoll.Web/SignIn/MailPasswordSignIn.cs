@@ -9,7 +9,7 @@ namespace RemotePoll.Web.SignIn;
 /// imap://</c>): the password is checked by logging in to that server as the account, and on success the node issues a
 /// short-lived user token with the cluster secret. Without a local IMAP server only tokens sign in.
 /// </summary>
-public sealed class MailPasswordSignIn(ImapMailboxStore? store, TokenSigner signer, TimeSpan lifetime)
+public sealed class MailPasswordSignIn(IMailPasswordCheck? store, TokenSigner signer, TimeSpan lifetime)
 {
     public bool Available => store is not null;
 

@@ -36,7 +36,7 @@ public sealed class AdminApiSecurityTests : TestKit
     public AdminApiSecurityTests()
     {
         _keys = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName));
-        _secret = ClusterSecret.LoadOrCreate(_data, _ => null);
+        _secret = ClusterSecretFile.LoadOrCreate(_data, _ => null);
         var maildir = new RemotePoll.Mail.Delivery.MaildirStore(Path.Combine(_data, "mail"));
         _env = new PollEnvironment { Sealer = _keys, Queue = maildir, Store = maildir };
     }
@@ -347,7 +347,7 @@ public sealed class AdminApiSecurityTests : TestKit
         Assert.NotEqual(fileBefore, await File.ReadAllTextAsync(secretFile, Ct));
         if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(secretFile));
         // The offline bootstrap (rpoll token issue --secret-file) reads the new secret.
-        var offline = ClusterSecret.ReadFile(secretFile).Signer().Issue(Server, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+        var offline = ClusterSecretFile.ReadFile(secretFile).Signer().Issue(Server, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
         Assert.True((await Ask(offline, new WhoAmI())).Ok);
     }
 }

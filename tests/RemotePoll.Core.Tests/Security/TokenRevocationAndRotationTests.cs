@@ -5,17 +5,14 @@ using Xunit;
 namespace RemotePoll.Core.Tests.Security;
 
 /// <summary>Issue 16.7: revoked token ids, and a signing secret that can be replaced on a running node.</summary>
-public sealed class TokenRevocationAndRotationTests : IDisposable
+public sealed class TokenRevocationAndRotationTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
-    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-secret-").FullName;
-
-    public void Dispose() => Directory.Delete(_data, recursive: true);
-
     [Fact]
     public void A_rotated_secret_refuses_tokens_of_the_old_one_in_signers_and_verifiers_made_before()
     {
-        var secret = ClusterSecret.LoadOrCreate(_data, _ => null);
+        var kept = ClusterSecret.NewText();
+        var secret = ClusterSecret.FromText(kept, "test", () => kept = ClusterSecret.NewText());
         var verifier = secret.Verifier();
         var signer = secret.Signer();
         var old = signer.Issue(Caller.ServerAdministrator, Now, TimeSpan.FromDays(1));
@@ -28,18 +25,26 @@ public sealed class TokenRevocationAndRotationTests : IDisposable
         Assert.Contains("not signed with this cluster's secret", reason);
         var fresh = signer.Issue(Caller.ServerAdministrator, Now, TimeSpan.FromDays(1));
         Assert.True(verifier.TryVerify(fresh, Now, out _, out _));
-        Assert.True(ClusterSecret.ReadFile(Path.Combine(_data, ClusterSecret.FileName)).Verifier().TryVerify(fresh, Now, out _, out _));
-        if (!OperatingSystem.IsWindows())
-            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_data, ClusterSecret.FileName)));
+        Assert.True(ClusterSecret.FromText(kept, "kept").Verifier().TryVerify(fresh, Now, out _, out _));
     }
 
     [Fact]
-    public void A_secret_from_the_environment_cannot_be_rotated_by_the_node()
+    public void A_secret_given_as_text_cannot_be_rotated_by_the_node()
     {
-        var secret = ClusterSecret.LoadOrCreate(_data, n => n == ClusterSecret.EnvironmentVariable ? Convert.ToBase64String(new byte[32]) : null);
+        var secret = ClusterSecret.FromText(Convert.ToBase64String(new byte[32]), ClusterSecret.EnvironmentVariable);
 
         Assert.False(secret.CanRotate);
         Assert.Throws<InvalidOperationException>(secret.Rotate);
+    }
+
+    [Fact]
+    public void A_replacement_that_is_no_secret_is_refused_and_the_old_secret_stays()
+    {
+        var secret = ClusterSecret.FromText(ClusterSecret.NewText(), "test", () => "c2hvcnQ=");
+        var token = secret.Signer().Issue(Caller.ServerAdministrator, Now, TimeSpan.FromDays(1));
+
+        Assert.Throws<InvalidDataException>(secret.Rotate);
+        Assert.True(secret.Verifier().TryVerify(token, Now, out _, out _));
     }
 
     [Fact]

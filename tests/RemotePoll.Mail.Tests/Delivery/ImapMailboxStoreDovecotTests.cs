@@ -9,6 +9,7 @@ using Xunit;
 namespace RemotePoll.Mail.Tests.Delivery;
 
 /// <summary>IMAP APPEND into a real Dovecot as its master user; doveadm says what was stored.</summary>
+[Integration]
 public sealed class ImapMailboxStoreDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

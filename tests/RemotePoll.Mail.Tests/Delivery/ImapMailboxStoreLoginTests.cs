@@ -8,6 +8,7 @@ namespace RemotePoll.Mail.Tests.Delivery;
 /// A failed login makes Dovecot delay every later login from the same address (auth penalty), so this runs
 /// against a Dovecot of its own.
 /// </summary>
+[Integration]
 public sealed class ImapMailboxStoreLoginTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

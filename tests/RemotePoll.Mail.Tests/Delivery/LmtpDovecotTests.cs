@@ -7,6 +7,7 @@ using Xunit;
 namespace RemotePoll.Mail.Tests.Delivery;
 
 /// <summary>LMTP delivery into a real Dovecot on loopback; doveadm says what arrived.</summary>
+[Integration]
 public sealed class LmtpDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

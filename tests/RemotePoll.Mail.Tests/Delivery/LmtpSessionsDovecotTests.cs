@@ -17,6 +17,7 @@ namespace RemotePoll.Mail.Tests.Delivery;
 /// the real Dovecot (a proxy in front of its LMTP counts the connections and breaks them on purpose); outcomes stay
 /// per message and per recipient, and a session lost mid-batch loses and duplicates nothing.
 /// </summary>
+[Integration]
 public sealed class LmtpSessionsDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

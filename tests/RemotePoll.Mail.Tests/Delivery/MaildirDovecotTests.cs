@@ -14,6 +14,7 @@ namespace RemotePoll.Mail.Tests.Delivery;
 /// root is the Dovecot instance's directory and the accounts' domain is "mail", so that
 /// <c>ROOT/mail/user/Maildir</c> is the home Dovecot gives the user.
 /// </summary>
+[Integration]
 public sealed class MaildirDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

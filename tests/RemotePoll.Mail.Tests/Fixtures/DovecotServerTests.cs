@@ -12,6 +12,7 @@ using Xunit;
 namespace RemotePoll.Mail.Tests.Fixtures;
 
 /// <summary>Proves the Dovecot fixture: every listener answers MailKit, injection is fast, the helpers see the store.</summary>
+[Integration]
 public sealed class DovecotServerTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;
@@ -178,6 +179,7 @@ public sealed class DovecotServerTests(DovecotFixture fixture) : IClassFixture<D
 }
 
 /// <summary>Variants of the fixture: what Dovecot offers follows the options, and instances run side by side.</summary>
+[Integration]
 public sealed class DovecotServerVariantTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -7,6 +7,7 @@ using Xunit;
 
 namespace RemotePoll.Mail.Tests.Fixtures;
 
+[Integration]
 public sealed class TcpProxyTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

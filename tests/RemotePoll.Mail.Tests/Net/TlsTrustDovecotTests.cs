@@ -16,6 +16,7 @@ namespace RemotePoll.Mail.Tests.Net;
 /// certificate and public-key pins (match and mismatch, with the reason), a record CA file, and accept-any.
 /// No node CA file is given, so the system store alone would refuse this certificate.
 /// </summary>
+[Integration]
 public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

@@ -20,6 +20,7 @@ namespace RemotePoll.Mail.Tests.OAuth;
 /// RPOP drains and RIMAP mirrors that sign in with an OAuth2 access token against a real Dovecot acting as an
 /// OAuth2 resource server (passdb oauth2, tokens checked by introspection at the test authorization server).
 /// </summary>
+[Integration]
 public sealed class OAuthSignInDovecotTests(OAuthDovecotFixture fixture) : IClassFixture<OAuthDovecotFixture>, IDisposable
 {
     private const string Account = "alice@example.com";

@@ -10,6 +10,7 @@ namespace RemotePoll.Mail.Tests.Pop3;
 /// Which login method reaches Dovecot (its log says <c>method=APOP</c> or <c>method=PLAIN</c> for
 /// USER/PASS) and what the protocol log shows, for the spec's three APOP conditions.
 /// </summary>
+[Integration]
 public sealed class Pop3LoginTests : IAsyncLifetime
 {
     private DovecotServer _apopServer = null!;

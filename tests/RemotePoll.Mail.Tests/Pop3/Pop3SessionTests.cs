@@ -10,6 +10,7 @@ using Xunit;
 namespace RemotePoll.Mail.Tests.Pop3;
 
 /// <summary>The POP3 session against a real Dovecot on loopback: listing, retrieval, deletion, QUIT, failures.</summary>
+[Integration]
 public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

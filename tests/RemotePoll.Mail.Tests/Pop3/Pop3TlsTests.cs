@@ -8,6 +8,7 @@ using Xunit;
 namespace RemotePoll.Mail.Tests.Pop3;
 
 /// <summary>Implicit TLS (record TLS option) against Dovecot's POP3S listener and its self-signed certificate.</summary>
+[Integration]
 public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

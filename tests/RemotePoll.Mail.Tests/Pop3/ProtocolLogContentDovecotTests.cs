@@ -18,6 +18,7 @@ namespace RemotePoll.Mail.Tests.Pop3;
 /// lines look like POP3 and IMAP status lines is retrieved from a real Dovecot over POP3 and mirrored over IMAP, and its
 /// marker word appears in nothing the sessions log.
 /// </summary>
+[Integration]
 public sealed class ProtocolLogContentDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private const string Marker = "Zanzibar7q";

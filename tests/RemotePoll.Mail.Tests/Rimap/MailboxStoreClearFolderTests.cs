@@ -12,6 +12,7 @@ namespace RemotePoll.Mail.Tests.Rimap;
 /// <see cref="IMailboxStore.CountMirrorCopiesAsync"/>: Maildir and local IMAP. Only the mirror's own copies (first header
 /// field <see cref="MirrorStamp"/>'s) go; the user's mail and other records' deliveries stay.
 /// </summary>
+[Integration]
 public sealed class MailboxStoreClearFolderTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

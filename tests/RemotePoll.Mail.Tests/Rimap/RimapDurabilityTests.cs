@@ -11,6 +11,7 @@ namespace RemotePoll.Mail.Tests.Rimap;
 /// The mirror's durability ordering against a real Dovecot into the embedded Maildir: each batch's data and
 /// directory entries are flushed (one barrier per batch) before the highest-UID mark of that batch is committed.
 /// </summary>
+[Integration]
 public sealed class RimapDurabilityTests(SlashDovecotFixture fixture) : IClassFixture<SlashDovecotFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

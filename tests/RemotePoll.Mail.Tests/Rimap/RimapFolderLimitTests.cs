@@ -6,6 +6,7 @@ using static RemotePoll.Mail.Tests.Rimap.RimapTestData;
 namespace RemotePoll.Mail.Tests.Rimap;
 
 /// <summary>Issue 16.9: one record's mirror holds at most MaxFolders local folders; the rest is skipped and reported.</summary>
+[Integration]
 public sealed class RimapFolderLimitTests(SlashDovecotFixture fixture) : IClassFixture<SlashDovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

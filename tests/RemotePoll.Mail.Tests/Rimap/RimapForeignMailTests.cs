@@ -12,6 +12,7 @@ namespace RemotePoll.Mail.Tests.Rimap;
 /// Issue 16.1: a RIMAP refill removes only the copies the mirror made. Both scenarios of the issue, into a local
 /// Maildir and into a local IMAP server (Dovecot, '.' delimiter), from a remote Dovecot with '/'.
 /// </summary>
+[Integration]
 public sealed class RimapForeignMailTests(SlashDovecotFixture remote, DovecotFixture local)
     : IClassFixture<SlashDovecotFixture>, IClassFixture<DovecotFixture>
 {

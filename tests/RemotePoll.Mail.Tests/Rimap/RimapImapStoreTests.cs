@@ -13,6 +13,7 @@ namespace RemotePoll.Mail.Tests.Rimap;
 /// Mirroring into a local IMAP server (<see cref="ImapMailboxStore"/>, local Dovecot with '.' as delimiter) from a
 /// remote Dovecot with '/' as delimiter, whose folder names may hold '.'.
 /// </summary>
+[Integration]
 public sealed class RimapImapStoreTests(SlashDovecotFixture remote, DovecotFixture local)
     : IClassFixture<SlashDovecotFixture>, IClassFixture<DovecotFixture>
 {

@@ -9,6 +9,7 @@ using static RemotePoll.Mail.Tests.Rimap.RimapTestData;
 namespace RemotePoll.Mail.Tests.Rimap;
 
 /// <summary>The folder mirror against a real Dovecot whose hierarchy delimiter is '/', into a local Maildir.</summary>
+[Integration]
 public sealed class RimapMirrorTests(SlashDovecotFixture fixture) : IClassFixture<SlashDovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

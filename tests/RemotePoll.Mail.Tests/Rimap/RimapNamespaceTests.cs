@@ -10,6 +10,7 @@ using static RemotePoll.Mail.Tests.Rimap.RimapTestData;
 namespace RemotePoll.Mail.Tests.Rimap;
 
 /// <summary>Issue 21.3: the mirror copies the account's own mail (the personal namespace), not shared or other users' folders.</summary>
+[Integration]
 public sealed class RimapNamespaceTests(NamespacesDovecotFixture fixture) : IClassFixture<NamespacesDovecotFixture>
 {
     private const string Shared = NamespacesDovecotFixture.SharedPrefix;

@@ -8,6 +8,7 @@ using static RemotePoll.Mail.Tests.Rimap.RimapTestData;
 namespace RemotePoll.Mail.Tests.Rimap;
 
 /// <summary>Encrypted Password against a Dovecot that does not offer CRAM-MD5: no clear-text fallback.</summary>
+[Integration]
 public sealed class RimapNoCramMd5Tests(NoCramMd5DovecotFixture fixture) : IClassFixture<NoCramMd5DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

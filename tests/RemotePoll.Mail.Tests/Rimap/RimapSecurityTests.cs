@@ -11,6 +11,7 @@ using static RemotePoll.Mail.Tests.Rimap.RimapTestData;
 namespace RemotePoll.Mail.Tests.Rimap;
 
 /// <summary>Connection Security and Authentication Method against a real Dovecot (IMAP with STARTTLS, IMAPS, CRAM-MD5).</summary>
+[Integration]
 public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>
 {
     private DovecotServer Server => fixture.Server;

@@ -18,6 +18,7 @@ namespace RemotePoll.Mail.Tests.Rpop;
 /// delivering it again, and deletes it remotely. Targets: the embedded Maildir, and Dovecot LMTP checked through
 /// Dovecot IMAP as the master user; LMTP with nothing to check through is at least once.
 /// </summary>
+[Integration]
 public sealed class RpopCrashRecoveryDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>, IDisposable
 {
     private const int Count = 12;

@@ -21,6 +21,7 @@ namespace RemotePoll.Mail.Tests.Rpop;
 /// <see cref="LedgerJournal"/> standing in for the journal; local delivery is a Maildir tree (the embedded
 /// queue), Dovecot's LMTP or Dovecot's IMAP.
 /// </summary>
+[Integration]
 public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>, IDisposable
 {
     private const string Account = "alice@example.com";

@@ -15,6 +15,7 @@ namespace RemotePoll.Mail.Tests.Unified;
 /// Unified Domain-Wide Accounts end to end in the mail layer: a real Dovecot holds the domain-wide mailbox (POP3)
 /// and the local users (LMTP); the embedded Maildir store is the other target. Each test uses its own users.
 /// </summary>
+[Integration]
 public sealed class UnifiedDeliveryDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>, IDisposable
 {
     private readonly TempDirectory _maildirs = new();

@@ -42,7 +42,7 @@ public sealed class TokenFileTests : IAsyncLifetime
 
     private AccessToken SavedToken()
     {
-        var secret = ClusterSecret.ReadFile(Path.Combine(_data, ClusterSecret.FileName));
+        var secret = SecretFiles.Read(Path.Combine(_data, ClusterSecret.FileName));
         Assert.True(secret.Verifier().TryVerify(File.ReadAllText(TokenPath).Trim(), DateTimeOffset.UtcNow, out var token, out var reason), reason);
         return token;
     }

@@ -63,7 +63,7 @@ public sealed class TokenTests : IAsyncLifetime
     public async Task Without_a_valid_token_nothing_is_done()
     {
         var otherSecret = Path.Combine(_data, "other.secret");
-        ClusterSecret.CreateFile(otherSecret);
+        SecretFiles.Create(otherSecret);
         var forged = (await As(null, null, "token", "issue", "--role", "server", "--secret-file", otherSecret)).StandardOutput.Trim();
         var expiring = await Offline("--role", "server", "--expires", "1s");
         await Task.Delay(TimeSpan.FromSeconds(2), Ct);

@@ -110,6 +110,7 @@ public sealed class DovecotServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">Not root, or Dovecot would not start (the message holds its log).</exception>
     public static async Task<DovecotServer> StartAsync(DovecotOptions? options = null, CancellationToken cancellationToken = default)
     {
+        IntegrationGuard.Require("a Dovecot");
         options ??= new DovecotOptions();
         if (!Environment.IsPrivilegedProcess)
             throw new InvalidOperationException("DovecotServer must run as root (it starts Dovecot with its own mail_uid)");

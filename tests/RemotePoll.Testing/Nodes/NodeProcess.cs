@@ -32,6 +32,7 @@ public sealed class NodeProcess : IAsyncDisposable
     public static async Task<NodeProcess> StartAsync(string dataDir, int port, IEnumerable<string>? args = null,
         IDictionary<string, string>? environment = null, TimeSpan? readyTimeout = null, bool waitUntilReady = true)
     {
+        IntegrationGuard.Require("a node process");
         // Nodes side by side would all claim the web UI's default 127.0.0.1:8010: off unless a test asks for it.
         if (args?.Contains("--web") != true) args = [.. args ?? [], "--web", "off"];
         var psi = new ProcessStartInfo("dotnet")
@@ -70,7 +71,7 @@ public sealed class NodeProcess : IAsyncDisposable
             {
                 var secret = environment.TryGetValue(ClusterSecret.EnvironmentVariable, out var text) && !string.IsNullOrEmpty(text)
                     ? ClusterSecret.FromText(text, ClusterSecret.EnvironmentVariable)
-                    : ClusterSecret.ReadFile(environment.TryGetValue(ClusterSecret.FileEnvironmentVariable, out var f) && !string.IsNullOrEmpty(f)
+                    : SecretFiles.Read(environment.TryGetValue(ClusterSecret.FileEnvironmentVariable, out var f) && !string.IsNullOrEmpty(f)
                         ? f : Path.Combine(DataDir, ClusterSecret.FileName));
                 return secret.Signer().Issue(Caller.ServerAdministrator, DateTimeOffset.UtcNow, TimeSpan.FromDays(7));
             }

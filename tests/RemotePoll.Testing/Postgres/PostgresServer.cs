@@ -67,6 +67,7 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <exception cref="InvalidOperationException">PostgreSQL 15 is missing or would not start (the message holds its log).</exception>
     public static async Task<PostgresServer> StartAsync(CancellationToken cancellationToken = default)
     {
+        IntegrationGuard.Require("a PostgreSQL");
         if (!File.Exists(Path.Combine(BinDirectory, "postgres")))
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({BinDirectory}/postgres): run tests/install-deps");
         await SweepAbandonedInstancesAsync().ConfigureAwait(false);
