@@ -34,7 +34,7 @@ public sealed class SingletonListTests : TestKit
             .AddSingletonLookout()
             // The admin API needs the account region; a stand-in does here.
             .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(Props.Create(() => new BlackHoleActor()))))
-            .AddAdminApi(KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), ClusterSecret.LoadOrCreate(_data, _ => null), new Stats.PollStats());
+            .AddAdminApi(KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), ClusterSecretFile.LoadOrCreate(_data, _ => null), new Stats.PollStats());
     }
 
     [Fact]

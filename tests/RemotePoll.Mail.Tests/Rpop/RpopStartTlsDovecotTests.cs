@@ -16,6 +16,7 @@ namespace RemotePoll.Mail.Tests.Rpop;
 /// Issue 21.6: an RPOP record with TLS STARTTLS drains Dovecot's plain POP3 port after STLS (RFC 2595), with the same
 /// certificate trust rules as implicit TLS.
 /// </summary>
+[Integration]
 public sealed class RpopStartTlsDovecotTests(DovecotFixture fixture) : IClassFixture<DovecotFixture>, IDisposable
 {
     private const string Account = "alice@example.com";
