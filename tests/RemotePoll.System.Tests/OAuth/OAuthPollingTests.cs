@@ -86,7 +86,7 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
         Assert.Contains("3 messages", imap.StandardOutput);
         Assert.Equal(requests + 1, Fixture.Provider.TokenRequests); // one app token for both records
         Assert.Equal(2, Delivered("app@example.com", ".mirror.INBOX").Length);
-        Assert.Equal(1, Delivered("app@example.com", ".mirror.Work").Length);
+        Assert.Single(Delivered("app@example.com", ".mirror.Work"));
     }
 
     [Fact]
