@@ -43,6 +43,8 @@ public static class CommandTable
                     --tls-ca-file PATH            a PEM CA file on the nodes    --tls-accept-any yes|no   any certificate
                     --by-account-user yes|no      the record is an account user's (outbound limits apply)
           rimap remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
+          rpop|rimap authorize ACCOUNT NAME        (an oauth2 record: the provider's device flow; prints the URL and code, waits
+                                                   for the approval and stores the grant; Ctrl-C stops waiting)
           cgp GETACCOUNTRPOPS ACCOUNT [--with-passwords] | SETACCOUNTRPOPS ACCOUNT DICTIONARY|-
           cgp GETACCOUNTRIMAPS ACCOUNT [--with-passwords] | SETACCOUNTRIMAPS ACCOUNT DICTIONARY|-
           token issue --role server|domain|user [--domain D] [--account A] [--expires DURATION] [--secret-file FILE] [--save]
@@ -90,10 +92,12 @@ public static class CommandTable
             ("rpop", "set") => new(RpopSet(a, readSecret)),
             ("rpop", "remove") => new(new RemoveRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"))),
             ("rpop", "import-uids") => new(ImportUidsFrom(a)),
+            ("rpop", "authorize") => new(new AuthorizeRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"))),
             ("rpop", "poll") => new(new PollRecord(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Positional("NAME"), a.Flag("--wait"))),
             ("rimap", "list") => new(new GetAccount(a.Positional("ACCOUNT")), CliView.RimapRecords),
             ("rimap", "set") => new(RimapSet(a, readSecret)),
             ("rimap", "remove") => new(new RemoveRecord(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Positional("NAME"))),
+            ("rimap", "authorize") => new(new AuthorizeRecord(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Positional("NAME"))),
             ("rimap", "poll") => new(new PollRecord(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Positional("NAME"), a.Flag("--wait"))),
             ("cgp", "GETACCOUNTRPOPS") => new(new CgpGetRecords(a.Positional("ACCOUNT"), RecordKind.Rpop, a.Flag("--with-passwords"))),
             ("cgp", "GETACCOUNTRIMAPS") => new(new CgpGetRecords(a.Positional("ACCOUNT"), RecordKind.Rimap, a.Flag("--with-passwords"))),

@@ -44,6 +44,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
     private readonly IActorRef _directory;
     private readonly IActorRef _hostHealth;
     private readonly ISecretSealer _sealer;
+    /// <summary>The node's providers and token client (device flows); null where no node runs (tests of the API alone).</summary>
+    private readonly Polling.PollEnvironment? _env;
     private readonly PollStats _stats;
     private readonly TokenVerifier _verifier;
     private readonly TokenSigner _signer;
@@ -59,8 +61,9 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public AdminApi(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer, ClusterSecret secret,
-        PollStats stats, IActorRef revocations)
+        PollStats stats, IActorRef revocations, Polling.PollEnvironment? env = null)
     {
+        _env = env;
         _secret = secret;
         _revocations = revocations;
         _stats = stats;
@@ -85,6 +88,13 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
             _revoked ??= f.List.ToRevokedTokens();
             Handle(f.Request, f.ReplyTo);
         });
+        Receive<DeviceFlowStarted>(f => _deviceFlows[f.View.Ticket] = new DeviceFlow(f.Account, f.View, DateTimeOffset.UtcNow));
+        Receive<DeviceFlowEnded>(e =>
+        {
+            if (!_deviceFlows.TryGetValue(e.Ticket, out var flow)) return;
+            _deviceFlows[e.Ticket] = flow with { View = flow.View with { State = e.State, Message = e.Message }, Updated = DateTimeOffset.UtcNow };
+            _log.Info($"authorization {e.Ticket} for {flow.Account}: {e.State}: {e.Message}");
+        });
         Receive<TokenRevokedHere>(r =>
         {
             if (r.Reply.Ok) _revoked = (_revoked ?? RevokedTokens.None).Add(r.Id, DateTimeOffset.UtcNow);
@@ -94,8 +104,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
     }
 
     public static Props Props(IActorRef accounts, IActorRef moduleSettings, IActorRef directory, IActorRef hostHealth, ISecretSealer sealer,
-        ClusterSecret secret, PollStats stats, IActorRef revocations) =>
-        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, secret, stats, revocations));
+        ClusterSecret secret, PollStats stats, IActorRef revocations, Polling.PollEnvironment? env = null) =>
+        Akka.Actor.Props.Create(() => new AdminApi(accounts, moduleSettings, directory, hostHealth, sealer, secret, stats, revocations, env));
 
     private void Handle(AdminRequest request) => Handle(request, Sender);
 
@@ -153,6 +163,10 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 case OAuthProviderRemove r: RemoveProvider(r).PipeTo(sender, failure: ex => AdminReply.Failure($"oauth provider remove: {ex.Message}")); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
                 case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser, byDomain); break;
+                case AuthorizeRecord a: Authorize(a with { Account = AccountAddress.Normalize(a.Account) }, sender, byUser, byDomain); break;
+                case GetAuthorization g: sender.Tell(_deviceFlows.TryGetValue(g.Ticket, out var flow) && flow.Account == AccountAddress.Normalize(g.Account)
+                    ? AdminReply.Success(flow.View)
+                    : AdminReply.Failure($"authorization {g.Ticket}: not known on this node (it ended more than {DeviceFlowsKept.TotalMinutes:0} minutes ago, or the node restarted)")); break;
                 case IAccountCommand c: ToAccount(c, sender, byUser, byDomain); break;
                 default: sender.Tell(AdminReply.Failure($"unknown command {request.Command.GetType().Name}")); break;
             }
@@ -166,6 +180,80 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
             sender.Tell(AdminReply.Failure($"dictionary: {ex.Message}"));
         }
     }
+
+    /// <summary>Device flows started here, by ticket; an ended one is kept a while for its follower.</summary>
+    private readonly Dictionary<string, DeviceFlow> _deviceFlows = new(StringComparer.Ordinal);
+    public static readonly TimeSpan DeviceFlowsKept = TimeSpan.FromMinutes(10);
+
+    private sealed record DeviceFlow(string Account, OAuthAuthorizationView View, DateTimeOffset Updated);
+
+    private sealed record DeviceFlowEnded(string Ticket, string State, string Message);
+
+    /// <summary>
+    /// Headless consent (issue 17 part 3): the record's provider is asked for a device code; the node then polls the token
+    /// endpoint (honouring interval and slow_down) until the user approved it or the code expired, and stores the grant on the
+    /// record through the account (refused there if the record's provider changed meanwhile). The tokens never leave the node.
+    /// </summary>
+    private void Authorize(AuthorizeRecord a, IActorRef sender, bool byUser, bool byDomain)
+    {
+        var self = Self;
+        var env = _env;
+        var accounts = _accounts;
+        var kind = a.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP";
+        foreach (var old in _deviceFlows.Where(f => DateTimeOffset.UtcNow - f.Value.Updated > DeviceFlowsKept && f.Value.View.State != OAuthAuthorizationView.Waiting)
+                     .Select(f => f.Key).ToList())
+            _deviceFlows.Remove(old);
+        StartDevice().PipeTo(sender, failure: ex => AdminReply.Failure($"{kind.ToLowerInvariant()} authorize: {ex.Message}"));
+
+        async Task<AdminReply> StartDevice()
+        {
+            var snapshot = await accounts.Ask<AccountSnapshot>(new FetchAccountState(a.Account), AskTimeout);
+            var state = snapshot.ToState();
+            var signIn = a.Kind == RecordKind.Rpop
+                ? state.Rpop.TryGetValue(a.Name, out var r) ? (r.OAuth, r.Name) : default
+                : state.Rimap.TryGetValue(a.Name, out var m) ? (m.OAuth, m.Name) : default;
+            if (signIn.Name is null) return AdminReply.From(new ValidationException("Name", $"there is no {kind} record '{a.Name}'"));
+            if (signIn.OAuth is null)
+                return AdminReply.From(new ValidationException("Name", $"the {kind} record '{signIn.Name}' does not sign in with OAuth2 (--auth oauth2 --oauth-provider NAME)"));
+            if (env is null) return AdminReply.Failure("this node cannot run device flows");
+            if (env.OAuthProviders.Find(signIn.OAuth.Provider) is not { } provider)
+                return AdminReply.From(new ValidationException("OAuthProvider", $"'{signIn.OAuth.Provider}' is not a registered OAuth2 provider"));
+            if (provider.Grant == Core.OAuth.OAuthGrantType.ClientCredentials)
+                return AdminReply.From(new ValidationException("OAuthProvider", $"'{provider.Name}' uses client credentials: its records need no consent"));
+            var access = OAuthProviderLookup.Open(provider, env.Sealer);
+            Mail.OAuth.OAuthDeviceAuthorization device;
+            try { device = await env.OAuthTokens.Client.StartDeviceAsync(provider, access.ClientSecret, CancellationToken.None); }
+            catch (Exception ex) when (ex is Mail.OAuth.OAuthTokenException or Mail.OAuth.OAuthGrantRefusedException) { return AdminReply.Failure(ex.Message); }
+            var ticket = Guid.NewGuid().ToString("N");
+            var view = new OAuthAuthorizationView(ticket, OAuthAuthorizationView.Waiting, device.UserCode, device.VerificationUri,
+                device.VerificationUriComplete, device.ExpiresAt, null);
+            self.Tell(new DeviceFlowStarted(a.Account, view));
+            _ = CompleteDevice(ticket, provider, access.ClientSecret, device, signIn.Name, signIn.OAuth.Provider);
+            return AdminReply.Success(view);
+        }
+
+        async Task CompleteDevice(string ticket, Core.OAuth.OAuthProvider provider, string? secret, Mail.OAuth.OAuthDeviceAuthorization device, string name, string providerName)
+        {
+            string state, message;
+            try
+            {
+                using var expiry = new CancellationTokenSource(device.ExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
+                var tokens = await env!.OAuthTokens.Client.CompleteDeviceAsync(provider, secret, device, expiry.Token);
+                if (tokens.RefreshToken is null) { self.Tell(new DeviceFlowEnded(ticket, OAuthAuthorizationView.Failed, "the provider gave no refresh token (offline access not granted)")); return; }
+                var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
+                var store = new StoreOAuthGrant(a.Account, a.Kind, name, providerName, tokens.RefreshToken, null, DateTimeOffset.UtcNow);
+                var reply = await accounts.Ask<AdminReply>(new AccountEnvelope(store, directory.ToDirectory().MainDomain, byUser, byDomain), AskTimeout);
+                (state, message) = reply.Ok ? (OAuthAuthorizationView.Connected, $"{kind} record '{name}' connected through {providerName}")
+                    : (OAuthAuthorizationView.Failed, reply.Error ?? "the grant was not stored");
+            }
+            catch (Mail.OAuth.OAuthGrantRefusedException ex) { (state, message) = (OAuthAuthorizationView.Failed, ex.Message); }
+            catch (OperationCanceledException) { (state, message) = (OAuthAuthorizationView.Failed, "the device code expired before the user approved it"); }
+            catch (Exception ex) { (state, message) = (OAuthAuthorizationView.Failed, ex.Message); }
+            self.Tell(new DeviceFlowEnded(ticket, state, message));
+        }
+    }
+
+    private sealed record DeviceFlowStarted(string Account, OAuthAuthorizationView View);
 
     private static CallerView ViewOf(AccessToken t) => new(t.Caller.RoleName, t.Caller.Domain, t.Caller.Account, t.Id, t.Expires);
 

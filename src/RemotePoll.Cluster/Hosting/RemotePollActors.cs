@@ -96,14 +96,15 @@ public static class RemotePollActors
             "singleton-lookout"));
 
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
-    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats) =>
+    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats,
+        PollEnvironment? env = null) =>
         builder
             .WithSingleton<TokenRevocations>("token-revocations", TokenRevocations.Props())
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
                 var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
-                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats, registry.Get<TokenRevocations>()), AdminApi.Name);
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats, registry.Get<TokenRevocations>(), env), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

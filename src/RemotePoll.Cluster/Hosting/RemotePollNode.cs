@@ -36,6 +36,6 @@ public static class RemotePollNode
             .AddConnectionGovernor(env.Settings)
             .AddSingletonLookout()
             .AddAccountSharding(env)
-            .AddAdminApi(env.Sealer, secret, env.Stats);
+            .AddAdminApi(env.Sealer, secret, env.Stats, env);
     }
 }

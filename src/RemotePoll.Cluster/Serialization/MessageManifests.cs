@@ -123,6 +123,9 @@ public static class MessageManifests
         (typeof(OAuthProviderRemove), "admin.oauth-provider-remove"),
         (typeof(OAuthProvidersView), "result.oauth-providers"),
         (typeof(StoreOAuthGrant), "admin.oauth-grant-store"),
+        (typeof(AuthorizeRecord), "admin.record-authorize"),
+        (typeof(GetAuthorization), "admin.record-authorization"),
+        (typeof(OAuthAuthorizationView), "result.oauth-authorization"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

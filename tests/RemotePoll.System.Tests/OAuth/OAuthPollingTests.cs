@@ -90,6 +90,43 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
     }
 
     [Fact]
+    public async Task Rpop_authorize_runs_the_device_flow_prints_the_code_and_stores_the_grant_the_user_approved()
+    {
+        var (user, _) = await ConsentedUser();
+        await Fixture.Server.InjectAsync(user, Message(user, 1), cancellationToken: Ct);
+        await Ok(null, "rpop", "set", "dev@example.com", "box", "--host", Pop3, "--user", user, "--every", "disabled", "--auth", "oauth2", "--oauth-provider", "bearer");
+        var before = Fixture.Provider.PendingUserCodes.ToHashSet();
+
+        var authorize = Rpoll(null, "rpop", "authorize", "dev@example.com", "box");
+        string? code = null;
+        for (var i = 0; i < 120 && code is null && !authorize.IsCompleted; i++)
+        {
+            code = Fixture.Provider.PendingUserCodes.FirstOrDefault(c => !before.Contains(c));
+            if (code is null) await Task.Delay(TimeSpan.FromMilliseconds(500), Ct); // the provider is another process's peer, not an actor
+        }
+        Assert.NotNull(code);
+        Assert.True(Fixture.Provider.ApproveDevice(code, user));
+        var done = await authorize;
+        Assert.True(done.ExitCode == 0, done.StandardOutput + done.StandardError);
+        Assert.Contains(Fixture.Provider.VerificationUri, done.StandardOutput);
+        Assert.Contains(code, done.StandardOutput);
+        Assert.Contains("connected", done.StandardOutput);
+
+        Assert.Contains("oauth2 (bearer), connected since", await Ok(null, "rpop", "list", "dev@example.com"));
+        // The new grant polls at once (a consent ends any wait); the ordered poll runs after it.
+        var poll = await Rpoll(null, "rpop", "poll", "dev@example.com", "box", "--wait");
+        Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
+        Assert.Single(Delivered("dev@example.com"));
+        Assert.Equal(0, await Fixture.Server.CountAsync(user, cancellationToken: Ct));
+
+        // A record that signs in with a password has nothing to authorize.
+        await Ok("pw\n", "rpop", "set", "dev@example.com", "pw", "--host", Pop3, "--user", user, "--every", "disabled", "--password-stdin");
+        var refused = await Rpoll(null, "rpop", "authorize", "dev@example.com", "pw");
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("does not sign in with OAuth2", refused.StandardError);
+    }
+
+    [Fact]
     public async Task A_record_that_is_not_connected_fails_at_once_with_AuthorizationExpired_and_no_password_is_tried()
     {
         var (user, _) = await ConsentedUser();
