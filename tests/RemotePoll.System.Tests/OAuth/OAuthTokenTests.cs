@@ -22,6 +22,14 @@ public sealed class OAuthTokenTests(OAuthDovecotFixture fixture) : OAuthNodeTest
         Assert.Contains($"{messages} message", poll.StandardOutput);
     }
 
+    /// <summary>One new remote message, a poll that delivers it, and (given) how many refreshes the provider has seen by then.</summary>
+    private async Task DeliverOne(string user, int n, int? refreshesAfter = null)
+    {
+        await Fixture.Server.InjectAsync(user, Message(user, n), cancellationToken: Ct);
+        await Poll("tok@example.com", "box", 1);
+        if (refreshesAfter is { } expected) Assert.Equal(expected, Fixture.Provider.Refreshes);
+    }
+
     [Fact]
     public async Task The_access_token_is_reused_while_fresh_refreshed_near_expiry_and_a_rotated_grant_survives_kill_9()
     {
@@ -35,36 +43,25 @@ public sealed class OAuthTokenTests(OAuthDovecotFixture fixture) : OAuthNodeTest
         p.RotateRefreshTokens = true;
         p.AccessTokenLifetime = TimeSpan.FromSeconds(60);
         var refreshes = p.Refreshes;
-        await Fixture.Server.InjectAsync(user, Message(user, 1), cancellationToken: Ct);
-        await Poll("tok@example.com", "box", 1);
-        Assert.Equal(refreshes + 1, p.Refreshes);
-        await Fixture.Server.InjectAsync(user, Message(user, 2), cancellationToken: Ct);
-        await Poll("tok@example.com", "box", 1);
-        Assert.Equal(refreshes + 2, p.Refreshes);
+        await DeliverOne(user, 1, refreshesAfter: refreshes + 1);
+        await DeliverOne(user, 2, refreshesAfter: refreshes + 2);
 
         // An hour-long token is refreshed once, then kept in memory.
         p.AccessTokenLifetime = TimeSpan.FromHours(1);
-        await Fixture.Server.InjectAsync(user, Message(user, 3), cancellationToken: Ct);
-        await Poll("tok@example.com", "box", 1);
-        Assert.Equal(refreshes + 3, p.Refreshes);
+        await DeliverOne(user, 3, refreshesAfter: refreshes + 3);
 
         // kill -9 right after that refresh: the rotated grant was journaled before its token was used, so the restarted
         // node (no token in memory) refreshes with it and signs in; the old refresh tokens are void at the provider.
         Node.Kill();
         await Node.DisposeAsync();
         Node = await NodeProcess.StartAsync(Data, Port, ["--ca-file", Fixture.Server.CaCertificatePath]);
-        await Fixture.Server.InjectAsync(user, Message(user, 4), cancellationToken: Ct);
-        await Poll("tok@example.com", "box", 1);
-        Assert.Equal(refreshes + 4, p.Refreshes);
-        await Fixture.Server.InjectAsync(user, Message(user, 5), cancellationToken: Ct);
-        await Poll("tok@example.com", "box", 1);
-        Assert.Equal(refreshes + 4, p.Refreshes);
+        await DeliverOne(user, 4, refreshesAfter: refreshes + 4);
+        await DeliverOne(user, 5, refreshesAfter: refreshes + 4);
 
         // secrets rotate reseals the grant and both client secrets; the record still signs in with them.
         var rotated = await Ok(null, "secrets", "rotate");
         Assert.Contains("2 OAuth2 client secrets", rotated);
-        await Fixture.Server.InjectAsync(user, Message(user, 6), cancellationToken: Ct);
-        await Poll("tok@example.com", "box", 1);
+        await DeliverOne(user, 6);
 
         await Ok(null, "rpop", "list", "tok@example.com", "--json");
         await Ok(null, "cgp", "GETACCOUNTRPOPS", "tok@example.com");
