@@ -33,6 +33,9 @@ public static class Output
             RegionStatsView r => Table(["NODE", "SHARD", "ACCOUNTS"], r.Rows.Select(x => new[] { x.Node, x.Shard, x.Accounts.ToString(CultureInfo.InvariantCulture) })),
             PollReport p => Poll(p),
             NodeStatsView n => NodeStatsText(n),
+            OAuthProvidersView { Providers.Count: 1 } o => OAuthProviderText(o.Providers[0]),
+            OAuthProvidersView o => Table(["NAME", "KIND", "GRANT", "CLIENT ID", "CLIENT SECRET", "TOKEN ENDPOINT", "SCOPES"],
+                o.Providers.Select(p => new[] { p.Name, p.Kind, p.Grant, p.ClientId, p.HasClientSecret ? "(sealed)" : "-", p.TokenEndpoint, p.Scopes })),
             HostsView h => Table(["HOST", "FAILED SINCE", "UNTIL", "REASON"], h.Hosts.Select(x => new[] { x.Host, Time(x.Since), Time(x.Until), x.Reason })),
             IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
             IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
@@ -49,6 +52,15 @@ public static class Output
 
     /// <summary>The --json form of a refusal: the one-line reason and the field errors behind it.</summary>
     private sealed record CliError(string Error, IReadOnlyList<Core.Validation.FieldError> Fields);
+
+    /// <summary>One provider, key by key; the client secret only as stored or not.</summary>
+    private static string OAuthProviderText(OAuthProviderView p) => Table(["KEY", "VALUE"],
+    [
+        ["name", p.Name], ["kind", p.Kind], ["grant", p.Grant], ["client id", p.ClientId], ["client secret", p.HasClientSecret ? "(sealed)" : "-"],
+        ["tenant", p.Tenant ?? "-"], ["authorization endpoint", p.AuthorizationEndpoint.Length == 0 ? "-" : p.AuthorizationEndpoint],
+        ["token endpoint", p.TokenEndpoint], ["device endpoint", p.DeviceAuthorizationEndpoint ?? "-"],
+        ["revocation endpoint", p.RevocationEndpoint ?? "-"], ["scopes", p.Scopes],
+    ]);
 
     private static string NodeStatsText(NodeStatsView n)
     {
@@ -77,18 +89,18 @@ public static class Output
 
     // RPOP and RIMAP alike (and the web pages): LAST is the time of the last successful poll, ERROR the last attempt's failure.
     private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER", "SIGN-IN"],
             records.Select(r => new[]
             {
                 r.Name, Every(r), r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), r.Tls ? "yes" : r.StartTls ? "starttls" : "no", r.Mailbox ?? "-", r.Special ?? "-",
-                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
+                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser), r.OAuth?.Describe() ?? "password",
             }));
 
     private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
         Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
-                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
+                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.OAuth?.Describe() ?? r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
                 Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 

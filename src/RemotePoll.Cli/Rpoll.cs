@@ -88,6 +88,7 @@ public static class Rpoll
         }
 
         if (command.Command is PollRecord { Wait: true } order) return await FollowAsync(client, order, json, token, stdout, stderr);
+        if (command.Command is AuthorizeRecord authorize) return await AuthorizeAsync(client, authorize, json, token, stdout, stderr);
 
         AdminReply reply;
         try
@@ -123,6 +124,65 @@ public static class Rpoll
         try
         {
             return await PollFollower.RunAsync(order, c => client.SendAsync(new AdminRequest(token, c)), json, stdout, stderr, interrupt.Token);
+        }
+        catch (TimeoutException ex)
+        {
+            await stderr.WriteLineAsync($"rpoll: {ex.Message}");
+            return Unreachable;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= stop;
+        }
+    }
+
+    /// <summary>
+    /// <c>rpop|rimap authorize</c>: the node starts the device flow; the URL and code are printed, then the flow is followed
+    /// every two seconds until the grant is stored, refused or the code expired. Ctrl-C stops the waiting (the code stays valid
+    /// at the provider until it expires; the node keeps waiting for it).
+    /// </summary>
+    private static async Task<int> AuthorizeAsync(AdminClient client, AuthorizeRecord authorize, bool json, string? token, TextWriter stdout, TextWriter stderr)
+    {
+        using var interrupt = new CancellationTokenSource();
+        ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; interrupt.Cancel(); };
+        Console.CancelKeyPress += stop;
+        try
+        {
+            var reply = await client.SendAsync(new AdminRequest(token, authorize));
+            if (!reply.Ok || reply.Result is not OAuthAuthorizationView started)
+            {
+                var text = Output.RenderError(reply, json);
+                await (json ? stdout : stderr).WriteLineAsync(json ? text : $"rpoll: {text}");
+                return Refused;
+            }
+            if (!json)
+            {
+                await stdout.WriteLineAsync($"To connect {authorize.Kind.ToString().ToLowerInvariant()} record '{authorize.Name}' of {authorize.Account}, open " +
+                    $"{started.VerificationUri} and enter the code {started.UserCode}" +
+                    (started.VerificationUriComplete is { } complete ? $"\n(or open {complete})" : "") +
+                    $"\nwaiting until {started.ExpiresAt.ToLocalTime():yyyy-MM-dd HH:mm:ss} (Ctrl-C stops waiting)...");
+                await stdout.FlushAsync();
+            }
+            var view = started;
+            while (view.State == OAuthAuthorizationView.Waiting)
+            {
+                try { await Task.Delay(TimeSpan.FromSeconds(2), interrupt.Token); }
+                catch (OperationCanceledException)
+                {
+                    await stderr.WriteLineAsync($"rpoll: stopped waiting; the code {view.UserCode} can still be approved until " +
+                        $"{view.ExpiresAt.ToLocalTime():yyyy-MM-dd HH:mm:ss}, and the node stores the grant then");
+                    return Refused;
+                }
+                var next = await client.SendAsync(new AdminRequest(token, new GetAuthorization(authorize.Account, started.Ticket)));
+                if (!next.Ok || next.Result is not OAuthAuthorizationView v)
+                {
+                    await stderr.WriteLineAsync($"rpoll: {Output.RenderError(next, false)}");
+                    return Refused;
+                }
+                view = v;
+            }
+            await stdout.WriteLineAsync(json ? Output.Render(view, CliView.Whole, true) : $"{view.State}: {view.Message}");
+            return view.State == OAuthAuthorizationView.Connected ? Ok : Refused;
         }
         catch (TimeoutException ex)
         {

@@ -97,6 +97,9 @@ public sealed class AccountEntity : SnapshottingActor
             case CommitMark c:
                 PersistAndAck(new RimapFolderMarked(c.Name, c.Folder, c.Mark));
                 return true;
+            case CommitOAuthGrant c:
+                CommitRotatedGrant(c);
+                return true;
             case PollCompleted c:
                 Completed(c);
                 return true;
@@ -117,6 +120,30 @@ public sealed class AccountEntity : SnapshottingActor
             _state = _state.Apply(e);
             MaybeSnapshot(() => AccountSnapshot.From(_state));
             sender.Tell(new LedgerCommitted());
+        });
+    }
+
+    /// <summary>
+    /// A refresh token the provider rotated, persisted before the poller uses the new access token; the poller then gets the
+    /// record with it. Not persisted when the record's grant changed meanwhile (a new consent wins over a rotation of the old one).
+    /// </summary>
+    private void CommitRotatedGrant(CommitOAuthGrant c)
+    {
+        var current = c.Kind == RecordKind.Rpop
+            ? _state.Rpop.TryGetValue(c.Name, out var rpop) ? rpop.OAuth : null
+            : _state.Rimap.TryGetValue(c.Name, out var rimap) ? rimap.OAuth : null;
+        if (current?.Grant != c.Replaces || current.Provider != c.SignIn.Provider)
+        {
+            Sender.Tell(new LedgerCommitted());
+            return;
+        }
+        var sender = Sender;
+        Persist(new OAuthGrantStored(c.Kind, c.Name, c.SignIn), e =>
+        {
+            _state = _state.Apply(e);
+            MaybeSnapshot(() => AccountSnapshot.From(_state));
+            sender.Tell(new LedgerCommitted());
+            SyncPollers();
         });
     }
 
@@ -390,6 +417,8 @@ public sealed class AccountEntity : SnapshottingActor
         RimapRecordSaved s => $"RIMAP record '{s.Record.Name}' saved",
         RecordRemoved r => $"{(r.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{r.Name}' removed",
         RimapOrderPlaced o => $"poll of RIMAP record '{o.Name}' ordered",
+        OAuthGrantStored g => $"{(g.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{g.Name}' connected through {g.SignIn.Provider}" +
+            (g.SignIn.ConnectedAs is { } who ? $" as {who}" : ""),
         AccountSettingsChanged s => $"CanModifyRPOP = {(s.Settings.CanModifyRpop ? "yes" : "no")}",
         LedgerChanged l => $"{l.Change.Delivered.Count} UID{(l.Change.Delivered.Count == 1 ? "" : "s")} recorded as retrieved for RPOP record '{l.Name}'",
         _ => e.GetType().Name,

@@ -8,6 +8,7 @@ using RemotePoll.Cluster.Admin;
 using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
+using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Secrets;
@@ -74,6 +75,13 @@ public static class RemotePollActors
             .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<DirectoryActor>(), new GetDirectory(),
                 answer => { if (answer is DirectorySnapshot d) cache.Update(d.ToDirectory()); }), "directory-watcher"));
 
+    /// <summary>The OAuth2 provider registry singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
+    public static AkkaConfigurationBuilder AddOAuthProviders(this AkkaConfigurationBuilder builder, ISecretSealer sealer, OAuthProviderCache cache) =>
+        builder
+            .WithSingleton<OAuthProviderRegistry>(OAuthProvidersSingleton, OAuthProviderRegistry.Props(sealer))
+            .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<OAuthProviderRegistry>(), new GetOAuthProviders(),
+                answer => { if (answer is OAuthProvidersSnapshot s) cache.Update(s.Providers); }), "oauth-providers-watcher"));
+
     /// <summary>Delay Failed Hosts: one persistent singleton every poller consults before connecting.</summary>
     public static AkkaConfigurationBuilder AddHostHealth(this AkkaConfigurationBuilder builder) =>
         builder.WithSingleton<HostHealth>(HostHealthSingleton, Props.Create(() => new HostHealth()));
@@ -91,20 +99,22 @@ public static class RemotePollActors
     public const string HostHealthSingleton = "host-health";
     public const string ConnectionGovernorSingleton = "connection-governor";
     public const string TokenRevocationsSingleton = "token-revocations";
+    public const string OAuthProvidersSingleton = "oauth-providers";
 
     /// <summary>Every cluster singleton a node runs, by name, for <see cref="SingletonLookout"/>: a new singleton goes here too.</summary>
     public static readonly IReadOnlyList<string> Singletons =
-        [ModuleSettingsSingleton, DirectorySingleton, HostHealthSingleton, ConnectionGovernorSingleton, TokenRevocationsSingleton];
+        [ModuleSettingsSingleton, DirectorySingleton, HostHealthSingleton, ConnectionGovernorSingleton, TokenRevocationsSingleton, OAuthProvidersSingleton];
 
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
-    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats) =>
+    public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats,
+        PollEnvironment? env = null) =>
         builder
             .WithSingleton<TokenRevocations>(TokenRevocationsSingleton, TokenRevocations.Props())
             .WithClusterClientReceptionist()
             .WithActors((system, registry) =>
             {
                 var api = system.ActorOf(AdminApi.Props(registry.Get<AccountRegion>(), registry.Get<ModuleSettingsActor>(),
-                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats, registry.Get<TokenRevocations>()), AdminApi.Name);
+                    registry.Get<DirectoryActor>(), registry.Get<HostHealth>(), sealer, secret, stats, registry.Get<TokenRevocations>(), env), AdminApi.Name);
                 ClusterClientReceptionist.Get(system).RegisterService(api);
                 registry.Register<AdminApi>(api);
             });

@@ -31,10 +31,11 @@ public static class RemotePollNode
             .AddRemotePollPersistence(options)
             .AddModuleSettings(env.Settings)
             .AddDirectory(env.Directory)
+            .AddOAuthProviders(env.Sealer, env.OAuthProviders)
             .AddHostHealth()
             .AddConnectionGovernor(env.Settings)
             .AddSingletonLookout()
             .AddAccountSharding(env)
-            .AddAdminApi(env.Sealer, secret, env.Stats);
+            .AddAdminApi(env.Sealer, secret, env.Stats, env);
     }
 }

@@ -2,8 +2,8 @@ namespace RemotePoll.Core.Admin;
 
 /// <summary>
 /// One RPOP record for display: the password only as present or not; Last and Error from its status; how the server
-/// certificate is trusted (validate, a pin, a CA file, or accept-any) and whether an account user made it.
-/// <see cref="LoginDelay"/>: the server's LOGIN-DELAY (RFC 2449) as last seen, a floor under Poll Every; then
+/// certificate is trusted (validate, a pin, a CA file, or accept-any) and whether an account user made it; the OAuth2 sign-in
+/// when it has one. <see cref="LoginDelay"/>: the server's LOGIN-DELAY (RFC 2449) as last seen, a floor under Poll Every; then
 /// <see cref="EffectiveEvery"/> is the interval polls really keep.
 /// </summary>
 public sealed record RpopRecordView(
@@ -11,4 +11,4 @@ public sealed record RpopRecordView(
     bool Leave, bool Apop, bool Tls, string? Mailbox, string? Special,
     DateTimeOffset? Last, string? Error, string? ErrorKind,
     string TlsTrust = "validate", bool ByAccountUser = false,
-    string? LoginDelay = null, string? EffectiveEvery = null, bool StartTls = false);
+    string? LoginDelay = null, string? EffectiveEvery = null, bool StartTls = false, OAuthSignInView? OAuth = null);
