@@ -29,13 +29,14 @@ public static class CommandTable
           rpop list ACCOUNT
           rpop set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                    [--leave yes|no] [--tls yes|no] [--apop yes|no] [--mailbox M] [--special HEADER|*] [TLS TRUST]
+                   [--auth password | --auth oauth2 --oauth-provider NAME]
           rpop remove ACCOUNT NAME | poll ACCOUNT NAME [--wait]
           rpop import-uids ACCOUNT NAME FILE       (a CommuniGate private/rpopids/NAME file: one UID per line)
           rpop import FILE|- [--first-poll spread|now]  (many accounts: lines 'ACCOUNT DICTIONARY', each as SETACCOUNTRPOPS;
                                                    new records first poll at a random moment within their Poll Every, or now)
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
-                    [--security none|starttls|ssl] [--auth normal|encrypted] [--filter PATTERN] [TLS TRUST]
+                    [--security none|starttls|ssl] [--auth normal|encrypted | --auth oauth2 --oauth-provider NAME] [--filter PATTERN] [TLS TRUST]
           TLS TRUST (one; default: validate with the system store and the node's CA file; "" returns to it):
                     --tls-pin sha256:HEX|BASE64   the certificate's SHA-256 fingerprint
                     --tls-spki sha256:HEX|BASE64  the public key's (SubjectPublicKeyInfo) SHA-256 fingerprint
@@ -49,12 +50,17 @@ public static class CommandTable
                                                    --save: into ~/.rpoll/token, mode 0600, instead of printing it)
           token whoami                             (who the cluster takes this token's holder to be)
           token revoke ID                          (every node refuses that token from now on; server administrators)
+          oauth provider set NAME --kind google|microsoft|generic --client-id ID [--client-secret-file FILE | --client-secret-stdin]
+                         [--tenant T] [--grant user|client-credentials] [--authorization-endpoint URL] [--token-endpoint URL]
+                         [--device-endpoint URL] [--revocation-endpoint URL] [--scopes "S1 S2"]
+                                                   (OAuth2 providers for records; the client secret never on the command line)
+          oauth provider list | show NAME | remove NAME   (remove is refused while records use it; server administrators)
           secrets rotate [--reseal-only]           (a new key seals every stored password; server administrators)
           secrets rotate --signing                 (a new token-signing secret: every older token is refused; prints your new token)
           token: --token TOKEN, else RPOLL_TOKEN, else ~/.rpoll/token
         """;
 
-    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json", "--reseal-only", "--signing"];
+    private static readonly HashSet<string> Flags = ["--password-stdin", "--wait", "--with-passwords", "--json", "--reseal-only", "--signing", "--client-secret-stdin"];
 
     /// <summary>Parses PALETTE VERB ARGS; <paramref name="readSecret"/> reads a password when --password-stdin is given.</summary>
     public static CliCommand Parse(IReadOnlyList<string> words, Func<string> readSecret, Func<string> readStdin)
@@ -97,6 +103,7 @@ public static class CommandTable
                 a.Option("--domain"), a.Option("--account"), a.Option("--expires"))),
             ("token", "whoami") => new(new WhoAmI()),
             ("token", "revoke") => new(new RevokeToken(a.Positional("ID"))),
+            ("oauth", "provider") => new(OAuthProvider(a, readSecret)),
             ("secrets", "rotate") when a.Flag("--signing") => new(new RotateSigningSecret()),
             ("secrets", "rotate") => new(new RotateSecrets(a.Flag("--reseal-only"))),
             _ => throw new UsageException($"'{name}' is not a command (see 'rpoll help')"),
@@ -122,7 +129,8 @@ public static class CommandTable
             Trust = TrustChange(a),
             ByAccountUser = a.YesNo("--by-account-user"),
         };
-        return new SetRpopRecord(account, change);
+        var (_, provider) = SignIn(a, "rpop set", a.Option("--auth"), ["password"]);
+        return new SetRpopRecord(account, change with { OAuthProvider = provider });
     }
 
     private static SetRimapRecord RimapSet(ArgumentReader a, Func<string> readSecret)
@@ -134,13 +142,67 @@ public static class CommandTable
             AuthName = a.Option("--user"),
             Every = a.Option("--every"),
             Security = a.Option("--security"),
-            AuthMethod = a.Option("--auth"),
             ListFilter = a.Option("--filter"),
             Password = a.Flag("--password-stdin") ? readSecret() : null,
             Trust = TrustChange(a),
             ByAccountUser = a.YesNo("--by-account-user"),
         };
-        return new SetRimapRecord(account, change);
+        var (method, provider) = SignIn(a, "rimap set", a.Option("--auth"), ["normal", "encrypted"]);
+        return new SetRimapRecord(account, change with { AuthMethod = method, OAuthProvider = provider });
+    }
+
+    /// <summary>
+    /// <c>--auth oauth2 --oauth-provider NAME</c> (a provider alone implies oauth2); a password method given (<paramref name="passwordMethods"/>)
+    /// goes back to a password: the provider is cleared (""). Returns the password method to keep, and the provider change.
+    /// </summary>
+    private static (string? Method, string? Provider) SignIn(ArgumentReader a, string command, string? auth, string[] passwordMethods)
+    {
+        var provider = a.Option("--oauth-provider");
+        if (auth is null) return (null, provider);
+        if (auth.Equals("oauth2", StringComparison.OrdinalIgnoreCase))
+            return (null, provider ?? throw new UsageException($"{command}: --auth oauth2 needs --oauth-provider NAME"));
+        if (provider is not null) throw new UsageException($"{command}: --oauth-provider is for --auth oauth2, not '{auth}'");
+        if (!passwordMethods.Contains(auth.ToLowerInvariant()))
+            throw new UsageException($"{command}: --auth takes {string.Join(", ", passwordMethods)} or oauth2, not '{auth}'");
+        return (auth.Equals("password", StringComparison.OrdinalIgnoreCase) ? null : auth, "");
+    }
+
+    private static IAdminCommand OAuthProvider(ArgumentReader a, Func<string> readSecret)
+    {
+        var verb = a.Positional("set|list|show|remove").ToLowerInvariant();
+        switch (verb)
+        {
+            case "list": return new OAuthProviderList();
+            case "show": return new OAuthProviderShow(a.Positional("NAME"));
+            case "remove": return new OAuthProviderRemove(a.Positional("NAME"));
+            case "set": break;
+            default: throw new UsageException($"oauth provider: '{verb}' is not set, list, show or remove");
+        }
+        var name = a.Positional("NAME");
+        var file = a.Option("--client-secret-file");
+        var stdin = a.Flag("--client-secret-stdin");
+        if (file is not null && stdin) throw new UsageException("oauth provider set: --client-secret-file and --client-secret-stdin: give one");
+        string? secret = null;
+        if (file is not null)
+        {
+            try { secret = File.ReadAllText(file).TrimEnd('\r', '\n'); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new UsageException($"oauth provider set: --client-secret-file '{file}': {ex.Message}"); }
+            if (secret.Length == 0) throw new UsageException($"oauth provider set: --client-secret-file '{file}' is empty");
+        }
+        else if (stdin) secret = readSecret();
+        return new OAuthProviderSet(new Core.OAuth.OAuthProviderChange(name)
+        {
+            Kind = a.Option("--kind"),
+            ClientId = a.Option("--client-id"),
+            ClientSecret = secret,
+            Tenant = a.Option("--tenant"),
+            Grant = a.Option("--grant"),
+            AuthorizationEndpoint = a.Option("--authorization-endpoint"),
+            TokenEndpoint = a.Option("--token-endpoint"),
+            DeviceAuthorizationEndpoint = a.Option("--device-endpoint"),
+            RevocationEndpoint = a.Option("--revocation-endpoint"),
+            Scopes = a.Option("--scopes"),
+        });
     }
 
     private static TlsTrustChange? TrustChange(ArgumentReader a)

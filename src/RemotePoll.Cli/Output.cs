@@ -33,6 +33,9 @@ public static class Output
             RegionStatsView r => Table(["NODE", "SHARD", "ACCOUNTS"], r.Rows.Select(x => new[] { x.Node, x.Shard, x.Accounts.ToString(CultureInfo.InvariantCulture) })),
             PollReport p => Poll(p),
             NodeStatsView n => NodeStatsText(n),
+            OAuthProvidersView { Providers.Count: 1 } o => OAuthProviderText(o.Providers[0]),
+            OAuthProvidersView o => Table(["NAME", "KIND", "GRANT", "CLIENT ID", "CLIENT SECRET", "TOKEN ENDPOINT", "SCOPES"],
+                o.Providers.Select(p => new[] { p.Name, p.Kind, p.Grant, p.ClientId, p.HasClientSecret ? "(sealed)" : "-", p.TokenEndpoint, p.Scopes })),
             HostsView h => Table(["HOST", "FAILED SINCE", "UNTIL", "REASON"], h.Hosts.Select(x => new[] { x.Host, Time(x.Since), Time(x.Until), x.Reason })),
             IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
             IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
@@ -49,6 +52,15 @@ public static class Output
 
     /// <summary>The --json form of a refusal: the one-line reason and the field errors behind it.</summary>
     private sealed record CliError(string Error, IReadOnlyList<Core.Validation.FieldError> Fields);
+
+    /// <summary>One provider, key by key; the client secret only as stored or not.</summary>
+    private static string OAuthProviderText(OAuthProviderView p) => Table(["KEY", "VALUE"],
+    [
+        ["name", p.Name], ["kind", p.Kind], ["grant", p.Grant], ["client id", p.ClientId], ["client secret", p.HasClientSecret ? "(sealed)" : "-"],
+        ["tenant", p.Tenant ?? "-"], ["authorization endpoint", p.AuthorizationEndpoint.Length == 0 ? "-" : p.AuthorizationEndpoint],
+        ["token endpoint", p.TokenEndpoint], ["device endpoint", p.DeviceAuthorizationEndpoint ?? "-"],
+        ["revocation endpoint", p.RevocationEndpoint ?? "-"], ["scopes", p.Scopes],
+    ]);
 
     private static string NodeStatsText(NodeStatsView n)
     {

@@ -386,6 +386,8 @@ public sealed class AccountEntity : SnapshottingActor
         RimapRecordSaved s => $"RIMAP record '{s.Record.Name}' saved",
         RecordRemoved r => $"{(r.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{r.Name}' removed",
         RimapOrderPlaced o => $"poll of RIMAP record '{o.Name}' ordered",
+        OAuthGrantStored g => $"{(g.Kind == RecordKind.Rpop ? "RPOP" : "RIMAP")} record '{g.Name}' connected through {g.SignIn.Provider}" +
+            (g.SignIn.ConnectedAs is { } who ? $" as {who}" : ""),
         AccountSettingsChanged s => $"CanModifyRPOP = {(s.Settings.CanModifyRpop ? "yes" : "no")}",
         LedgerChanged l => $"{l.Change.Delivered.Count} UID{(l.Change.Delivered.Count == 1 ? "" : "s")} recorded as retrieved for RPOP record '{l.Name}'",
         _ => e.GetType().Name,

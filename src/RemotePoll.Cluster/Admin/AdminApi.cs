@@ -9,6 +9,7 @@ using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Stats;
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Cluster.Schedule;
 using Akka.Hosting;
@@ -148,6 +149,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 case ModuleShow or ModuleSet: _moduleSettings.Tell(request.Command, sender); break;
                 case DomainList or DomainShow or DomainSet: _directory.Tell(request.Command, sender); break;
                 case HostsList or HostsClear: _hostHealth.Tell(request.Command, sender); break;
+                case OAuthProviderSet or OAuthProviderShow or OAuthProviderList: OAuthProviders().Tell(request.Command, sender); break;
+                case OAuthProviderRemove r: RemoveProvider(r).PipeTo(sender, failure: ex => AdminReply.Failure($"oauth provider remove: {ex.Message}")); break;
                 case CgpGetRecords g: CgpGet(g).PipeTo(sender); break;
                 case CgpSetRecords s: ToAccount(CgpSet(s), sender, byUser, byDomain); break;
                 case IAccountCommand c: ToAccount(c, sender, byUser, byDomain); break;
@@ -247,10 +250,32 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
 
     private async Task<AdminReply> ResealAll(ActorSystem system, string? added)
     {
-        // Every account with records is listed by its shard's wake schedule, running or not. The journal adds accounts
-        // whose events are still there (an account without records keeps its ledgers); one whose events were all
-        // deleted behind a snapshot is not listed by the journal query, which is why the schedules are asked too.
         var failures = new List<string>();
+        var providerRegistry = OAuthProviders(); // no actor context after an await
+        var accounts = await KnownAccounts(system, failures);
+        var passwords = 0;
+        foreach (var batch in accounts.Chunk(16))
+        {
+            var answers = await Task.WhenAll(batch.Select(a => _accounts.Ask<PasswordsResealed>(new ResealPasswords(a), AskTimeout)));
+            passwords += answers.Sum(x => x.Count);
+            failures.AddRange(answers.Where(x => x.Error is not null).Select(x => $"{x.Account}: {x.Error}"));
+        }
+        var providers = await providerRegistry.Ask<OAuthProvidersResealed>(new ResealOAuthProviders(), AskTimeout);
+        if (providers.Error is not null) failures.Add($"OAuth2 providers: {providers.Error}");
+        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} password{(passwords == 1 ? "" : "s")} of {accounts.Count} account{(accounts.Count == 1 ? "" : "s")} " +
+            $"(OAuth2 grants counted as passwords) and {providers.Count} OAuth2 client secret{(providers.Count == 1 ? "" : "s")} sealed again with the current key";
+        return failures.Count == 0
+            ? AdminReply.Success(new Done(what))
+            : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");
+    }
+
+    /// <summary>
+    /// Every account that has or had records. Every account with records is listed by its shard's wake schedule, running or
+    /// not. The journal adds accounts whose events are still there (an account without records keeps its ledgers); one whose
+    /// events were all deleted behind a snapshot is not listed by the journal query, which is why the schedules are asked too.
+    /// </summary>
+    private static async Task<HashSet<string>> KnownAccounts(ActorSystem system, List<string> failures)
+    {
         var accounts = new HashSet<string>(StringComparer.Ordinal);
         var journal = PersistenceQuery.Get(system).ReadJournalFor<SqlReadJournal>(SqlReadJournal.Identifier);
         var ids = await journal.CurrentPersistenceIds()
@@ -266,17 +291,43 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 failures.Add($"the wake schedule of shard {shard} did not list its accounts");
             }
         }
-        var passwords = 0;
-        foreach (var batch in accounts.Chunk(16))
+        return accounts;
+    }
+
+    private IActorRef OAuthProviders() => ActorRegistry.For(Context.System).Get<OAuthProviderRegistry>();
+
+    /// <summary>
+    /// Removes a provider only when no record signs in through it: every known account is read, and the records that use it
+    /// are named in the refusal. (A record set to the provider while the accounts are read is not seen: rare, and its polls
+    /// then fail naming the missing provider.)
+    /// </summary>
+    private async Task<AdminReply> RemoveProvider(OAuthProviderRemove remove)
+    {
+        var registry = OAuthProviders();
+        var system = Context.System; // no actor context after an await
+        var name = remove.Name.Trim();
+        var known = await registry.Ask<OAuthProvidersSnapshot>(new GetOAuthProviders(), AskTimeout);
+        if (!known.Providers.Any(p => OAuthProviderRegistry.NameComparer.Equals(p.Name, name)))
+            return AdminReply.From(new ValidationException("Name", $"'{remove.Name}' is not a registered OAuth2 provider"));
+        var failures = new List<string>();
+        var users = new List<string>();
+        foreach (var batch in (await KnownAccounts(system, failures)).Chunk(16))
         {
-            var answers = await Task.WhenAll(batch.Select(a => _accounts.Ask<PasswordsResealed>(new ResealPasswords(a), AskTimeout)));
-            passwords += answers.Sum(x => x.Count);
-            failures.AddRange(answers.Where(x => x.Error is not null).Select(x => $"{x.Account}: {x.Error}"));
+            var snapshots = await Task.WhenAll(batch.Select(a => _accounts.Ask<AccountSnapshot>(new FetchAccountState(a), AskTimeout)));
+            foreach (var state in snapshots.Select(x => x.ToState()))
+            {
+                users.AddRange(state.Rpop.Values.Where(r => Uses(r.OAuth)).Select(r => $"{state.Address} rpop {r.Name}"));
+                users.AddRange(state.Rimap.Values.Where(r => Uses(r.OAuth)).Select(r => $"{state.Address} rimap {r.Name}"));
+            }
         }
-        var what = $"{(added is null ? "" : $"key {added} added; ")}{passwords} password{(passwords == 1 ? "" : "s")} of {accounts.Count} account{(accounts.Count == 1 ? "" : "s")} sealed again with the current key";
-        return failures.Count == 0
-            ? AdminReply.Success(new Done(what))
-            : AdminReply.Failure($"secrets rotate: {what}, but {failures.Count} failed: {string.Join("; ", failures.Take(10))}");
+        if (users.Count > 0)
+            return AdminReply.From(new ValidationException("Name", $"'{name}' is used by {users.Count} record{(users.Count == 1 ? "" : "s")}: " +
+                $"{string.Join(", ", users.Take(20))}{(users.Count > 20 ? ", ..." : "")}; change or remove them first"));
+        if (failures.Count > 0)
+            return AdminReply.Failure($"oauth provider remove: not every account could be read ({string.Join("; ", failures.Take(5))}): nothing removed");
+        return await registry.Ask<AdminReply>(new RemoveUnusedOAuthProvider(name), AskTimeout);
+
+        bool Uses(Core.OAuth.OAuthSignIn? signIn) => signIn is not null && OAuthProviderRegistry.NameComparer.Equals(signIn.Provider, name);
     }
 
     private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser, bool byDomainAdministrator)
@@ -287,9 +338,46 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
 
     private async Task<AdminReply> Send(IAccountCommand command, bool byAccountUser, bool byDomainAdministrator)
     {
+        if (ProvidersNamed(command) is { Count: > 0 } named)
+        {
+            try { command = await WithRegisteredProviders(command, named); }
+            catch (ValidationException ex) { return AdminReply.From(ex); }
+        }
         var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
         var timeout = command is PollRecord { Wait: true, Ticket: null } ? PollWaitTimeout : AskTimeout;
         return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser, byDomainAdministrator), timeout);
+    }
+
+    /// <summary>The OAuth2 providers a record change names (by field), so they are checked against the registry before the account sees them.</summary>
+    private static List<(string Field, string Provider)> ProvidersNamed(IAccountCommand command) => command switch
+    {
+        SetRpopRecord { Change.OAuthProvider: { Length: > 0 } p } => [("OAuthProvider", p)],
+        SetRimapRecord { Change.OAuthProvider: { Length: > 0 } p } => [("OAuthProvider", p)],
+        ReplaceRpopRecords r => r.Records.Where(x => x.OAuthProvider is { Length: > 0 }).Select(x => ($"{x.Name}: oauthProvider", x.OAuthProvider!)).ToList(),
+        ReplaceRimapRecords r => r.Records.Where(x => x.OAuthProvider is { Length: > 0 }).Select(x => ($"{x.Name}: oauthProvider", x.OAuthProvider!)).ToList(),
+        _ => [],
+    };
+
+    /// <summary>
+    /// Every named provider must be registered (a field error names the one that is not); the command is returned with the
+    /// names spelt as registered, so records and the registry agree on them.
+    /// </summary>
+    private async Task<IAccountCommand> WithRegisteredProviders(IAccountCommand command, List<(string Field, string Provider)> named)
+    {
+        var known = await OAuthProviders().Ask<OAuthProvidersSnapshot>(new GetOAuthProviders(), AskTimeout);
+        string? Registered(string name) => known.Providers.FirstOrDefault(p => OAuthProviderRegistry.NameComparer.Equals(p.Name, name.Trim()))?.Name;
+        var errors = named.Where(n => Registered(n.Provider) is null)
+            .Select(n => new FieldError(n.Field, $"'{n.Provider}' is not a registered OAuth2 provider (see 'rpoll oauth provider list')")).ToList();
+        if (errors.Count > 0) throw new ValidationException(errors);
+        string? Canonical(string? name) => name is { Length: > 0 } ? Registered(name) : name;
+        return command switch
+        {
+            SetRpopRecord c => c with { Change = c.Change with { OAuthProvider = Canonical(c.Change.OAuthProvider) } },
+            SetRimapRecord c => c with { Change = c.Change with { OAuthProvider = Canonical(c.Change.OAuthProvider) } },
+            ReplaceRpopRecords c => c with { Records = c.Records.Select(x => x with { OAuthProvider = Canonical(x.OAuthProvider) }).ToList() },
+            ReplaceRimapRecords c => c with { Records = c.Records.Select(x => x with { OAuthProvider = Canonical(x.OAuthProvider) }).ToList() },
+            _ => command,
+        };
     }
 
     private async Task<AdminReply> CgpGet(CgpGetRecords get)
@@ -327,6 +415,7 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
             PollRecord x => x with { Account = a },
             GetPollProgress x => x with { Account = a },
             ImportUids x => x with { Account = a },
+            StoreOAuthGrant x => x with { Account = a },
             _ => throw new ValidationException("command", $"{c.GetType().Name} is not an account command"),
         };
     }

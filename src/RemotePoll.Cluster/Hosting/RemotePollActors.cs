@@ -8,6 +8,7 @@ using RemotePoll.Cluster.Admin;
 using RemotePoll.Cluster.Domains;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
+using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Secrets;
@@ -74,6 +75,13 @@ public static class RemotePollActors
             .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<DirectoryActor>(), new GetDirectory(),
                 answer => { if (answer is DirectorySnapshot d) cache.Update(d.ToDirectory()); }), "directory-watcher"));
 
+    /// <summary>The OAuth2 provider registry singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
+    public static AkkaConfigurationBuilder AddOAuthProviders(this AkkaConfigurationBuilder builder, ISecretSealer sealer, OAuthProviderCache cache) =>
+        builder
+            .WithSingleton<OAuthProviderRegistry>("oauth-providers", OAuthProviderRegistry.Props(sealer))
+            .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<OAuthProviderRegistry>(), new GetOAuthProviders(),
+                answer => { if (answer is OAuthProvidersSnapshot s) cache.Update(s.Providers); }), "oauth-providers-watcher"));
+
     /// <summary>Delay Failed Hosts: one persistent singleton every poller consults before connecting.</summary>
     public static AkkaConfigurationBuilder AddHostHealth(this AkkaConfigurationBuilder builder) =>
         builder.WithSingleton<HostHealth>("host-health", Props.Create(() => new HostHealth()));
@@ -84,7 +92,7 @@ public static class RemotePollActors
 
     /// <summary>A warning when a singleton cannot be found, once it is true (Akka's own fires at start-up: off in node.conf).</summary>
     public static AkkaConfigurationBuilder AddSingletonLookout(this AkkaConfigurationBuilder builder) =>
-        builder.WithActors((system, _) => system.ActorOf(SingletonLookout.Props(["module-settings", "directory", "host-health", "connection-governor"]),
+        builder.WithActors((system, _) => system.ActorOf(SingletonLookout.Props(["module-settings", "directory", "host-health", "connection-governor", "oauth-providers"]),
             "singleton-lookout"));
 
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>

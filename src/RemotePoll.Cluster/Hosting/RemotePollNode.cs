@@ -31,6 +31,7 @@ public static class RemotePollNode
             .AddRemotePollPersistence(options)
             .AddModuleSettings(env.Settings)
             .AddDirectory(env.Directory)
+            .AddOAuthProviders(env.Sealer, env.OAuthProviders)
             .AddHostHealth()
             .AddConnectionGovernor(env.Settings)
             .AddSingletonLookout()

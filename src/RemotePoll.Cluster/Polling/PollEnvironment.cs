@@ -44,6 +44,8 @@ public sealed class PollEnvironment
     public string ReportingMta { get; init; } = Environment.MachineName;
     public ModuleSettingsCache Settings { get; } = new();
     public DirectoryCache Directory { get; } = new();
+    /// <summary>The registered OAuth2 providers, as this node last saw them.</summary>
+    public OAuth.OAuthProviderCache OAuthProviders { get; } = new();
     /// <summary>This node's poller statistics (<c>rpoll node stats</c>).</summary>
     public Stats.PollStats Stats { get; } = new();
 }

@@ -31,6 +31,7 @@ public static class MessageManifests
         (typeof(RimapOrderCleared), "ev.rimap-order-cleared"),
         (typeof(UnifiedDeliveriesRecorded), "ev.unified-deliveries"),
         (typeof(DeliveriesStarted), "ev.deliveries-started"),
+        (typeof(OAuthGrantStored), "ev.oauth-grant-stored"),
         // cluster messages, events and snapshots
         (typeof(AccountEnvelope), "msg.account-envelope"),
         (typeof(FetchAccountState), "msg.fetch-account"),
@@ -109,6 +110,19 @@ public static class MessageManifests
         (typeof(Secrets.TokenRevoked), "ev.token-revoked"),
         (typeof(Secrets.RevokedTokenList), "snap.revoked-tokens"),
         (typeof(Secrets.GetRevokedTokens), "msg.get-revoked-tokens"),
+        (typeof(OAuth.OAuthProviderSaved), "ev.oauth-provider-saved"),
+        (typeof(OAuth.OAuthProviderRemoved), "ev.oauth-provider-removed"),
+        (typeof(OAuth.OAuthProvidersSnapshot), "snap.oauth-providers"),
+        (typeof(OAuth.GetOAuthProviders), "msg.get-oauth-providers"),
+        (typeof(OAuth.RemoveUnusedOAuthProvider), "msg.remove-unused-oauth-provider"),
+        (typeof(OAuth.ResealOAuthProviders), "msg.reseal-oauth-providers"),
+        (typeof(OAuth.OAuthProvidersResealed), "msg.oauth-providers-resealed"),
+        (typeof(OAuthProviderSet), "admin.oauth-provider-set"),
+        (typeof(OAuthProviderShow), "admin.oauth-provider-show"),
+        (typeof(OAuthProviderList), "admin.oauth-provider-list"),
+        (typeof(OAuthProviderRemove), "admin.oauth-provider-remove"),
+        (typeof(OAuthProvidersView), "result.oauth-providers"),
+        (typeof(StoreOAuthGrant), "admin.oauth-grant-store"),
     ];
 
     /// <summary>The interfaces whose implementations are bound to <see cref="RemotePollSerializer"/>.</summary>

@@ -6,6 +6,7 @@ using RemotePoll.Core.Secrets;
 using RemotePoll.Core.Security;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Mirrors;
+using RemotePoll.Core.OAuth;
 using RemotePoll.Core.Settings;
 using RemotePoll.Core.Unified;
 using RemotePoll.Core.Validation;
@@ -99,6 +100,7 @@ public sealed record AccountState(
             : throw new ValidationException("Name", $"there is no RIMAP record '{p.Name}'"),
         PollRecord p => Rpop.ContainsKey(p.Name) ? [] : throw new ValidationException("Name", $"there is no RPOP record '{p.Name}'"),
         GetAccount => [],
+        StoreOAuthGrant c => [StoreGrant(c, ctx.Sealer)],
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "not an account command"),
     };
 
@@ -135,12 +137,14 @@ public sealed record AccountState(
         RimapOrderCleared o when Rimap.TryGetValue(o.Name, out var r) => r.ExtOrder is { } pending && pending <= o.Order
             ? this with { Rimap = Rimap.SetItem(r.Name, r with { ExtOrder = null }) }
             : this,
-        PollSucceeded or PollFailed or LedgerChanged or DeliveriesStarted or UnifiedDeliveriesRecorded or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared => this, // the record was removed meanwhile
+        OAuthGrantStored g when g.Kind == RecordKind.Rpop && Rpop.TryGetValue(g.Name, out var r) => this with { Rpop = Rpop.SetItem(r.Name, r with { OAuth = g.SignIn }) },
+        OAuthGrantStored g when g.Kind == RecordKind.Rimap && Rimap.TryGetValue(g.Name, out var r) => this with { Rimap = Rimap.SetItem(r.Name, r with { OAuth = g.SignIn }) },
+        PollSucceeded or PollFailed or LedgerChanged or DeliveriesStarted or UnifiedDeliveriesRecorded or RimapFolderMarked or RimapOrderPlaced or RimapOrderCleared or OAuthGrantStored => this, // the record was removed meanwhile
         _ => throw new ArgumentOutOfRangeException(nameof(e), e.GetType().Name, "not an account event"),
     };
 
     /// <summary>
-    /// Key rotation: every password sealed with an older key, sealed again with the current one (the record is otherwise
+    /// Key rotation: every password and OAuth2 grant sealed with an older key, sealed again with the current one (the record is otherwise
     /// unchanged). Throws <see cref="System.Security.Cryptography.CryptographicException"/> when a password cannot be opened.
     /// </summary>
     public IReadOnlyList<IAccountEvent> ResealPasswords(ISecretSealer sealer) =>
@@ -149,7 +153,31 @@ public sealed record AccountState(
             .Select(r => new RpopRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
         .. Rimap.Values.Where(r => !r.Password.IsNone && sealer.NeedsResealing(r.Password))
             .Select(r => new RimapRecordSaved(r with { Password = sealer.Seal(sealer.Unseal(r.Password)) })),
+        .. Rpop.Values.Where(r => r.OAuth is { Grant: { IsNone: false } g } && sealer.NeedsResealing(g))
+            .Select(r => new OAuthGrantStored(RecordKind.Rpop, r.Name, r.OAuth! with { Grant = sealer.Seal(sealer.Unseal(r.OAuth.Grant!)) })),
+        .. Rimap.Values.Where(r => r.OAuth is { Grant: { IsNone: false } g } && sealer.NeedsResealing(g))
+            .Select(r => new OAuthGrantStored(RecordKind.Rimap, r.Name, r.OAuth! with { Grant = sealer.Seal(sealer.Unseal(r.OAuth.Grant!)) })),
     ];
+
+    /// <summary>The OAuth2 sign-in of a record after a consent, refused when the record no longer signs in through that provider.</summary>
+    private OAuthGrantStored StoreGrant(StoreOAuthGrant c, ISecretSealer sealer)
+    {
+        var signIn = c.Kind == RecordKind.Rpop
+            ? Rpop.TryGetValue(c.Name, out var rpop) ? (rpop.OAuth, rpop.Name) : throw new ValidationException("Name", $"there is no RPOP record '{c.Name}'")
+            : Rimap.TryGetValue(c.Name, out var rimap) ? (rimap.OAuth, rimap.Name) : throw new ValidationException("Name", $"there is no RIMAP record '{c.Name}'");
+        if (signIn.OAuth is null)
+            throw new ValidationException("Provider", $"the {KindWord(c.Kind)} record '{signIn.Name}' does not sign in with OAuth2 (any more): nothing stored");
+        if (!signIn.OAuth.Provider.Equals(c.Provider, StringComparison.Ordinal))
+            throw new ValidationException("Provider",
+                $"the {KindWord(c.Kind)} record '{signIn.Name}' now signs in through '{signIn.OAuth.Provider}', not '{c.Provider}': nothing stored; connect again");
+        if (string.IsNullOrEmpty(c.RefreshToken) || c.RefreshToken.Length > 8192 || c.RefreshToken.Any(char.IsControl))
+            throw new ValidationException("RefreshToken", "is empty, longer than 8192 characters or holds control characters");
+        var name = c.ConnectedAs?.Trim();
+        if (name is { Length: > 255 } || name?.Any(char.IsControl) == true)
+            throw new ValidationException("ConnectedAs", "must be at most 255 characters without control characters");
+        return new OAuthGrantStored(c.Kind, signIn.Name,
+            new OAuthSignIn(c.Provider, sealer.Seal(c.RefreshToken), c.ConnectedAt, string.IsNullOrEmpty(name) ? null : name));
+    }
 
     /// <summary>Only UIDs not yet delivered: importing the same file twice is a no-op, not an empty journal event.</summary>
     private IReadOnlyList<IAccountEvent> ImportNew(string name, IReadOnlyList<string> uids)

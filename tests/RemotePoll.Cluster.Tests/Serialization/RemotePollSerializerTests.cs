@@ -59,7 +59,32 @@ public sealed class RemotePollSerializerTests : IDisposable
         new RemotePoll.Cluster.Hosts.HostMarkedFailed(new RemotePoll.Core.Hosts.FailedHost("pop.example.com", T, T.AddMinutes(5), "refused") { Endpoint = "[::1]:110", Account = "a@b.c" }),
         new RemotePoll.Cluster.Hosts.ReportHostFailure("pop.example.com", ["192.0.2.1:110"], "a@b.c", "refused", TimeSpan.FromMinutes(5)),
         new RemotePoll.Cluster.Hosts.CheckHost("pop.example.com", ["192.0.2.1:110"], "a@b.c"),
+        new OAuthGrantStored(RecordKind.Rimap, "work", new RemotePoll.Core.OAuth.OAuthSignIn("gmail", Sealed, T, "joe@example.com")),
+        new RpopRecordSaved(Rpop with { OAuth = new RemotePoll.Core.OAuth.OAuthSignIn("gmail", Sealed, T) }),
+        new RemotePoll.Cluster.OAuth.OAuthProviderSaved(Provider),
+        new RemotePoll.Cluster.OAuth.OAuthProviderRemoved("gmail"),
+        new RemotePoll.Cluster.OAuth.OAuthProvidersSnapshot([Provider]),
+        new RemotePoll.Cluster.OAuth.GetOAuthProviders(),
+        new AdminRequest("token", new OAuthProviderSet(new RemotePoll.Core.OAuth.OAuthProviderChange("gmail") { Kind = "google", ClientId = "id" })),
+        new AdminRequest("token", new OAuthProviderRemove("gmail")),
+        new AdminRequest("token", new StoreOAuthGrant("a@b.c", RecordKind.Rpop, "home", "gmail", "refresh", "joe", T)),
+        new AdminReply(new OAuthProvidersView([OAuthProviderView.Of(Provider)])),
     ];
+
+    private static readonly RemotePoll.Core.OAuth.OAuthProvider Provider = new("gmail", RemotePoll.Core.OAuth.OAuthProviderKind.Google, "id", Sealed,
+        "https://a.example/auth", "https://a.example/token", null, null, "mail");
+
+    /// <summary>Events written before a grant kept the provider account's name still read: the name is null.</summary>
+    [Fact]
+    public void A_grant_written_before_connected_as_existed_still_reads()
+    {
+        var serializer = (SerializerWithStringManifest)_system.Serialization.FindSerializerFor(new RpopRecordSaved(Rpop));
+        var old = """{"kind":"Rpop","name":"home","signIn":{"provider":"gmail","grant":"v1:k1:AAAA","connectedAt":"2026-11-25T10:00:00+00:00"}}""";
+        var back = (OAuthGrantStored)serializer.FromBinary(System.Text.Encoding.UTF8.GetBytes(old), "ev.oauth-grant-stored");
+        Assert.Equal("gmail", back.SignIn.Provider);
+        Assert.Null(back.SignIn.ConnectedAs);
+        Assert.True(back.SignIn.Connected);
+    }
 
     [Theory]
     [MemberData(nameof(Samples))]
