@@ -13,13 +13,14 @@ public static class AccountViews
         {
             var s = state.StatusOf(RecordKind.Rpop, r.Name);
             return new RpopRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), !r.Password.IsNone,
-                r.Leave, r.Apop, r.Tls, r.Mailbox, r.Special, s.Last, s.Error, s.ErrorKind?.ToString(), r.Trust.ToString(), r.ByAccountUser);
+                r.Leave, r.Apop, r.Tls, r.Mailbox, r.Special, s.Last, s.Error, s.ErrorKind?.ToString(), r.Trust.ToString(), r.ByAccountUser,
+                OAuthSignInView.Of(r.OAuth));
         }).ToList(),
         state.Rimap.Values.Select(r =>
         {
             var s = state.StatusOf(RecordKind.Rimap, r.Name);
             return new RimapRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), !r.Password.IsNone,
                 r.Security.ToSpecWord(), r.AuthMethod.ToSpecWord(), r.ListFilter, r.ExtOrder, s.Last, s.Error, s.ErrorKind?.ToString(),
-                r.Trust.ToString(), r.ByAccountUser);
+                r.Trust.ToString(), r.ByAccountUser, OAuthSignInView.Of(r.OAuth));
         }).ToList());
 }
