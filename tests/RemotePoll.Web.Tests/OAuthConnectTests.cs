@@ -80,6 +80,13 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
         Assert.Equal((int)HttpStatusCode.BadRequest, forged.Status);
         Assert.Contains("Nothing was stored", await forged.TextAsync());
 
+        // The user denies consent at the provider: said so, nothing stored.
+        await page.GotoAsync(web.AccountUrl(account));
+        await page.Locator("#rpop tbody tr[data-name='home'] a.connect").ClickAsync();
+        await page.Locator("#deny").ClickAsync();
+        await page.WaitForURLAsync(u => u.StartsWith(web.BaseUrl + "/oauth/callback", StringComparison.Ordinal));
+        Assert.Contains("did not give consent (access_denied)", await page.Locator("#refusal").InnerTextAsync());
+
         // Another browser session: the provider's answer to this browser's Connect, opened in another browser.
         var answer = await ConsentAnswerAsync(page, account, deliver: false);
         var other = await web.SignInAsync(web.UserToken(account));
@@ -127,6 +134,31 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
         var held = await user.Context.APIRequest.GetAsync(connect, new() { MaxRedirects = 0 });
         Assert.Equal((int)HttpStatusCode.Forbidden, held.Status);
         Assert.Contains("CanModifyRPOP", await held.TextAsync());
+    }
+
+    [Fact]
+    public async Task A_rimap_record_is_connected_from_its_form_by_an_administrator_of_its_domain()
+    {
+        var user = "o" + Guid.NewGuid().ToString("N")[..10];
+        var account = $"{user}@example.test";
+        await web.OAuth.Server.AddUserAsync(user, "unused-" + Guid.NewGuid().ToString("N"), Ct);
+        await web.RpollOkAsync(null, "rimap", "set", account, "work", "--host", $"127.0.0.1:{web.OAuth.Server.ImapPort}", "--user", user,
+            "--auth", "oauth2", "--oauth-provider", OAuthWebNode.Provider, "--every", "disabled");
+        var page = await web.SignInAsync(web.DomainToken("example.test"));
+        await page.GotoAsync(web.AccountUrl(account));
+        var form = page.Locator("fieldset[data-name='work']");
+        Assert.Contains("not connected", await form.Locator(".oauth-state").InnerTextAsync());
+
+        await form.Locator("a.connect").ClickAsync();
+        await page.WaitForURLAsync(u => u.StartsWith(Provider.AuthorizationEndpoint, StringComparison.Ordinal));
+        await page.Locator("#allow").ClickAsync();
+        await page.WaitForURLAsync(web.AccountUrl(account));
+        Assert.Contains($"connected as {user}", await form.Locator(".oauth-state").InnerTextAsync());
+
+        // The RIMAP forms sent back as shown keep it too.
+        await page.Locator("#rimap-update").ClickAsync();
+        Assert.Contains("updated", await page.Locator("#notice").InnerTextAsync());
+        Assert.Contains($"connected as {user}", await form.Locator(".oauth-state").InnerTextAsync());
     }
 
     /// <summary>
