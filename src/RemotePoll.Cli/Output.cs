@@ -89,18 +89,18 @@ public static class Output
 
     // RPOP and RIMAP alike (and the web pages): LAST is the time of the last successful poll, ERROR the last attempt's failure.
     private static string RpopTable(IReadOnlyList<RpopRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "LEAVE", "APOP", "TLS", "MAILBOX", "SPECIAL", "LAST", "ERROR", "TLS TRUST", "BY USER", "SIGN-IN"],
             records.Select(r => new[]
             {
                 r.Name, r.Every, r.AuthName, r.Host, YesNo(r.Leave), YesNo(r.Apop), YesNo(r.Tls), r.Mailbox ?? "-", r.Special ?? "-",
-                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
+                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser), r.OAuth?.Describe() ?? "password",
             }));
 
     private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
         Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR", "TLS TRUST", "BY USER"],
             records.Select(r => new[]
             {
-                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
+                r.Name, r.Every, r.AuthName, r.Host, r.Security, r.OAuth?.Describe() ?? r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
                 Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser),
             }));
 

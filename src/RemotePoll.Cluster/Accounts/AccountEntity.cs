@@ -97,6 +97,9 @@ public sealed class AccountEntity : SnapshottingActor
             case CommitMark c:
                 PersistAndAck(new RimapFolderMarked(c.Name, c.Folder, c.Mark));
                 return true;
+            case CommitOAuthGrant c:
+                CommitRotatedGrant(c);
+                return true;
             case PollCompleted c:
                 Completed(c);
                 return true;
@@ -117,6 +120,30 @@ public sealed class AccountEntity : SnapshottingActor
             _state = _state.Apply(e);
             MaybeSnapshot(() => AccountSnapshot.From(_state));
             sender.Tell(new LedgerCommitted());
+        });
+    }
+
+    /// <summary>
+    /// A refresh token the provider rotated, persisted before the poller uses the new access token; the poller then gets the
+    /// record with it. Not persisted when the record's grant changed meanwhile (a new consent wins over a rotation of the old one).
+    /// </summary>
+    private void CommitRotatedGrant(CommitOAuthGrant c)
+    {
+        var current = c.Kind == RecordKind.Rpop
+            ? _state.Rpop.TryGetValue(c.Name, out var rpop) ? rpop.OAuth : null
+            : _state.Rimap.TryGetValue(c.Name, out var rimap) ? rimap.OAuth : null;
+        if (current?.Grant != c.Replaces || current.Provider != c.SignIn.Provider)
+        {
+            Sender.Tell(new LedgerCommitted());
+            return;
+        }
+        var sender = Sender;
+        Persist(new OAuthGrantStored(c.Kind, c.Name, c.SignIn), e =>
+        {
+            _state = _state.Apply(e);
+            MaybeSnapshot(() => AccountSnapshot.From(_state));
+            sender.Tell(new LedgerCommitted());
+            SyncPollers();
         });
     }
 

@@ -46,6 +46,8 @@ public sealed class PollEnvironment
     public DirectoryCache Directory { get; } = new();
     /// <summary>The registered OAuth2 providers, as this node last saw them.</summary>
     public OAuth.OAuthProviderCache OAuthProviders { get; } = new();
+    /// <summary>This node's OAuth2 token requests and the app-only tokens of client-credentials providers.</summary>
+    public OAuth.OAuthTokenSource OAuthTokens { get; init; } = OAuth.OAuthTokenSource.CreateDefault();
     /// <summary>This node's poller statistics (<c>rpoll node stats</c>).</summary>
     public Stats.PollStats Stats { get; } = new();
 }

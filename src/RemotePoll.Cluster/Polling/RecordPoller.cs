@@ -9,6 +9,9 @@ using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Metrics;
+using RemotePoll.Cluster.OAuth;
+using RemotePoll.Core.OAuth;
+using RemotePoll.Mail.OAuth;
 using RemotePoll.Cluster.Schedule;
 using RemotePoll.Core.Hosts;
 using RemotePoll.Core.Records;
@@ -117,6 +120,10 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     protected abstract string? MissingCredential { get; }
     /// <summary>A pending out-of-schedule order that must be served even when Disabled (RIMAP extOrder).</summary>
     protected virtual DateTimeOffset? PendingOrder => null;
+    /// <summary>The record signs in with OAuth2 (issue 17): the provider and grant; null: with a password.</summary>
+    protected virtual OAuthSignIn? SignIn => null;
+    /// <summary>The record's access token in memory; made at its first OAuth2 poll.</summary>
+    private RecordAccessToken? _accessToken;
 
     /// <summary>Runs one poll to its end; must not throw: every failure becomes a report with a typed error.</summary>
     protected abstract Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken cancellationToken);
@@ -236,7 +243,13 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         _running = false;
         _lastAttempt = report.Ended;
         _accountFailed = report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) or nameof(PollErrorKind.MailboxLocked)
-            or nameof(PollErrorKind.ConnectionLost);
+            or nameof(PollErrorKind.ConnectionLost) or nameof(PollErrorKind.AuthorizationExpired);
+        // A token the server refused is not offered again: the next poll gets a new one.
+        if (report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) && SignIn is { } signIn)
+        {
+            _accessToken?.Forget();
+            Env.OAuthTokens.ForgetAppToken(signIn.Provider);
+        }
         Entity.Tell(new PollCompleted(Kind, report, _servedOrder));
         PollMetrics.PollEnded(report);
         if (_servedOrder is not null) _lastServedOrder = _servedOrder;
@@ -307,6 +320,15 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             if (ByAccountUser && !settings.AllowUserPrivateTargets && OutboundGuard.Refusal(host, addresses, own) is { } unsafeTarget)
                 return Failure(started, PollErrorKind.Refused, unsafeTarget);
 
+            // OAuth2: the access token before the permit, so a token request never holds one of the Processes.
+            OAuth2Bearer? bearer = null;
+            if (SignIn is { } signIn)
+            {
+                var (b, refusal) = await BearerAsync(signIn, started, ct).ConfigureAwait(false);
+                if (refusal is not null) return refusal;
+                bearer = b;
+            }
+
             var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
             if (due is { } d) Env.Stats.PollStarted(Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", DateTimeOffset.UtcNow - d);
@@ -314,7 +336,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             var renewing = RenewAsync(governor, permit, renew.Token);
             try
             {
-                var context = new PollContext(settings, SourceFor(settings), (_, _) => Task.FromResult(addresses));
+                var context = new PollContext(settings, SourceFor(settings), (_, _) => Task.FromResult(addresses)) { Bearer = bearer };
                 var report = await RunAsync(context, started, ct).ConfigureAwait(false);
                 if (report.ErrorKind == nameof(PollErrorKind.ConnectionFailed))
                     hostHealth.Tell(new ReportHostFailure(host, endpoints, Account, report.Error ?? "connection failed", settings.DelayFailedHostsOrDefault));
@@ -335,6 +357,61 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         {
             return Failure(started, PollErrorKind.Internal, $"the cluster did not answer: {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// The access token of an OAuth2 record (issue 17 part 4), or the report of why there is none: not connected or the grant
+    /// refused (AuthorizationExpired: the user must reconnect; Delay Failed Account applies), the provider not registered,
+    /// the token request failed. Never a password instead.
+    /// </summary>
+    private async Task<(OAuth2Bearer? Bearer, PollReport? Refusal)> BearerAsync(OAuthSignIn signIn, DateTimeOffset started, CancellationToken ct)
+    {
+        var kind = Kind == RecordKind.Rpop ? "rpop" : "rimap";
+        var reconnect = $"run 'rpoll {kind} authorize {Account} {Name}' or Connect on the record's web page";
+        if (Env.OAuthProviders.Find(signIn.Provider) is not { } provider)
+            return (null, Env.OAuthProviders.Known
+                ? Failure(started, PollErrorKind.Refused, $"the OAuth2 provider '{signIn.Provider}' is not registered (rpoll oauth provider list)")
+                : Failure(started, PollErrorKind.Internal, "the OAuth2 providers are not known on this node yet"));
+        try
+        {
+            var access = OAuthProviderLookup.Open(provider, Env.Sealer);
+            if (provider.Grant == OAuthGrantType.ClientCredentials)
+                return (new OAuth2Bearer(await Env.OAuthTokens.AppTokenAsync(access, ct).ConfigureAwait(false), provider.AllowsOAuthBearer), null);
+            if (!signIn.Connected)
+                return (null, Failure(started, PollErrorKind.AuthorizationExpired, $"not connected: {reconnect}"));
+            var tokens = _accessToken ??= new RecordAccessToken();
+            var kindOf = Kind;
+            var name = Name;
+            var entity = Entity;
+            var token = await tokens.GetAsync(signIn, access, Env.OAuthTokens, Env.Sealer,
+                (next, t) => entity.Ask<LedgerCommitted>(new CommitOAuthGrant(kindOf, name, signIn.Grant!, next), AskTimeout, t), ct).ConfigureAwait(false);
+            return (new OAuth2Bearer(token, provider.AllowsOAuthBearer), null);
+        }
+        catch (OAuthGrantRefusedException ex)
+        {
+            _accessToken?.Forget();
+            return (null, Failure(started, PollErrorKind.AuthorizationExpired, $"{ex.Message}: reconnect: {reconnect}"));
+        }
+        catch (OAuthTokenException ex)
+        {
+            return (null, Failure(started, PollErrorKind.Internal, $"{ex.Message}; tried again at the next poll"));
+        }
+        catch (System.Security.Cryptography.CryptographicException ex)
+        {
+            return (null, Failure(started, PollErrorKind.Internal, $"the OAuth2 grant or client secret cannot be opened: {ex.Message}"));
+        }
+    }
+
+    /// <summary>
+    /// A record's sign-in changed: a new grant that is not this poller's own rotation is a user's (re)connection, which
+    /// ends the Delay Failed Account wait and polls now.
+    /// </summary>
+    protected void SignInChanged(OAuthSignIn? before, OAuthSignIn? after)
+    {
+        if (after is not { Connected: true } || Equals(before?.Grant, after.Grant) || _accessToken?.Rotated(after.Grant) == true) return;
+        _accessToken?.Forget();
+        _accountFailed = false;
+        if (!_running) Start();
     }
 
     /// <summary>Waits for a permit, asking again every few seconds: the governor may move while we wait.</summary>

@@ -29,8 +29,10 @@ public sealed class RimapPoller : RecordPoller
     {
         if (message is not RimapRecordUpdated u) return false;
         var reschedule = u.Record.Period != _record.Period || u.Record.ExtOrder != _record.ExtOrder;
+        var before = _record.OAuth;
         _record = u.Record;
         if (reschedule) Schedule();
+        SignInChanged(before, _record.OAuth);
         return true;
     }
 
@@ -43,7 +45,8 @@ public sealed class RimapPoller : RecordPoller
     protected override HostAndPort Host => _record.Host;
     protected override int Port => _record.Port;
     protected override bool ByAccountUser => _record.ByAccountUser;
-    protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
+    protected override string? MissingCredential => _record.OAuth is null && _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
+    protected override Core.OAuth.OAuthSignIn? SignIn => _record.OAuth;
     protected override DateTimeOffset? PendingOrder => _record.ExtOrder;
 
     protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
@@ -63,6 +66,7 @@ public sealed class RimapPoller : RecordPoller
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,
                 MaxFolders = Env.RimapMaxFolders,
+                Bearer = context.Bearer,
             };
             long messages = 0, bytes = 0;
             var result = await RimapMirror.RunAsync(request, Env.Store, known,

@@ -31,8 +31,10 @@ public sealed class RpopPoller : RecordPoller
     {
         if (message is not RpopRecordUpdated u) return false;
         var periodChanged = u.Record.Period != _record.Period;
+        var before = _record.OAuth;
         _record = u.Record;
         if (periodChanged) Schedule();
+        SignInChanged(before, _record.OAuth);
         return true;
     }
 
@@ -45,7 +47,8 @@ public sealed class RpopPoller : RecordPoller
     protected override HostAndPort Host => _record.Host;
     protected override int Port => _record.Port;
     protected override bool ByAccountUser => _record.ByAccountUser;
-    protected override string? MissingCredential => _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
+    protected override string? MissingCredential => _record.OAuth is null && _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
+    protected override Core.OAuth.OAuthSignIn? SignIn => _record.OAuth;
 
     protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
     {
@@ -58,6 +61,7 @@ public sealed class RpopPoller : RecordPoller
                 Account = Account,
                 Record = record,
                 Password = Env.Sealer.Unseal(record.Password),
+                Bearer = context.Bearer,
                 Ledger = ledger,
                 UseApop = context.Settings.UseApop,
                 SourceAddress = context.SourceAddress,

@@ -14,8 +14,12 @@ namespace RemotePoll.Core.CommuniGate;
 public static class RecordDictionaries
 {
     private static readonly string[] TlsKeys = ["tlsPin", "tlsSpki", "tlsCAFile", "tlsAcceptAny"];
-    private static readonly string[] RpopKeys = ["domain", "authName", "password", "mailbox", "special", "leave", "TLS", "APOP", "period", .. TlsKeys];
-    private static readonly string[] RimapKeys = ["domain", "authName", "password", "connectionSecurity", "authMethod", "listFilter", "extOrder", "period", .. TlsKeys];
+    private static readonly string[] OAuthKeys = ["oauthProvider", "oauthGrant", "oauthConnectedAs"];
+    private static readonly string[] RpopKeys = ["domain", "authName", "password", "mailbox", "special", "leave", "TLS", "APOP", "period", "authMethod", .. TlsKeys, .. OAuthKeys];
+    private static readonly string[] RimapKeys = ["domain", "authName", "password", "connectionSecurity", "authMethod", "listFilter", "extOrder", "period", .. TlsKeys, .. OAuthKeys];
+
+    /// <summary>The <c>authMethod</c> value of a record that signs in with OAuth2 (issue 17: <c>authMethod = OAuth2; oauthProvider = gmail;</c>).</summary>
+    public const string OAuth2Method = "OAuth2";
 
     /// <summary>Prints RPOP records; passwords only when <paramref name="unseal"/> is given.</summary>
     public static CgpDictionary FromRpop(IEnumerable<RpopRecord> records, Func<SealedSecret, string>? unseal) =>
@@ -29,7 +33,8 @@ public static class RecordDictionaries
             ("TLS", r.Tls ? "YES" : null),
             ("APOP", r.Apop ? "YES" : null),
             ("period", r.Period.ToString()),
-            .. TrustPairs(r.Trust)])))));
+            .. TrustPairs(r.Trust),
+            .. OAuthPairs(r.OAuth, unseal)])))));
 
     /// <summary>Prints RIMAP records; passwords only when <paramref name="unseal"/> is given.</summary>
     public static CgpDictionary FromRimap(IEnumerable<RimapRecord> records, Func<SealedSecret, string>? unseal) =>
@@ -40,10 +45,11 @@ public static class RecordDictionaries
                 ("authName", r.AuthName),
                 ("password", r.Password.IsNone ? null : unseal?.Invoke(r.Password)),
                 ("connectionSecurity", r.Security.ToSpecWord()),
-                ("authMethod", r.AuthMethod.ToSpecWord()),
+                ("authMethod", r.OAuth is null ? r.AuthMethod.ToSpecWord() : OAuth2Method),
                 ("listFilter", r.ListFilter),
                 ("period", r.Period.ToString()));
             pairs.AddRange(Pairs(TrustPairs(r.Trust)));
+            pairs.AddRange(Pairs(OAuthPairs(r.OAuth, unseal).Where(p => p.Key != "authMethod").ToArray()));
             if (r.ExtOrder is { } order) pairs.Add(KeyValuePair.Create("extOrder", (CgpValue)new CgpTimestamp(order)));
             return KeyValuePair.Create(r.Name, (CgpValue)new CgpDictionary(pairs));
         }));
@@ -52,6 +58,7 @@ public static class RecordDictionaries
     public static IReadOnlyList<RpopRecordChange> ToRpopChanges(CgpValue value) =>
         Read(value, RpopKeys, (name, d, errors) => new RpopRecordChange(name)
         {
+            OAuthProvider = OAuthProvider(d, name, errors, ["password"]),
             Host = Text(d, "domain", name, errors),
             AuthName = Text(d, "authName", name, errors),
             Password = Text(d, "password", name, errors),
@@ -62,24 +69,65 @@ public static class RecordDictionaries
             Apop = Flag(d, "APOP", name, errors),
             Every = Period(d, name, errors),
             Trust = Trust(d, name, errors),
+            OAuthGrant = Text(d, "oauthGrant", name, errors),
+            OAuthConnectedAs = Text(d, "oauthConnectedAs", name, errors),
             Replace = true,
         });
 
     /// <summary>Reads an RIMAP set; throws <see cref="ValidationException"/> naming the record and key of every bad value.</summary>
     public static IReadOnlyList<RimapRecordChange> ToRimapChanges(CgpValue value) =>
-        Read(value, RimapKeys, (name, d, errors) => new RimapRecordChange(name)
+        Read(value, RimapKeys, (name, d, errors) =>
         {
-            Host = Text(d, "domain", name, errors),
-            AuthName = Text(d, "authName", name, errors),
-            Password = Text(d, "password", name, errors),
-            Security = Text(d, "connectionSecurity", name, errors),
-            AuthMethod = Text(d, "authMethod", name, errors),
-            ListFilter = Text(d, "listFilter", name, errors),
-            ExtOrder = Timestamp(d, "extOrder", name, errors),
-            Every = Period(d, name, errors),
-            Trust = Trust(d, name, errors),
-            Replace = true,
+            var provider = OAuthProvider(d, name, errors, ["normal", "encrypted"]);
+            return new RimapRecordChange(name)
+            {
+                Host = Text(d, "domain", name, errors),
+                AuthName = Text(d, "authName", name, errors),
+                Password = Text(d, "password", name, errors),
+                Security = Text(d, "connectionSecurity", name, errors),
+                AuthMethod = provider is { Length: > 0 } ? null : Text(d, "authMethod", name, []),
+                ListFilter = Text(d, "listFilter", name, errors),
+                ExtOrder = Timestamp(d, "extOrder", name, errors),
+                Every = Period(d, name, errors),
+                Trust = Trust(d, name, errors),
+                OAuthProvider = provider,
+                OAuthGrant = Text(d, "oauthGrant", name, errors),
+                OAuthConnectedAs = Text(d, "oauthConnectedAs", name, errors),
+                Replace = true,
+            };
         });
+
+    /// <summary>
+    /// <c>authMethod = OAuth2; oauthProvider = NAME;</c>; the grant (the refresh token) only where passwords are printed
+    /// (<paramref name="unseal"/> given: <c>--with-passwords</c>), as they are, with the provider account's name.
+    /// </summary>
+    private static (string Key, string? Value)[] OAuthPairs(OAuth.OAuthSignIn? signIn, Func<SealedSecret, string>? unseal) => signIn is null ? [] :
+    [
+        ("authMethod", OAuth2Method),
+        ("oauthProvider", signIn.Provider),
+        ("oauthGrant", signIn.Connected ? unseal?.Invoke(signIn.Grant!) : null),
+        ("oauthConnectedAs", signIn.Connected && unseal is not null ? signIn.ConnectedAs : null),
+    ];
+
+    /// <summary>
+    /// The provider of a record set with <c>authMethod = OAuth2</c> (required then); null when the record signs in with a
+    /// password. A replaced set is whole: a record without OAuth2 keys goes back to (or stays with) a password ("").
+    /// </summary>
+    private static string? OAuthProvider(CgpDictionary d, string name, List<FieldError> errors, string[] passwordMethods)
+    {
+        var method = Text(d, "authMethod", name, errors);
+        var provider = Text(d, "oauthProvider", name, errors);
+        if (method is not null && method.Equals(OAuth2Method, StringComparison.OrdinalIgnoreCase))
+        {
+            if (string.IsNullOrWhiteSpace(provider)) errors.Add(new FieldError($"{name}: oauthProvider", "is required with authMethod = OAuth2"));
+            return provider;
+        }
+        if (provider is not null) errors.Add(new FieldError($"{name}: oauthProvider", "is only for authMethod = OAuth2"));
+        if (method is null) return null;
+        if (!passwordMethods.Contains(method.ToLowerInvariant()))
+            errors.Add(new FieldError($"{name}: authMethod", $"'{method}' is not one of {string.Join(", ", passwordMethods.Select(m => char.ToUpperInvariant(m[0]) + m[1..]))}, OAuth2"));
+        return "";
+    }
 
     private static (string Key, string? Value)[] TrustPairs(TlsTrust trust) => trust.Mode switch
     {

@@ -23,5 +23,20 @@ public sealed record OAuthSignIn(string Provider, SealedSecret? Grant = null, Da
         return targetChanged ? new OAuthSignIn(providerGiven) : existing;
     }
 
+    /// <summary>
+    /// A grant carried by an imported CommuniGate dictionary (<c>oauthGrant</c>, exported with <c>--with-passwords</c>): sealed
+    /// onto the sign-in. Null or empty keeps the sign-in as it is.
+    /// </summary>
+    public static OAuthSignIn? WithImportedGrant(OAuthSignIn? signIn, string? grant, string? connectedAs, ISecretSealer sealer) =>
+        signIn is null || string.IsNullOrEmpty(grant) ? signIn
+            : signIn with { Grant = sealer.Seal(grant), ConnectedAs = string.IsNullOrWhiteSpace(connectedAs) ? signIn.ConnectedAs : connectedAs.Trim() };
+
+    /// <summary>The field error of an imported grant on a record that does not sign in with OAuth2, or of one that is malformed.</summary>
+    public static string? ImportedGrantRefusal(string? grant, bool oauthWanted) =>
+        string.IsNullOrEmpty(grant) ? null
+        : !oauthWanted ? "is only for records that sign in with OAuth2 (authMethod = OAuth2)"
+        : grant.Length > 8192 || grant.Any(char.IsControl) ? "must be at most 8192 characters without control characters"
+        : null;
+
     public override string ToString() => $"OAuthSignIn {{ Provider = {Provider}, Grant = {(Grant is null ? "none" : "(sealed)")}, ConnectedAt = {ConnectedAt:O}, ConnectedAs = {ConnectedAs} }}";
 }

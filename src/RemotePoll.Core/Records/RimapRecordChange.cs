@@ -36,6 +36,10 @@ public sealed record RimapRecordChange(string Name)
     /// back to a password; null keeps the stored method. A new host, port, Connection Security or provider voids the stored grant.
     /// </summary>
     public string? OAuthProvider { get; init; }
+    /// <summary>An imported grant (CommuniGate <c>oauthGrant</c>, the refresh token in clear in transit only), sealed on the record.</summary>
+    public string? OAuthGrant { get; init; }
+    /// <summary>The provider account's name that came with an imported grant (<c>oauthConnectedAs</c>).</summary>
+    public string? OAuthConnectedAs { get; init; }
 
     /// <summary>The record after this change, or null for Never. Throws <see cref="ValidationException"/>.</summary>
     /// <param name="byAccountUser">The account's user makes the change (see <see cref="RecordRules.ByAccountUser"/>).</param>
@@ -52,6 +56,7 @@ public sealed record RimapRecordChange(string Name)
         if (OAuthProvider is { Length: > 0 } p && RecordName.Check(p) is { } pr) errors.Add(new FieldError("OAuthProvider", pr));
         if (OAuthProvider is { Length: 0 } && existing?.OAuth is not null && Password is null)
             errors.Add(new FieldError("Password", "is required to go back from OAuth2 to a password"));
+        if (OAuthSignIn.ImportedGrantRefusal(OAuthGrant, oauthWanted) is { } gr) errors.Add(new FieldError("oauthGrant", gr));
         RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null && !oauthWanted, out var host);
         ConnectionSecurity? security = b?.Security ?? ConnectionSecurity.None;
         if (Security is not null && (security = RecordEnums.ParseSecurity(Security)) is null)
@@ -78,8 +83,8 @@ public sealed record RimapRecordChange(string Name)
             Trust = trust,
             ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
             // Issue 16 point 3: a grant is never sent to a new host, port or TLS setting.
-            OAuth = OAuthSignIn.After(existing?.OAuth, OAuthProvider,
-                existing is not null && (!host!.Equals(existing.Host) || security!.Value != existing.Security)),
+            OAuth = OAuthSignIn.WithImportedGrant(OAuthSignIn.After(existing?.OAuth, OAuthProvider,
+                existing is not null && (!host!.Equals(existing.Host) || security!.Value != existing.Security)), OAuthGrant, OAuthConnectedAs, sealer),
         });
     }
 
@@ -95,5 +100,5 @@ public sealed record RimapRecordChange(string Name)
             : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
-        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider} }}";
+        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider}, OAuthGrant = {(OAuthGrant is null ? "" : "(given)")} }}";
 }

@@ -34,6 +34,10 @@ public sealed record RpopRecordChange(string Name)
     /// back to a password; null keeps the stored method. A new host, TLS setting or provider voids the stored grant.
     /// </summary>
     public string? OAuthProvider { get; init; }
+    /// <summary>An imported grant (CommuniGate <c>oauthGrant</c>, the refresh token in clear in transit only), sealed on the record.</summary>
+    public string? OAuthGrant { get; init; }
+    /// <summary>The provider account's name that came with an imported grant (<c>oauthConnectedAs</c>).</summary>
+    public string? OAuthConnectedAs { get; init; }
 
     /// <summary>
     /// The record after this change, or null when Poll Every is Never (the record is removed).
@@ -52,6 +56,7 @@ public sealed record RpopRecordChange(string Name)
         if (OAuthProvider is { Length: > 0 } p && RecordName.Check(p) is { } pr) errors.Add(new FieldError("OAuthProvider", pr));
         if (OAuthProvider is { Length: 0 } && existing?.OAuth is not null && Password is null)
             errors.Add(new FieldError("Password", "is required to go back from OAuth2 to a password"));
+        if (OAuthSignIn.ImportedGrantRefusal(OAuthGrant, oauthWanted) is { } gr) errors.Add(new FieldError("oauthGrant", gr));
         RecordFieldChecks.Common(errors, Name, authName, hostText, Password, existing is null && !oauthWanted, out var host);
         var mailbox = Mailbox is null ? b?.Mailbox : Mailbox.Length == 0 ? null : Mailbox;
         if (RecordFieldChecks.Mailbox(mailbox) is { } mr) errors.Add(new FieldError("Mailbox", mr));
@@ -81,8 +86,8 @@ public sealed record RpopRecordChange(string Name)
             Trust = trust,
             ByAccountUser = rules.MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
             // Issue 16 point 3: a grant is never sent to a new host, port or TLS setting.
-            OAuth = OAuthSignIn.After(existing?.OAuth, OAuthProvider,
-                existing is not null && (!host!.Equals(existing.Host) || (Tls ?? b?.Tls ?? false) != existing.Tls)),
+            OAuth = OAuthSignIn.WithImportedGrant(OAuthSignIn.After(existing?.OAuth, OAuthProvider,
+                existing is not null && (!host!.Equals(existing.Host) || (Tls ?? b?.Tls ?? false) != existing.Tls)), OAuthGrant, OAuthConnectedAs, sealer),
         });
     }
 
@@ -98,5 +103,5 @@ public sealed record RpopRecordChange(string Name)
             : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
-        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider} }}";
+        $"RpopRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Leave = {Leave}, Apop = {Apop}, Tls = {Tls}, Mailbox = {Mailbox}, Special = {Special}, Trust = {Trust}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider}, OAuthGrant = {(OAuthGrant is null ? "" : "(given)")} }}";
 }

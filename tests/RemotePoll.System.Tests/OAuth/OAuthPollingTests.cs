@@ -1,0 +1,83 @@
+using System.Text;
+using RemotePoll.Testing.OAuth;
+
+namespace RemotePoll.System.Tests.OAuth;
+
+/// <summary>
+/// Issue 17 part 2 through a real node: RPOP and RIMAP records with authentication oauth2 get an access token from the
+/// provider with their grant and sign in with it (OAUTHBEARER where the provider allows it, XOAUTH2 for microsoft), never
+/// with a password; a record that is not connected fails at once with AuthorizationExpired.
+/// </summary>
+public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTest(fixture, "oauth-poll"), IClassFixture<OAuthDovecotFixture>
+{
+    private static byte[] Message(string tag, int n) => Encoding.ASCII.GetBytes(
+        $"From: sender@example.org\r\nTo: remote@example.net\r\nSubject: {tag} {n}\r\nMessage-ID: <{tag}{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody {n}.\r\n");
+
+    [Fact]
+    public async Task Rpop_and_rimap_records_sign_in_with_their_grant_through_OAUTHBEARER_and_XOAUTH2()
+    {
+        var (popBearer, popBearerGrant) = await ConsentedUser();
+        var (popXo, popXoGrant) = await ConsentedUser();
+        var (imapBearer, imapBearerGrant) = await ConsentedUser();
+        var (imapXo, imapXoGrant) = await ConsentedUser();
+        foreach (var u in new[] { popBearer, popXo, imapBearer, imapXo })
+            await Fixture.Server.InjectManyAsync(u, [Message(u, 1), Message(u, 2)], cancellationToken: Ct);
+
+        await Ok("{" + Record("ob", Pop3, popBearer, "bearer", popBearerGrant) + Record("ox", Pop3, popXo, "xo", popXoGrant) + "}",
+            "cgp", "SETACCOUNTRPOPS", "pop@example.com", "-");
+        await Ok("{" + Record("ib", Imap, imapBearer, "bearer", imapBearerGrant, "connectionSecurity = None; ")
+                + Record("ix", Imap, imapXo, "xo", imapXoGrant, "connectionSecurity = None; ") + "}",
+            "cgp", "SETACCOUNTRIMAPS", "imap@example.com", "-");
+
+        foreach (var (kind, account, name) in new[] { ("rpop", "pop@example.com", "ob"), ("rpop", "pop@example.com", "ox"),
+                     ("rimap", "imap@example.com", "ib"), ("rimap", "imap@example.com", "ix") })
+        {
+            var poll = await Rpoll(null, kind, "poll", account, name, "--wait");
+            Assert.True(poll.ExitCode == 0, $"{kind} {name}: {poll.StandardOutput}{poll.StandardError}");
+            Assert.Contains("2 messages", poll.StandardOutput);
+        }
+        Assert.Equal(4, Delivered("pop@example.com").Length);
+        Assert.Equal(0, await Fixture.Server.CountAsync(popBearer, cancellationToken: Ct));
+        Assert.Equal(2, Delivered("imap@example.com", ".ib.INBOX").Length);
+        Assert.Equal(2, Delivered("imap@example.com", ".ix.INBOX").Length);
+        foreach (var (user, mechanism) in new[] { (popBearer, "OAUTHBEARER"), (popXo, "XOAUTH2"), (imapBearer, "OAUTHBEARER"), (imapXo, "XOAUTH2") })
+            await Fixture.Server.WaitForLogAsync(l => l.Contains($"user=<{user}>", StringComparison.Ordinal)
+                && l.Contains("method=" + mechanism, StringComparison.Ordinal), $"{user} by {mechanism}", cancellationToken: Ct);
+
+        var list = await Ok(null, "rpop", "list", "pop@example.com");
+        Assert.Contains("oauth2 (bearer), connected", list);
+        Assert.Contains("oauth2 (xo), connected", list);
+        Assert.Contains("oauth2 (bearer), connected", await Ok(null, "rimap", "list", "imap@example.com"));
+
+        // The dictionary carries the method and provider, and the grant only with --with-passwords.
+        var plain = await Ok(null, "cgp", "GETACCOUNTRPOPS", "pop@example.com");
+        Assert.Contains("authMethod=OAuth2;", plain);
+        Assert.Contains("oauthProvider=bearer;", plain);
+        Assert.DoesNotContain("oauthGrant", plain);
+        Assert.Contains("oauthGrant", await Ok(null, "cgp", "GETACCOUNTRPOPS", "pop@example.com", "--with-passwords"));
+
+        // No token the provider issued reaches the node's log.
+        foreach (var token in Fixture.Provider.IssuedAccessTokens.Concat(Fixture.Provider.IssuedRefreshTokens))
+            Assert.DoesNotContain(token, Node.Log);
+    }
+
+    [Fact]
+    public async Task A_record_that_is_not_connected_fails_at_once_with_AuthorizationExpired_and_no_password_is_tried()
+    {
+        var (user, _) = await ConsentedUser();
+        await Fixture.Server.InjectAsync(user, Message(user, 1), cancellationToken: Ct);
+        await Ok(null, "rpop", "set", "nc@example.com", "box", "--host", Pop3, "--user", user, "--every", "disabled", "--auth", "oauth2", "--oauth-provider", "bearer");
+        var tokenRequests = Fixture.Provider.TokenRequests;
+
+        var poll = await Rpoll(null, "rpop", "poll", "nc@example.com", "box", "--wait");
+        Assert.Equal(4, poll.ExitCode);
+        Assert.Contains("AuthorizationExpired", poll.StandardOutput);
+        Assert.Contains("not connected: run 'rpoll rpop authorize nc@example.com box'", poll.StandardOutput);
+        Assert.Equal(tokenRequests, Fixture.Provider.TokenRequests);
+        Assert.Equal(1, await Fixture.Server.CountAsync(user, cancellationToken: Ct));
+        var list = await Ok(null, "rpop", "list", "nc@example.com");
+        Assert.Contains("oauth2 (bearer), not connected", list);
+        Assert.Contains("AuthorizationExpired", list);
+        Assert.DoesNotContain($"user=<{user}>", Fixture.Server.LogText);
+    }
+}
