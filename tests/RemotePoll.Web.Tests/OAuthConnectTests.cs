@@ -137,6 +137,52 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
     }
 
     [Fact]
+    public async Task Revoked_consent_shows_AuthorizationExpired_and_Reconnect_restores_polling()
+    {
+        var (account, user) = await NewRpopRecordAsync();
+        var page = await web.SignInAsync(web.UserToken(account));
+        await ConsentAnswerAsync(page, account, deliver: true);
+        await page.WaitForURLAsync(web.AccountUrl(account));
+        var first = await web.RpollAsync("rpop", "poll", account, "home", "--wait");
+        Assert.True(first.ExitCode == 0, first.StandardOutput + first.StandardError);
+
+        // The user withdraws the consent at the provider: the record's sign-in is refused until someone reconnects it.
+        Provider.RevokeUser(user);
+        var polls = 0;
+        while (true)
+        {
+            var poll = await web.RpollAsync("rpop", "poll", account, "home", "--wait");
+            Assert.Equal(4, poll.ExitCode);
+            if (poll.StandardOutput.Contains("AuthorizationExpired", StringComparison.Ordinal)) break;
+            // A cached access token is refused by the server first; the next poll's refresh is refused by the provider.
+            Assert.True(++polls < 3, "no AuthorizationExpired after 3 polls: " + poll.StandardOutput + poll.StandardError);
+        }
+        await page.GotoAsync(web.AccountUrl(account));
+        var row = page.Locator("#rpop tbody tr[data-name='home']");
+        Assert.Contains("AuthorizationExpired", await row.Locator(".oauth-state").InnerTextAsync());
+        Assert.Equal("Reconnect", (await row.Locator("a.connect").InnerTextAsync()).Trim());
+        var error = (await row.Locator("td.error").InnerTextAsync()).Trim();
+        Assert.StartsWith("AuthorizationExpired: ", error);
+        Assert.Contains("reconnect", error);
+
+        await web.OAuth.Server.InjectAsync(user, "From: a@example.test\r\nTo: b@example.test\r\nSubject: after the reconnect\r\n\r\nhello\r\n",
+            cancellationToken: Ct);
+        await row.Locator("a.connect").ClickAsync();
+        await page.WaitForURLAsync(u => u.StartsWith(Provider.AuthorizationEndpoint, StringComparison.Ordinal));
+        await page.Locator("#allow").ClickAsync();
+        await page.WaitForURLAsync(web.AccountUrl(account));
+        Assert.Contains($"connected as {user}", await row.Locator(".oauth-state").InnerTextAsync());
+
+        var after = await web.RpollAsync("rpop", "poll", account, "home", "--wait");
+        Assert.True(after.ExitCode == 0, after.StandardOutput + after.StandardError);
+        Assert.Equal(0, await web.OAuth.Server.CountAsync(user, cancellationToken: Ct));
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(web.DataDir, "mail"), "*", SearchOption.AllDirectories),
+            f => File.ReadAllText(f).Contains("Subject: after the reconnect", StringComparison.Ordinal));
+        await page.GotoAsync(web.AccountUrl(account));
+        Assert.Equal("", (await row.Locator("td.error").InnerTextAsync()).Trim()); // the success cleared the error
+    }
+
+    [Fact]
     public async Task A_rimap_record_is_connected_from_its_form_by_an_administrator_of_its_domain()
     {
         var user = "o" + Guid.NewGuid().ToString("N")[..10];
