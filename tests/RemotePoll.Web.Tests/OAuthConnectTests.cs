@@ -51,11 +51,7 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
         Assert.Equal("Reconnect", (await row.Locator("a.connect").InnerTextAsync()).Trim());
         html.Add(await page.ContentAsync());
 
-        var poll = await web.RpollAsync("rpop", "poll", account, "home", "--wait");
-        Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
-        Assert.Equal(0, await web.OAuth.Server.CountAsync(user, cancellationToken: Ct));
-        Assert.Contains(Directory.EnumerateFiles(Path.Combine(web.DataDir, "mail"), "*", SearchOption.AllDirectories),
-            f => File.ReadAllText(f).Contains("Subject: fetched with the web grant", StringComparison.Ordinal));
+        await PollDeliversAsync(account, user, "fetched with the web grant");
 
         await page.GotoAsync(web.AccountUrl(account));
         html.Add(await page.ContentAsync());
@@ -173,11 +169,7 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
         await page.WaitForURLAsync(web.AccountUrl(account));
         Assert.Contains($"connected as {user}", await row.Locator(".oauth-state").InnerTextAsync());
 
-        var after = await web.RpollAsync("rpop", "poll", account, "home", "--wait");
-        Assert.True(after.ExitCode == 0, after.StandardOutput + after.StandardError);
-        Assert.Equal(0, await web.OAuth.Server.CountAsync(user, cancellationToken: Ct));
-        Assert.Contains(Directory.EnumerateFiles(Path.Combine(web.DataDir, "mail"), "*", SearchOption.AllDirectories),
-            f => File.ReadAllText(f).Contains("Subject: after the reconnect", StringComparison.Ordinal));
+        await PollDeliversAsync(account, user, "after the reconnect");
         await page.GotoAsync(web.AccountUrl(account));
         Assert.Equal("", (await row.Locator("td.error").InnerTextAsync()).Trim()); // the success cleared the error
     }
@@ -245,6 +237,16 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
         await page.UnrouteAsync(consent);
         Assert.StartsWith(web.BaseUrl + "/oauth/callback?", answer, StringComparison.Ordinal);
         return answer;
+    }
+
+    /// <summary>A poll of the record succeeds, takes the remote mailbox's mail and delivers the message with <paramref name="subject"/>.</summary>
+    private async Task PollDeliversAsync(string account, string user, string subject)
+    {
+        var poll = await web.RpollAsync("rpop", "poll", account, "home", "--wait");
+        Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
+        Assert.Equal(0, await web.OAuth.Server.CountAsync(user, cancellationToken: Ct));
+        Assert.Contains(Directory.EnumerateFiles(Path.Combine(web.DataDir, "mail"), "*", SearchOption.AllDirectories),
+            f => File.ReadAllText(f).Contains("Subject: " + subject, StringComparison.Ordinal));
     }
 
     /// <summary>An account whose user may change its records, with an oauth2 RPOP record "home" on the OAuth Dovecot.</summary>

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Playwright;
 using RemotePoll.Core.Security;
 using RemotePoll.Testing.Net;
@@ -33,13 +32,7 @@ public sealed class OAuthWebNode : IAsyncLifetime
         await OAuth.InitializeAsync();
         _secret = ClusterSecret.LoadOrCreate(_data, _ => null); // the node reads the same DATA/cluster.secret
         Node = await NodeProcess.StartAsync(_data, _ports[0], ["--web", $"127.0.0.1:{_ports[1]}"]);
-        using var http = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await IsReadyAsync(http))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the web UI on {BaseUrl} was not ready:\n{Node.Log}");
-            await Task.Delay(300);
-        }
+        await WebPages.WaitReadyAsync(BaseUrl, Node);
         // The OAuth Dovecot is on this machine's own address; All Info so the no-token-in-the-log checks see every line.
         await RpollOkAsync(null, "module", "set", "allow-self-poll", "yes");
         await RpollOkAsync(null, "module", "set", "log", "all-info");
@@ -65,15 +58,7 @@ public sealed class OAuthWebNode : IAsyncLifetime
         _secret.Signer().Issue(Caller.Create(CallerRole.Domain, domain, null), DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
     /// <summary>A new browser session signed in with <paramref name="token"/> through the sign-in page.</summary>
-    public async Task<IPage> SignInAsync(string token)
-    {
-        var page = await Browser.NewPageAsync();
-        await page.GotoAsync(BaseUrl + "/");
-        await page.Locator("#token").FillAsync(token);
-        await page.Locator("#token-submit").ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
-        return page;
-    }
+    public Task<IPage> SignInAsync(string token) => WebPages.SignInAsync(Browser, BaseUrl, token);
 
     public string AccountUrl(string account) => $"{BaseUrl}/account/{Uri.EscapeDataString(account)}/mail/remote-poll";
 
@@ -85,11 +70,4 @@ public sealed class OAuthWebNode : IAsyncLifetime
     }
 
     public Task<CommandResult> RpollAsync(params string[] args) => RpollCli.RunAsync(Node.Port, null, args);
-
-    private static async Task<bool> IsReadyAsync(HttpClient http)
-    {
-        try { return (await http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK; }
-        catch (HttpRequestException) { return false; }
-        catch (TaskCanceledException) { return false; }
-    }
 }
