@@ -62,6 +62,34 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
     }
 
     [Fact]
+    public async Task Client_credentials_records_need_no_consent_and_share_the_providers_app_token()
+    {
+        var (user, _) = await ConsentedUser();
+        await Fixture.Server.InjectManyAsync(user, [Message(user, 1), Message(user, 2)], cancellationToken: Ct);
+        await Fixture.Server.InjectManyAsync(user, [Message(user, 3)], "Work", Ct);
+        Fixture.Provider.AppTokensActAs = user;
+        var secret = Path.Combine(Data, "app.secret");
+        await File.WriteAllTextAsync(secret, Fixture.ClientSecret, Ct);
+        await Ok(null, "oauth", "provider", "set", "app", "--kind", "generic", "--grant", "client-credentials", "--client-id", OAuthDovecotFixture.ClientId,
+            "--client-secret-file", secret, "--token-endpoint", Fixture.Provider.TokenEndpoint, "--scopes", "https://outlook.office365.com/.default");
+        await Ok(null, "rpop", "set", "app@example.com", "box", "--host", Pop3, "--user", user, "--every", "disabled", "--leave", "yes",
+            "--auth", "oauth2", "--oauth-provider", "app");
+        await Ok(null, "rimap", "set", "app@example.com", "mirror", "--host", Imap, "--user", user, "--every", "disabled", "--security", "none",
+            "--auth", "oauth2", "--oauth-provider", "app");
+        var requests = Fixture.Provider.TokenRequests;
+
+        var pop = await Rpoll(null, "rpop", "poll", "app@example.com", "box", "--wait");
+        Assert.True(pop.ExitCode == 0, pop.StandardOutput + pop.StandardError);
+        Assert.Contains("2 messages", pop.StandardOutput);
+        var imap = await Rpoll(null, "rimap", "poll", "app@example.com", "mirror", "--wait");
+        Assert.True(imap.ExitCode == 0, imap.StandardOutput + imap.StandardError);
+        Assert.Contains("3 messages", imap.StandardOutput);
+        Assert.Equal(requests + 1, Fixture.Provider.TokenRequests); // one app token for both records
+        Assert.Equal(2, Delivered("app@example.com", ".mirror.INBOX").Length);
+        Assert.Single(Delivered("app@example.com", ".mirror.Work"));
+    }
+
+    [Fact]
     public async Task A_record_that_is_not_connected_fails_at_once_with_AuthorizationExpired_and_no_password_is_tried()
     {
         var (user, _) = await ConsentedUser();

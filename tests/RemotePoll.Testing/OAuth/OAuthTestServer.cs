@@ -56,6 +56,12 @@ public sealed class OAuthTestServer : IAsyncDisposable
     /// <summary>Each refresh returns a new refresh token and voids the old one (as Microsoft does).</summary>
     public bool RotateRefreshTokens { get; set; }
 
+    /// <summary>
+    /// The mailbox app-only (client-credentials) tokens are good for, as a tenant's administrator grants an application
+    /// rights over mailboxes; null: they name the client. Introspection answers with it as the user.
+    /// </summary>
+    public string? AppTokensActAs { get; set; }
+
     /// <summary>The account name the consent page and the device page sign in as, unless the request names another.</summary>
     public string ConsentUser { get; set; } = "user";
 
@@ -322,7 +328,7 @@ public sealed class OAuthTestServer : IAsyncDisposable
         return (200, new Dictionary<string, object>
         {
             ["active"] = true,
-            ["username"] = a.User ?? a.ClientId,
+            ["username"] = a.User ?? AppTokensActAs ?? a.ClientId,
             ["client_id"] = a.ClientId,
             ["exp"] = a.Expires.ToUnixTimeSeconds(),
         });
