@@ -15,8 +15,12 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Metrics;
+using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Persistence;
+using RemotePoll.Core.Secrets;
+using RemotePoll.Mail.OAuth;
 using RemotePoll.Web.Health;
+using RemotePoll.Web.OAuth;
 using RemotePoll.Web.SignIn;
 
 namespace RemotePoll.Web;
@@ -27,7 +31,7 @@ namespace RemotePoll.Web;
 /// the node's actor system (the admin API), so the pages can do nothing the CLI could not.
 /// </summary>
 public sealed class WebServer(WebSettings settings, NodeOptions node, IServiceProvider nodeServices, MailPasswordSignIn mailSignIn,
-    ILogger<WebServer> log) : IHostedService
+    ISecretSealer sealer, ILogger<WebServer> log) : IHostedService
 {
     public const string ReadyTag = "ready";
     public const string LiveTag = "live";
@@ -74,10 +78,15 @@ public sealed class WebServer(WebSettings settings, NodeOptions node, IServicePr
         services.AddSingleton(_ => nodeServices.GetRequiredService<ActorRegistry>());
         services.AddSingleton<AdminGateway>();
         services.AddSingleton(mailSignIn);
+        // OAuth2 Connect: the consents under way, the provider registry (client secrets opened only here), the token requests.
+        services.AddSingleton(new PendingConsents(TimeProvider.System));
+        services.AddSingleton(sp => new OAuthProviderLookup(sp.GetRequiredService<ActorRegistry>(), sealer));
+        services.AddSingleton(_ => new OAuthTokenClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }));
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/");
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToPage("/OAuth/Callback"); // the session cookie is not sent on the provider's redirect
         });
         var secure = settings.Https ? CookieSecurePolicy.Always : CookieSecurePolicy.SameAsRequest;
         services.AddAntiforgery(o =>

@@ -18,8 +18,17 @@ public sealed record WebSettings
     public string? CertificateKeyFile { get; init; }
     public TimeSpan Session { get; init; } = TimeSpan.FromHours(8);
     public TimeSpan UserTokenLifetime { get; init; } = TimeSpan.FromHours(8);
+    /// <summary>
+    /// How browsers reach this node (<c>remotepoll.web.public-url</c>, e.g. <c>https://poll1.example.com</c>), for the
+    /// OAuth2 redirect URI registered at the providers; null: taken from each request (scheme and Host header).
+    /// </summary>
+    public Uri? PublicUrl { get; init; }
 
     public bool Https => CertificateFile is not null;
+
+    /// <summary>The OAuth2 redirect URI: <see cref="PublicUrl"/> + oauth/callback, else the request's own scheme and host.</summary>
+    public string OAuthCallbackUrl(string requestScheme, string requestHost) =>
+        PublicUrl is { } root ? new Uri(root, "oauth/callback").ToString() : $"{requestScheme}://{requestHost}/oauth/callback";
 
     /// <summary>The settings in force; throws <see cref="ArgumentException"/> naming the option and the reason.</summary>
     public static WebSettings From(NodeOptions options, Config hocon, Func<string, string?> environment)
@@ -39,6 +48,7 @@ public sealed record WebSettings
             throw new ArgumentException("remotepoll.web.certificate and certificate-key: give both (PEM files) or neither");
         foreach (var f in new[] { cert, key })
             if (f is not null && !File.Exists(f)) throw new ArgumentException($"remotepoll.web: certificate file '{f}' does not exist");
+        var publicUrl = PublicUrlOf(NullIfEmpty(c.GetString("public-url", "")));
         return new WebSettings
         {
             Listen = endpoint,
@@ -46,7 +56,18 @@ public sealed record WebSettings
             CertificateKeyFile = key,
             Session = c.GetTimeSpan("session", TimeSpan.FromHours(8)),
             UserTokenLifetime = c.GetTimeSpan("user-token", TimeSpan.FromHours(8)),
+            PublicUrl = publicUrl,
         };
+    }
+
+    /// <summary>An absolute http(s) URL of a site root (a path prefix is kept, for a node behind a proxy at /rpoll).</summary>
+    private static Uri? PublicUrlOf(string? text)
+    {
+        if (text is null) return null;
+        if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http")
+            || uri.UserInfo.Length > 0 || uri.Query.Length > 0 || uri.Fragment.Length > 0)
+            throw new ArgumentException($"remotepoll.web.public-url: '{text}' is not an absolute https URL without user info, query or fragment");
+        return new Uri(uri.GetLeftPart(UriPartial.Path).TrimEnd('/') + "/");
     }
 
     private static string? NullIfEmpty(string? s) => string.IsNullOrWhiteSpace(s) ? null : s;

@@ -37,12 +37,7 @@ public sealed class WebNode : IAsyncLifetime
         Node = await NodeProcess.StartAsync(_data, _ports[0],
             ["--web", $"127.0.0.1:{_ports[1]}", "--store", $"imap://127.0.0.1:{Dovecot.ImapPort}", "--ca-file", Dovecot.CaCertificatePath],
             new Dictionary<string, string> { ["RPOLL_STORE_USER"] = Dovecot.MasterUser, ["RPOLL_STORE_PASSWORD"] = Dovecot.MasterPassword });
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await IsReadyAsync())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the web UI on {BaseUrl} was not ready:\n{Node.Log}");
-            await Task.Delay(300);
-        }
+        await WebPages.WaitReadyAsync(BaseUrl, Node);
         Browser = await Browser.LaunchAsync();
     }
 
@@ -61,24 +56,9 @@ public sealed class WebNode : IAsyncLifetime
         _secret.Signer().Issue(Caller.Create(CallerRole.User, null, account), DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 
     /// <summary>A new browser session signed in with <paramref name="token"/> through the sign-in page.</summary>
-    public async Task<IPage> SignInWithTokenAsync(string token)
-    {
-        var page = await Browser.NewPageAsync();
-        await page.GotoAsync(BaseUrl + "/");
-        await page.Locator("#token").FillAsync(token);
-        await page.Locator("#token-submit").ClickAsync();
-        await page.WaitForURLAsync(u => !u.Contains("/signin", StringComparison.Ordinal));
-        return page;
-    }
+    public Task<IPage> SignInWithTokenAsync(string token) => WebPages.SignInAsync(Browser, BaseUrl, token);
 
     public string AccountUrl(string account) => $"{BaseUrl}/account/{Uri.EscapeDataString(account)}/mail/remote-poll";
 
     public static string Screenshot(string name) => Path.Combine(Browser.ArtifactsDirectory, name + ".png");
-
-    private async Task<bool> IsReadyAsync()
-    {
-        try { return (await Http.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK; }
-        catch (HttpRequestException) { return false; }
-        catch (TaskCanceledException) { return false; }
-    }
 }

@@ -144,7 +144,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             CodeVerifier = codeVerifier,
             RedirectUri = redirectUri,
         }, cancellationToken), provider, "authorization-code").ConfigureAwait(false);
-        return Tokens(response, provider, "authorization-code");
+        return Tokens(response, provider, "authorization-code") with { IdToken = response.IdentityToken };
     }
 
     /// <summary>Revokes a refresh token at the provider (RFC 7009), where it has a revocation endpoint; false when it has none.</summary>

@@ -6,6 +6,9 @@ namespace RemotePoll.Mail.OAuth;
 /// </summary>
 public sealed record OAuthTokens(string AccessToken, DateTimeOffset ExpiresAt, string? RefreshToken)
 {
+    /// <summary>The OpenID Connect id_token of a code exchange, when the scopes asked for one (who consented); not shown either.</summary>
+    public string? IdToken { get; init; }
+
     public override string ToString() =>
         $"OAuthTokens {{ AccessToken = (hidden), ExpiresAt = {ExpiresAt:O}, RefreshToken = {(RefreshToken is null ? "none" : "(hidden)")} }}";
 }

@@ -11,6 +11,8 @@ public abstract class RecordRow
     /// <summary>Write-only: never rendered; empty keeps the stored password.</summary>
     public string? Password { get; set; }
     public RowErrors Errors { get; } = new();
+    /// <summary>Shown, not sent: the OAuth2 sign-in of an oauth2 record.</summary>
+    public OAuthConnection? OAuth { get; set; }
 
     /// <summary>Takes what is shown but not sent (Last, Error, order) from the stored record.</summary>
     public abstract void ShowStatusOf(RecordRow stored);

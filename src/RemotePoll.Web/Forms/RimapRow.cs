@@ -15,6 +15,6 @@ public sealed class RimapRow : RecordRow
 
     public override void ShowStatusOf(RecordRow stored)
     {
-        if (stored is RimapRow s) (Last, Error, Order) = (s.Last, s.Error, s.Order);
+        if (stored is RimapRow s) (Last, Error, Order, OAuth) = (s.Last, s.Error, s.Order, s.OAuth);
     }
 }

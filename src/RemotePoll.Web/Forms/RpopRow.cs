@@ -16,6 +16,6 @@ public sealed class RpopRow : RecordRow
 
     public override void ShowStatusOf(RecordRow stored)
     {
-        if (stored is RpopRow s) (Last, Error) = (s.Last, s.Error);
+        if (stored is RpopRow s) (Last, Error, OAuth) = (s.Last, s.Error, s.OAuth);
     }
 }

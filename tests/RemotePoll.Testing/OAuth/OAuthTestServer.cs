@@ -223,7 +223,9 @@ public sealed class OAuthTestServer : IAsyncDisposable
                 var verifier = form.GetValueOrDefault("code_verifier") ?? "";
                 var challenge = Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(verifier)));
                 if (code.Challenge != challenge) return Error(400, "invalid_grant");
-                return (200, TokenAnswer(code.User, clientId, newRefresh: true, scope: code.Scope));
+                var answer = TokenAnswer(code.User, clientId, newRefresh: true, scope: code.Scope);
+                if (HasScope(code.Scope, "openid")) answer["id_token"] = IdToken(code.User, clientId, HasScope(code.Scope, "email"));
+                return (200, answer);
             }
             case "refresh_token":
             {
@@ -268,6 +270,30 @@ public sealed class OAuthTestServer : IAsyncDisposable
         }
         return answer;
     }
+
+    /// <summary>
+    /// An OpenID Connect id_token for <paramref name="user"/> (scope openid): <c>preferred_username</c> as Microsoft gives it,
+    /// and <c>email</c> as Google gives it with scope email. Signed HS256 with the client's secret (OpenID Connect Core 10.1).
+    /// </summary>
+    private string IdToken(string user, string clientId, bool withEmail)
+    {
+        var claims = new Dictionary<string, object>
+        {
+            ["iss"] = BaseUrl,
+            ["sub"] = "sub-" + user,
+            ["aud"] = clientId,
+            ["iat"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["exp"] = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+            ["preferred_username"] = user,
+        };
+        if (withEmail) claims["email"] = user;
+        var signed = Base64Url(Encoding.UTF8.GetBytes("""{"alg":"HS256","typ":"JWT"}""")) + "." + Base64Url(JsonSerializer.SerializeToUtf8Bytes(claims));
+        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(_clients.GetValueOrDefault(clientId, "")), Encoding.ASCII.GetBytes(signed));
+        return signed + "." + Base64Url(signature);
+    }
+
+    private static bool HasScope(string? scopes, string scope) =>
+        scopes?.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(scope, StringComparer.Ordinal) == true;
 
     private (int, object) DeviceAuthorization(HttpListenerRequest request, Dictionary<string, string> form)
     {

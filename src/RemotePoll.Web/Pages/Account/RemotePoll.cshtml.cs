@@ -187,6 +187,7 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
             Leave = r.Leave, Apop = r.Apop, Tls = r.Tls ? "yes" : r.StartTls ? "starttls" : "no", Mailbox = r.Mailbox, Special = r.Special,
             Last = Time(r.Last),
             Error = r.Error is null ? null : $"{r.ErrorKind}: {r.Error}",
+            OAuth = OAuthConnection.Of(view.Address, RecordKind.Rpop, r.Name, r.OAuth, r.ErrorKind, r.Last, Time),
         }),
         new RpopRow(),
     ];
@@ -200,6 +201,7 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
             Error = r.Error is null ? null : $"{r.ErrorKind}: {r.Error}",
             Last = Time(r.Last),
             Order = r.ExtOrder is { } o ? Time(o) : null,
+            OAuth = OAuthConnection.Of(view.Address, RecordKind.Rimap, r.Name, r.OAuth, r.ErrorKind, r.Last, Time),
         }),
         new RimapRow(),
     ];
