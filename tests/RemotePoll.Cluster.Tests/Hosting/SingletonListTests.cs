@@ -6,6 +6,7 @@ using Akka.Hosting.TestKit;
 using Akka.Remote.Hosting;
 using Akka.TestKit.TestActors;
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Cluster.Serialization;
@@ -24,17 +25,19 @@ public sealed class SingletonListTests : TestKit
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
         var settings = new ModuleSettingsCache();
+        var keys = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName));
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
             .WithRemoting("127.0.0.1", 0).WithClustering()
             .AddRemotePollPersistence(new NodeOptions { DataDir = _data })
             .AddModuleSettings(settings)
             .AddDirectory(new DirectoryCache())
+            .AddOAuthProviders(keys, new OAuthProviderCache())
             .AddHostHealth()
             .AddConnectionGovernor(settings)
             .AddSingletonLookout()
             // The admin API needs the account region; a stand-in does here.
             .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(Props.Create(() => new BlackHoleActor()))))
-            .AddAdminApi(KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), ClusterSecretFile.LoadOrCreate(_data, _ => null), new Stats.PollStats());
+            .AddAdminApi(keys, ClusterSecretFile.LoadOrCreate(_data, _ => null), new Stats.PollStats());
     }
 
     [Fact]
