@@ -50,13 +50,12 @@ public sealed class OAuthClusterKillTests(PostgresFixture postgres, OAuthDovecot
             $"oauthProvider = bearer; oauthGrant = \"{grant}\"; period = Disabled; }}; }}";
         Assert.Equal(0, (await group.Rpoll(0, record, "cgp", "SETACCOUNTRPOPS", Account, "-")).ExitCode);
 
-        // Microsoft's behaviour: every refresh returns a new refresh token and voids the one used. Tokens live 60 s, within
-        // the refresh margin, so every poll refreshes first.
-        p.RotateRefreshTokens = true;
+        // Tokens live 60 s, within the refresh margin, so every poll refreshes first.
+        p.RotateRefreshTokens = false;
         p.AccessTokenLifetime = TimeSpan.FromSeconds(60);
         var (refreshes, requests) = (p.Refreshes, p.TokenRequests);
 
-        // A first poll refreshes (the grant given rotates) and delivers; the node that ran it hosts the account.
+        // A first poll refreshes (the grant given stays good) and delivers; the node that ran it hosts the account.
         await fixture.Server.InjectAsync(user, Message(user, 1), cancellationToken: Ct);
         var first = await group.Rpoll(0, null, "rpop", "poll", Account, "box", "--wait");
         Assert.True(first.ExitCode == 0 && first.StandardOutput.Contains("1 message", StringComparison.Ordinal), first.StandardOutput + first.StandardError);
@@ -66,9 +65,11 @@ public sealed class OAuthClusterKillTests(PostgresFixture postgres, OAuthDovecot
         var victim = polledBy[0];
         var survivors = Enumerable.Range(0, 3).Where(n => n != victim).ToArray();
 
-        // The second poll refreshes again (rotating the token the first poll journaled) and signs in with the new access
-        // token: Dovecot introspects it while the node's AUTH waits, and that moment, the new token's first use, is when
-        // the node gets SIGKILL. Only a grant journaled before that use is in PostgreSQL now.
+        // Now the provider behaves as Microsoft does: a refresh returns a new refresh token and voids the one used. The
+        // second poll refreshes again (the grant in PostgreSQL is void from then on) and signs in with the new access token:
+        // Dovecot introspects it while the node's AUTH waits, and that moment, the new token's first use, is when the node
+        // gets SIGKILL. Only a rotated grant journaled before that use is in PostgreSQL now.
+        p.RotateRefreshTokens = true;
         Task<Testing.Processes.CommandResult> interrupted;
         var killed = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         p.BeforeIntrospection = token =>
