@@ -74,6 +74,12 @@ public sealed class OAuthTestServer : IAsyncDisposable
     /// <summary>How many introspection requests Dovecot (or anyone) made.</summary>
     public int Introspections => Volatile.Read(ref _introspections);
 
+    /// <summary>
+    /// Awaited with the token before an introspection is answered, so a test can act at the moment a client first uses an
+    /// access token (Dovecot introspects while the client's AUTH waits), e.g. kill the client's node there.
+    /// </summary>
+    public Func<string, Task>? BeforeIntrospection { get; set; }
+
     /// <summary>Every access token ever issued (for tests that grep logs and files for them).</summary>
     public IReadOnlyCollection<string> IssuedAccessTokens => _access.Keys.ToArray();
 
@@ -179,6 +185,8 @@ public sealed class OAuthTestServer : IAsyncDisposable
             var request = context.Request;
             var form = request.HttpMethod == "POST" ? await ReadFormAsync(request).ConfigureAwait(false) : new Dictionary<string, string>();
             var query = HttpUtility.ParseQueryString(request.Url?.Query ?? "");
+            if (request.HttpMethod == "POST" && request.Url!.AbsolutePath == "/introspect" && BeforeIntrospection is { } hook)
+                await hook(form.GetValueOrDefault("token") ?? "").ConfigureAwait(false);
             var (status, contentType, body, location) = (request.HttpMethod, request.Url!.AbsolutePath) switch
             {
                 ("POST", "/token") => Json(Token(request, form)),
