@@ -15,6 +15,6 @@ public static class RemotePollWeb
     {
         if (settings.Listen is null) return services;
         var mail = new MailPasswordSignIn(environment.Store as IMailPasswordCheck, secret.Signer(), settings.UserTokenLifetime);
-        return services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebServer>(sp, settings, node, sp, mail, environment.Sealer));
+        return services.AddHostedService(sp => ActivatorUtilities.CreateInstance<WebServer>(sp, settings, node, sp, mail, environment.Sealer, environment.OAuthTokens.Consent));
     }
 }

@@ -31,7 +31,7 @@ namespace RemotePoll.Web;
 /// the node's actor system (the admin API), so the pages can do nothing the CLI could not.
 /// </summary>
 public sealed class WebServer(WebSettings settings, NodeOptions node, IServiceProvider nodeServices, MailPasswordSignIn mailSignIn,
-    ISecretSealer sealer, ILogger<WebServer> log) : IHostedService
+    ISecretSealer sealer, IOAuthConsent consent, ILogger<WebServer> log) : IHostedService
 {
     public const string ReadyTag = "ready";
     public const string LiveTag = "live";
@@ -81,7 +81,7 @@ public sealed class WebServer(WebSettings settings, NodeOptions node, IServicePr
         // OAuth2 Connect: the consents under way, the provider registry (client secrets opened only here), the token requests.
         services.AddSingleton(new PendingConsents(TimeProvider.System));
         services.AddSingleton(sp => new OAuthProviderLookup(sp.GetRequiredService<ActorRegistry>(), sealer));
-        services.AddSingleton(_ => new OAuthTokenClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }));
+        services.AddSingleton(consent);
         services.AddRazorPages(o =>
         {
             o.Conventions.AuthorizeFolder("/");

@@ -20,6 +20,9 @@ public sealed class OAuthTokenSource(OAuthTokenClient client, TimeProvider? time
 
     public OAuthTokenClient Client => client;
 
+    /// <summary>The same client, as the web's consent pages use it.</summary>
+    public IOAuthConsent Consent => client;
+
     public DateTimeOffset Now => _time.GetUtcNow();
 
     public static OAuthTokenSource CreateDefault() => new(new OAuthTokenClient(new HttpClient { Timeout = TimeSpan.FromSeconds(30) }));

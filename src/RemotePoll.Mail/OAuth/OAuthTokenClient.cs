@@ -14,7 +14,7 @@ namespace RemotePoll.Mail.OAuth;
 /// RFC 6749 servers all take. A refused grant is an <see cref="OAuthGrantRefusedException"/> (the user must
 /// reconnect); anything that may pass is an <see cref="OAuthTokenException"/>. Neither message holds a token.
 /// </summary>
-public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
+public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null) : IOAuthConsent
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
 
@@ -122,6 +122,11 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             scope: provider.Scopes, redirectUri: redirectUri, state: state, codeChallenge: codeChallenge,
             codeChallengeMethod: OidcConstants.CodeChallengeMethods.Sha256, loginHint: loginHint, extra: extra);
     }
+
+    (string Verifier, string Challenge) IOAuthConsent.NewPkce() => NewPkce();
+
+    string IOAuthConsent.AuthorizeUrl(OAuthProvider provider, string redirectUri, string state, string codeChallenge, string? loginHint) =>
+        AuthorizeUrl(provider, redirectUri, state, codeChallenge, loginHint);
 
     /// <summary>A PKCE verifier (RFC 7636, 43 characters of base64url) and its S256 challenge.</summary>
     public static (string Verifier, string Challenge) NewPkce()

@@ -68,7 +68,7 @@ public sealed class UserRecordTargetTests() : DovecotNodeTest("user-targets")
         Assert.Contains("is a loopback address: records of account users may not target it", refused.StandardOutput);
         var list = (await Rpoll(null, "rpop", "list", Account)).StandardOutput;
         Assert.Contains("Refused: localhost (", list);
-        Assert.Matches(@"internal\s.*\byes\s*$", list.Split('\n').Single(l => l.StartsWith("internal", StringComparison.Ordinal)));
+        Assert.Matches(@"internal\s.*\byes\s+password\s*$", list.Split('\n').Single(l => l.StartsWith("internal", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -22,7 +22,7 @@ namespace RemotePoll.Web.Pages.OAuth;
 /// </summary>
 [AllowAnonymous]
 [IgnoreAntiforgeryToken]
-public sealed class CallbackModel(PendingConsents consents, OAuthProviderLookup providers, OAuthTokenClient tokens, AdminGateway admin,
+public sealed class CallbackModel(PendingConsents consents, OAuthProviderLookup providers, IOAuthConsent tokens, AdminGateway admin,
     ILogger<CallbackModel> log) : PageModel
 {
     public string? Refusal { get; private set; }

@@ -23,7 +23,7 @@ namespace RemotePoll.Web.Pages.OAuth;
 /// a form's redirect to another site, and the SameSite=Strict session cookie keeps other sites from starting it.
 /// </summary>
 public sealed class ConnectModel(AdminGateway admin, OAuthProviderLookup providers, PendingConsents consents, WebSettings settings,
-    ILogger<ConnectModel> log) : PageModel
+    IOAuthConsent oauth, ILogger<ConnectModel> log) : PageModel
 {
     public string? Refusal { get; private set; }
     public string? RecordPage { get; private set; }
@@ -52,7 +52,7 @@ public sealed class ConnectModel(AdminGateway admin, OAuthProviderLookup provide
             return Refuse(400, $"the provider {provider.Name} has no authorization endpoint: connect with 'rpoll {Word(recordKind.Value).ToLowerInvariant()} authorize {view.Address} {recordName}'");
 
         var binding = Request.Cookies[PendingConsents.BindingCookie] is { } cookie && PendingConsents.IsBinding(cookie) ? cookie : PendingConsents.NewBinding();
-        var (verifier, challenge) = OAuthTokenClient.NewPkce();
+        var (verifier, challenge) = oauth.NewPkce();
         var redirect = settings.OAuthCallbackUrl(Request.Scheme, Request.Host.Value ?? "");
         var state = consents.Add(new PendingConsent(view.Address, recordKind.Value, recordName, provider.Name, verifier, redirect,
             User.Token()!, PendingConsents.Hash(binding), consents.Now + PendingConsents.Lifetime));
@@ -65,7 +65,7 @@ public sealed class ConnectModel(AdminGateway admin, OAuthProviderLookup provide
         log.LogInformation("OAuth2 consent for {Account} {Kind} {Name} started by {User} (provider {Provider})",
             view.Address, Word(recordKind.Value), recordName, User.Identity?.Name, provider.Name);
         var loginHint = string.IsNullOrWhiteSpace(authName) ? null : authName;
-        return Redirect(OAuthTokenClient.AuthorizeUrl(provider with { Scopes = ProviderAccountName.Scopes(provider) }, redirect, state, challenge, loginHint));
+        return Redirect(oauth.AuthorizeUrl(provider with { Scopes = ProviderAccountName.Scopes(provider) }, redirect, state, challenge, loginHint));
     }
 
     private PageResult Refuse(int status, string reason)
