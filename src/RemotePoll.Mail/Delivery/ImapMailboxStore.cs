@@ -33,8 +33,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
 
     public async Task<bool> EnsureFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync<bool>(account, async client =>
         {
             if (folder.IsInbox) return true;
             var ns = Namespace(client);
@@ -55,41 +54,23 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
                 parent = current;
             }
             return existed;
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            throw Unavailable(account, e);
-        }
-        finally
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<bool> FolderExistsAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync<bool>(account, async client =>
         {
             if (folder.IsInbox) return true;
             var ns = Namespace(client);
             foreach (var s in folder.Segments) CheckSegment(s, ns.DirectorySeparator, folder);
             return await FindAsync(client, FullName(ns, folder), cancellationToken).ConfigureAwait(false) is not null;
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            throw Unavailable(account, e);
-        }
-        finally
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<MailboxPath>> ListFoldersAsync(string account, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync<IReadOnlyList<MailboxPath>>(account, async client =>
         {
             var ns = Namespace(client);
             var folders = await client.GetFoldersAsync(ns, StatusItems.None, subscribedOnly: false, cancellationToken).ConfigureAwait(false);
@@ -104,15 +85,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
                 if (!paths.Contains(path)) paths.Add(path);
             }
             return paths.OrderBy(p => p.ToString(), StringComparer.Ordinal).ToArray();
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            throw Unavailable(account, e);
-        }
-        finally
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -121,23 +94,14 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
     /// </summary>
     public async Task<FolderMessages> CountMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync<FolderMessages>(account, async client =>
         {
             var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
             if (target is null) return FolderMessages.None;
             await target.OpenAsync(FolderAccess.ReadOnly, cancellationToken).ConfigureAwait(false);
             var copies = await MirrorCopiesAsync(target, cancellationToken).ConfigureAwait(false);
             return new FolderMessages(copies.Count, target.Count - copies.Count);
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            throw Unavailable(account, e);
-        }
-        finally
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -147,8 +111,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
     /// </summary>
     public async Task<FolderMessages> RemoveMirrorCopiesAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync<FolderMessages>(account, async client =>
         {
             var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
             if (target is null) return FolderMessages.None;
@@ -169,15 +132,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
             if (uidPlus) await target.ExpungeAsync(copies, cancellationToken).ConfigureAwait(false);
             else await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
             return new FolderMessages(copies.Count, target.Count);
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            throw Unavailable(account, e);
-        }
-        finally
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<IList<UniqueId>> MirrorCopiesAsync(IMailFolder folder, CancellationToken cancellationToken)
@@ -199,8 +154,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
         if (ids.Count == 0) return found;
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
-        try
+        return await InSessionAsync<IReadOnlySet<string>?>(account, async client =>
         {
             var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
             if (target is null) return found;
@@ -211,15 +165,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
                 if (hits.Count > 0) found.Add(id);
             }
             return found;
-        }
-        catch (Exception e) when (IsStoreFailure(e))
-        {
-            throw Unavailable(account, e);
-        }
-        finally
-        {
-            await CloseAsync(client).ConfigureAwait(false);
-        }
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(
@@ -353,6 +299,27 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             throw Unavailable(account, e);
+        }
+    }
+
+    /// <summary>
+    /// One logged-in session for <paramref name="work"/>, closed after it; a store failure becomes
+    /// <see cref="DeliveryUnavailableException"/> naming the account.
+    /// </summary>
+    private async Task<T> InSessionAsync<T>(string account, Func<ImapClient, Task<T>> work, CancellationToken cancellationToken)
+    {
+        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await work(client).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsStoreFailure(e))
+        {
+            throw Unavailable(account, e);
+        }
+        finally
+        {
+            await CloseAsync(client).ConfigureAwait(false);
         }
     }
 
