@@ -22,7 +22,7 @@ public static class CommandTable
           node stats                               (the contacted node: pollers, how late scheduled polls fire, memory)
           module show | set KEY VALUE
                  keys: log, processes, use-apop, source-ip, use-domain-ips, delay-failed-hosts, delay-failed-account, allow-self-poll,
-                       allow-user-private-targets, user-min-poll-every
+                       allow-user-private-targets, user-min-poll-every, push-connections
           hosts list | clear HOST                  (Delay Failed Hosts: hosts not polled until a time)
           domain list | show DOMAIN | set DOMAIN [--ip ADDR]... [--main yes|no]
           account show ACCOUNT | set ACCOUNT [--can-modify-rpop yes|no]
@@ -37,6 +37,7 @@ public static class CommandTable
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                     [--security none|starttls|ssl] [--auth normal|encrypted | --auth oauth2 --oauth-provider NAME] [--filter PATTERN] [TLS TRUST]
+                    [--push yes|no]
           TLS TRUST (one; default: validate with the system store and the node's CA file; "" returns to it):
                     --tls-pin sha256:HEX|BASE64   the certificate's SHA-256 fingerprint
                     --tls-spki sha256:HEX|BASE64  the public key's (SubjectPublicKeyInfo) SHA-256 fingerprint
@@ -159,6 +160,7 @@ public static class CommandTable
             Every = a.Option("--every"),
             Security = a.Option("--security"),
             ListFilter = a.Option("--filter"),
+            Push = a.YesNo("--push"),
             Password = a.Flag("--password-stdin") ? readSecret() : null,
             Trust = TrustChange(a),
             ByAccountUser = a.YesNo("--by-account-user"),

@@ -30,6 +30,12 @@ public sealed record RimapRecord(
     /// </summary>
     public bool ByAccountUser { get; init; }
 
+    /// <summary>
+    /// Push (issue 20): besides Poll Every, the owning node holds one connection to the server in IDLE on INBOX and mirrors
+    /// as soon as the server announces new mail, while the module's push-connections allow it.
+    /// </summary>
+    public bool Push { get; init; }
+
     /// <summary>Set: the record signs in with OAuth2 through this provider and its grant, never with <see cref="Password"/>.</summary>
     public OAuth.OAuthSignIn? OAuth { get; init; }
 

@@ -8,7 +8,7 @@ namespace RemotePoll.Core.Settings;
 /// The server-wide Remote Poll settings (spec, top section). Defaults: Log Major (the spec's usual level),
 /// Processes 10, Use APOP on, source address chosen by the OS, Use Domain IP Addresses off, Delay Failed Hosts 5m,
 /// Delay Failed Account 15m, Allow Self-Poll off; records of account users may not target private addresses and poll
-/// at most every 5 minutes.
+/// at most every 5 minutes. Push connections (issue 20) are a separate cluster-wide cap, 0 (push off) by default.
 /// </summary>
 public sealed record ModuleSettings(
     PollLogLevel Log = PollLogLevel.Major,
@@ -20,7 +20,8 @@ public sealed record ModuleSettings(
     TimeSpan? DelayFailedAccount = null,
     bool AllowSelfPoll = false,
     bool AllowUserPrivateTargets = false,
-    TimeSpan? UserMinPollEvery = null)
+    TimeSpan? UserMinPollEvery = null,
+    int PushConnections = 0)
 {
     public const int MaxProcesses = 10_000;
     public static readonly ModuleSettings Default = new();
@@ -33,7 +34,7 @@ public sealed record ModuleSettings(
     /// <summary>The keys of <c>rpoll module set</c>, in the spec's words.</summary>
     public static readonly IReadOnlyList<string> Keys =
         ["log", "processes", "use-apop", "source-ip", "use-domain-ips", "delay-failed-hosts", "delay-failed-account", "allow-self-poll",
-         "allow-user-private-targets", "user-min-poll-every"];
+         "allow-user-private-targets", "user-min-poll-every", "push-connections"];
 
     /// <summary>The settings with one key changed; throws <see cref="ValidationException"/> naming the key and reason.</summary>
     public ModuleSettings With(string key, string value)
@@ -45,9 +46,8 @@ public sealed record ModuleSettings(
                 return this with { Log = ParseLogLevel(v) ?? throw new ValidationException(key,
                     $"'{value}' is not one of {string.Join(", ", Enum.GetValues<PollLogLevel>().Select(LogLevelWord))}") };
             case "processes":
-                if (!int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) || p > MaxProcesses)
-                    throw new ValidationException(key, $"'{value}' is not a whole number from 0 to {MaxProcesses}");
-                return this with { Processes = p };
+                return this with { Processes = Count(key, value) };
+            case "push-connections": return this with { PushConnections = Count(key, value) };
             case "use-apop": return this with { UseApop = Bool(key, v) };
             case "use-domain-ips": return this with { UseDomainIps = Bool(key, v) };
             case "allow-self-poll": return this with { AllowSelfPoll = Bool(key, v) };
@@ -77,6 +77,7 @@ public sealed record ModuleSettings(
         new("allow-self-poll", YesNo(AllowSelfPoll)),
         new("allow-user-private-targets", YesNo(AllowUserPrivateTargets)),
         new("user-min-poll-every", PollPeriod.Every(UserMinPollEveryOrDefault).ToString()),
+        new("push-connections", PushConnections.ToString(CultureInfo.InvariantCulture)),
     ];
 
     public static string LogLevelWord(PollLogLevel l) => l switch
@@ -110,6 +111,11 @@ public sealed record ModuleSettings(
         "no" or "false" or "off" or "0" => false,
         _ => throw new ValidationException(key, $"'{v}' is not yes or no"),
     };
+
+    private static int Count(string key, string value) =>
+        int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= MaxProcesses
+            ? n
+            : throw new ValidationException(key, $"'{value}' is not a whole number from 0 to {MaxProcesses}");
 
     private static TimeSpan Delay(string key, string v)
     {

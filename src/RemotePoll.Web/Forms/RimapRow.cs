@@ -6,6 +6,8 @@ public sealed class RimapRow : RecordRow
     public string Security { get; set; } = "None";
     public string AuthMethod { get; set; } = "Normal";
     public string? Filter { get; set; }
+    /// <summary>Push (IDLE) besides Poll Every (issue 20).</summary>
+    public bool Push { get; set; }
 
     /// <summary>Shown, not sent.</summary>
     public string? Error { get; set; }

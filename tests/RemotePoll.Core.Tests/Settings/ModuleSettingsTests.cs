@@ -27,7 +27,7 @@ public class ModuleSettingsTests
 
         Assert.Equal(ModuleSettings.Keys, pairs.Select(p => p.Key));
         Assert.Equal(
-            new[] { "major", "10", "yes", "auto", "no", "5m", "15m", "no", "no", "5m" },
+            new[] { "major", "10", "yes", "auto", "no", "5m", "15m", "no", "no", "5m", "0" },
             pairs.Select(p => p.Value));
     }
 
