@@ -73,6 +73,7 @@ public static class Output
         string Row(string what, IReadOnlyList<long> c) => $"{what}: {Count(c.Sum(), "poll")}, p50 {Ms(c, 0.5)}, p99 {Ms(c, 0.99)}, max {Ms(c, 1)}";
         return $"node: {n.Node}\naccounts scheduled: {n.ScheduledAccounts}\npollers: {n.Pollers}\nscheduled polls started: {n.ScheduledPollsStarted}\n" +
             Row("lateness at the timer", n.TimerLatenessCounts) + "\n" + Row("lateness at connect (timer + permit wait)", n.StartLatenessCounts) + "\n" +
+            $"push connections held here: {n.PushHeld} (push-connections, cluster-wide: {n.PushLimit})\n" +
             $"working set: {n.WorkingSetBytes / 1048576.0:0.0} MiB, managed heap: {n.ManagedHeapBytes / 1048576.0:0.0} MiB";
     }
 

@@ -154,7 +154,7 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 case ClusterShow: sender.Tell(AdminReply.Success(ClusterAdmin.Show(Context.System))); break;
                 case ClusterLeave l: sender.Tell(ClusterAdmin.Leave(Context.System, l.Address)); break;
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
-                case NodeStatsShow: sender.Tell(AdminReply.Success(NodeStats.Of(Context.System, _stats))); break;
+                case NodeStatsShow: sender.Tell(AdminReply.Success(NodeStats.Of(Context.System, _stats, _env?.Settings.Current?.PushConnections ?? 0))); break;
                 case ShowRegionStats: ClusterAdmin.RegionStats(_accounts, AskTimeout).PipeTo(sender); break;
                 case ModuleShow or ModuleSet: _moduleSettings.Tell(request.Command, sender); break;
                 case DomainList or DomainShow or DomainSet: _directory.Tell(request.Command, sender); break;

@@ -3,6 +3,7 @@ using Akka.Event;
 using RemotePoll.Cluster.Metrics;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Core.Governor;
+using RemotePoll.Core.Settings;
 
 namespace RemotePoll.Cluster.Governor;
 
@@ -11,6 +12,8 @@ namespace RemotePoll.Cluster.Governor;
 /// never more than Processes at once, first come first served. Leases lapse unless renewed, so a dead node's
 /// sessions free their permits; a governor that has just started (first start or hand-over) grants nothing for
 /// <see cref="RecoveringFor"/> while live holders renew, so the cap holds across the move. Processes = 0 grants nothing.
+/// The same actor, as a second singleton with its own pool, caps held push connections by push-connections (issue 20),
+/// so push never takes a permit that polling needs (<see cref="PushProps"/>).
 /// </summary>
 public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
 {
@@ -28,13 +31,23 @@ public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
     public static readonly TimeSpan AskAgainEvery = TimeSpan.FromSeconds(3);
 
     private readonly ModuleSettingsCache _settings;
+    private readonly Func<ModuleSettings, int> _capacity;
+    private readonly Action<PermitPool?> _report;
+    private readonly string _what;
     private readonly Dictionary<string, IActorRef> _replyTo = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private PermitPool _pool;
 
-    public ConnectionGovernor(ModuleSettingsCache settings)
+    public ConnectionGovernor(ModuleSettingsCache settings) : this(settings, s => s.Processes, PollMetrics.Permits, "permits")
+    {
+    }
+
+    private ConnectionGovernor(ModuleSettingsCache settings, Func<ModuleSettings, int> capacity, Action<PermitPool?> report, string what)
     {
         _settings = settings;
+        _capacity = capacity;
+        _report = report;
+        _what = what;
         _pool = PermitPool.Create(Capacity, DateTimeOffset.UtcNow + RecoveringFor);
         Receive<RequestPermit>(r =>
         {
@@ -53,20 +66,24 @@ public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    /// <summary>Processes as this node last saw it; unknown settings grant nothing.</summary>
-    private int Capacity => _settings.Current?.Processes ?? 0;
+    /// <summary>Processes (or push-connections) as this node last saw it; unknown settings grant nothing.</summary>
+    private int Capacity => _settings.Current is { } s ? _capacity(s) : 0;
 
     public static Props Props(ModuleSettingsCache settings) => Akka.Actor.Props.Create(() => new ConnectionGovernor(settings));
 
-    protected override void PostStop() => PollMetrics.Permits(null);
+    /// <summary>The push pool: held IDLE connections, never more than push-connections cluster-wide (0: no push).</summary>
+    public static Props PushProps(ModuleSettingsCache settings) =>
+        Akka.Actor.Props.Create(() => new ConnectionGovernor(settings, s => s.PushConnections, PollMetrics.PushPermits, "push connections"));
+
+    protected override void PostStop() => _report(null);
 
     private void Grant((PermitPool Pool, IReadOnlyList<string> Granted) step)
     {
         _pool = step.Pool;
-        PollMetrics.Permits(_pool);
+        _report(_pool);
         foreach (var id in step.Granted)
             if (_replyTo.Remove(id, out var to)) to.Tell(new PermitGranted(id));
-        if (step.Granted.Count > 0) _log.Debug("RPOLL permits in use {0}/{1}, waiting {2}", _pool.InUse, _pool.Capacity, _pool.Waiting.Count);
+        if (step.Granted.Count > 0) _log.Debug("RPOLL {0} in use {1}/{2}, waiting {3}", _what, _pool.InUse, _pool.Capacity, _pool.Waiting.Count);
     }
 
     private sealed class Tick

@@ -65,11 +65,16 @@ public static class PollEnvironmentFactory
             PollTimeout = c.GetTimeSpan("poll-timeout", TimeSpan.FromMinutes(30)),
             MaxMessageSize = c.GetByteSize("max-message-size") ?? 64L * 1024 * 1024,
             RimapMaxFolders = RimapMaxFolders(c.GetInt("rimap-max-folders", RimapMirrorRequest.DefaultMaxFolders)),
+            PushIdleEvery = PushIdleEvery(c.GetTimeSpan("push-idle-every", RimapPush.DefaultReissueEvery)),
         };
     }
 
     private static int RimapMaxFolders(int value) =>
         value > 0 ? value : throw new ArgumentException($"remotepoll.rimap-max-folders: {value} is not a positive number of folders");
+
+    private static TimeSpan PushIdleEvery(TimeSpan value) =>
+        value > TimeSpan.Zero && value < TimeSpan.FromMinutes(29) ? value
+            : throw new ArgumentException($"remotepoll.push-idle-every: {value} is not above 0 and below 29 minutes (RFC 2177)");
 
     /// <summary>remotepoll.tls.ca-folder: an absolute folder; empty means DATA/tls-ca.</summary>
     public static string CaFolder(NodeOptions options, Config remotepoll)

@@ -86,9 +86,11 @@ public static class RemotePollActors
     public static AkkaConfigurationBuilder AddHostHealth(this AkkaConfigurationBuilder builder) =>
         builder.WithSingleton<HostHealth>(HostHealthSingleton, Props.Create(() => new HostHealth()));
 
-    /// <summary>Processes: the cluster-wide cap on remote sessions.</summary>
+    /// <summary>Processes: the cluster-wide cap on remote sessions; and its separate pool for held push connections (push-connections).</summary>
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>
-        builder.WithSingleton<ConnectionGovernor>(ConnectionGovernorSingleton, ConnectionGovernor.Props(settings));
+        builder
+            .WithSingleton<ConnectionGovernor>(ConnectionGovernorSingleton, ConnectionGovernor.Props(settings))
+            .WithSingleton<PushGovernor>(PushGovernorSingleton, ConnectionGovernor.PushProps(settings));
 
     /// <summary>A warning when a singleton cannot be found, once it is true (Akka's own fires at start-up: off in node.conf).</summary>
     public static AkkaConfigurationBuilder AddSingletonLookout(this AkkaConfigurationBuilder builder) =>
@@ -98,12 +100,14 @@ public static class RemotePollActors
     public const string DirectorySingleton = "directory";
     public const string HostHealthSingleton = "host-health";
     public const string ConnectionGovernorSingleton = "connection-governor";
+    public const string PushGovernorSingleton = "push-governor";
     public const string TokenRevocationsSingleton = "token-revocations";
     public const string OAuthProvidersSingleton = "oauth-providers";
 
     /// <summary>Every cluster singleton a node runs, by name, for <see cref="SingletonLookout"/>: a new singleton goes here too.</summary>
     public static readonly IReadOnlyList<string> Singletons =
-        [ModuleSettingsSingleton, DirectorySingleton, HostHealthSingleton, ConnectionGovernorSingleton, TokenRevocationsSingleton, OAuthProvidersSingleton];
+        [ModuleSettingsSingleton, DirectorySingleton, HostHealthSingleton, ConnectionGovernorSingleton, PushGovernorSingleton, TokenRevocationsSingleton,
+         OAuthProvidersSingleton];
 
     /// <summary>The admin API on this node; <paramref name="secret"/> verifies callers' tokens (and signs those it issues).</summary>
     public static AkkaConfigurationBuilder AddAdminApi(this AkkaConfigurationBuilder builder, ISecretSealer sealer, ClusterSecret secret, Stats.PollStats stats,

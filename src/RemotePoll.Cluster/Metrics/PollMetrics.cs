@@ -24,6 +24,7 @@ public static class PollMetrics
 
     private static PermitPool? _permits;
     private static FailedHosts? _failedHosts;
+    private static PermitPool? _pushPermits;
 
     static PollMetrics()
     {
@@ -36,6 +37,12 @@ public static class PollMetrics
         Meter.CreateObservableGauge("remotepoll.connections.waiting",
             () => _permits is { } p ? [new Measurement<int>(p.Waiting.Count)] : Array.Empty<Measurement<int>>(),
             description: "Polls waiting for a permit");
+        Meter.CreateObservableGauge("remotepoll.push.held",
+            () => _pushPermits is { } p ? [new Measurement<int>(p.InUse)] : Array.Empty<Measurement<int>>(),
+            description: "RIMAP push (IDLE) connections held, cluster-wide (reported by the node running the push governor)");
+        Meter.CreateObservableGauge("remotepoll.push.limit",
+            () => _pushPermits is { } p ? [new Measurement<int>(p.Capacity)] : Array.Empty<Measurement<int>>(),
+            description: "The push-connections setting as the push governor applies it");
         Meter.CreateObservableGauge("remotepoll.hosts.failed",
             () => _failedHosts is { } h ? [new Measurement<int>(h.Prune(DateTimeOffset.UtcNow).Hosts.Count)] : Array.Empty<Measurement<int>>(),
             description: "Hosts held back by Delay Failed Hosts (reported by the node running host health)");
@@ -56,6 +63,9 @@ public static class PollMetrics
 
     /// <summary>The governor's pool now; null when the governor stops on this node.</summary>
     public static void Permits(PermitPool? pool) => _permits = pool;
+
+    /// <summary>The push governor's pool now; null when it stops on this node.</summary>
+    public static void PushPermits(PermitPool? pool) => _pushPermits = pool;
 
     /// <summary>Host health's failures now; null when it stops on this node.</summary>
     public static void FailedHosts(FailedHosts? hosts) => _failedHosts = hosts;

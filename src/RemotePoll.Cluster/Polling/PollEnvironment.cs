@@ -32,6 +32,8 @@ public sealed class PollEnvironment
     public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
     /// <summary>The most local folders one RIMAP record's mirror may hold (<c>rimap-max-folders</c>); further remote folders are skipped and reported.</summary>
     public int RimapMaxFolders { get; init; } = Mail.Rimap.RimapMirrorRequest.DefaultMaxFolders;
+    /// <summary>RIMAP push: IDLE is re-issued this often (<c>push-idle-every</c>, below RFC 2177's 29 minutes).</summary>
+    public TimeSpan PushIdleEvery { get; init; } = Mail.Rimap.RimapPush.DefaultReissueEvery;
     /// <summary>The longest a poll may run before it is cancelled and reported.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromMinutes(30);
     /// <summary>Addresses of the local mail system that count as "this server" for Allow Self-Poll.</summary>

@@ -265,8 +265,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         _waiters.Clear();
         EndTickets(_runTickets, report);
         LogOutcome(report);
+        PollFinished(report);
         if (_pollAgain) { _pollAgain = false; Start(); }
         else Schedule();
+    }
+
+    /// <summary>A poll ended and its outcome went to the entity (RIMAP push starts or stops here).</summary>
+    protected virtual void PollFinished(PollReport report)
+    {
     }
 
     /// <summary>The running poll's messages and bytes delivered so far (totals); called from the poll's own thread.</summary>
@@ -422,8 +428,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         if (!_running) Start();
     }
 
-    /// <summary>Waits for a permit, asking again every few seconds: the governor may move while we wait.</summary>
-    private static async Task AcquireAsync(IActorRef governor, string permit, CancellationToken ct)
+    /// <summary>Waits for a permit (of the Processes or the push pool), asking again every few seconds: the governor may move while we wait.</summary>
+    internal static async Task AcquireAsync(IActorRef governor, string permit, CancellationToken ct)
     {
         while (true)
         {
@@ -443,7 +449,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         }
     }
 
-    private static async Task RenewAsync(IActorRef governor, string permit, CancellationToken stop)
+    internal static async Task RenewAsync(IActorRef governor, string permit, CancellationToken stop)
     {
         try
         {

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Net;
 using Akka.Actor;
+using Akka.Event;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Polling;
@@ -14,10 +15,20 @@ namespace RemotePoll.Cluster.Polling;
 /// Mirrors one RIMAP record's remote folder tree under the local folder named after the record. Each folder's mark
 /// (UIDVALIDITY, highest UID copied) is committed through the entity after the local store acknowledged the batch.
 /// A pending Try Now order (extOrder) is served even when the record is Disabled.
+/// <para>Push (issue 20): after a successful poll of a record with Push, while push-connections is above 0, a
+/// <see cref="RimapPushHolder"/> child holds an IDLE connection and each announcement of new mail runs this poller's normal
+/// poll. A push that ends on a failure is tried again after a back-off through a normal poll, so Delay Failed Hosts and
+/// the record's checks apply to it too. Push off, a new destination or sign-in, or the poller stopping closes it.</para>
 /// </summary>
 public sealed class RimapPoller : RecordPoller
 {
+    private const string PushRetryKey = "push-retry";
     private RimapRecord _record;
+    /// <summary>The request of the last poll (its sign-in), for the push session; written by the poll, read after its report.</summary>
+    private volatile RimapMirrorRequest? _lastRequest;
+    private IActorRef? _push;
+    private DateTimeOffset _pushSince;
+    private int _pushFailures;
 
     public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
         : base(account, lastAttempt, env, spreadFirstPoll)
@@ -27,13 +38,66 @@ public sealed class RimapPoller : RecordPoller
 
     protected override bool OnRecordMessage(object message)
     {
+        switch (message)
+        {
+            case RimapPushNewMail:
+                Self.Tell(new PollNow(null));
+                return true;
+            case RimapPushEnded ended:
+                PushEnded(ended);
+                return true;
+            case PushRetry:
+                if (_push is null && WantsPush) Self.Tell(new PollNow(null));
+                return true;
+        }
         if (message is not RimapRecordUpdated u) return false;
         var reschedule = u.Record.Period != _record.Period || u.Record.ExtOrder != _record.ExtOrder;
-        var before = _record.OAuth;
+        var before = _record;
         _record = u.Record;
+        // The held session signed in as the record was: a new destination or sign-in reconnects after the next poll.
+        if (!_record.Push || _record.Destination != before.Destination || _record.Password != before.Password || _record.OAuth != before.OAuth)
+            StopPush();
         if (reschedule) Schedule();
-        SignInChanged(before, _record.OAuth);
+        SignInChanged(before.OAuth, _record.OAuth);
+        if (_record.Push && !before.Push && !Running) Self.Tell(new PollNow(null));
         return true;
+    }
+
+    private bool WantsPush => _record.Push && (Env.Settings.Current?.PushConnections ?? 0) > 0;
+
+    protected override void PollFinished(PollReport report)
+    {
+        if (!WantsPush) StopPush();
+        else if (report.Ok && _push is null && _lastRequest is { } request && !Timers.IsTimerActive(PushRetryKey))
+        {
+            _push = Context.ActorOf(RimapPushHolder.Props(request, Env,
+                ProtocolTrace.For((Env.Settings.Current ?? ModuleSettings.Default).Log, Log, Account, _record.Name)), "push");
+            _pushSince = DateTimeOffset.UtcNow;
+        }
+    }
+
+    private void PushEnded(RimapPushEnded ended)
+    {
+        if (!Equals(Sender, _push)) return;
+        _push = null;
+        if (ended.Kind is null) return;
+        // A push that held for a while starts its back-off again; one that keeps failing waits longer each time.
+        _pushFailures = DateTimeOffset.UtcNow - _pushSince > TimeSpan.FromMinutes(5) ? 1 : _pushFailures + 1;
+        var wait = RimapPush.BackOff(_pushFailures);
+        Log.Warning("RPOLL {0}/{1}: push ended: {2}: {3}; polled at Poll Every, push tried again in {4}", Account, _record.Name, ended.Kind, ended.Reason, wait);
+        Timers.StartSingleTimer(PushRetryKey, PushRetry.Instance, wait);
+    }
+
+    private void StopPush()
+    {
+        if (_push is null) return;
+        Context.Stop(_push);
+        _push = null;
+    }
+
+    private sealed class PushRetry
+    {
+        public static readonly PushRetry Instance = new();
     }
 
     public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false) =>
@@ -68,6 +132,7 @@ public sealed class RimapPoller : RecordPoller
                 MaxFolders = Env.RimapMaxFolders,
                 Bearer = context.Bearer,
             };
+            _lastRequest = request;
             long messages = 0, bytes = 0;
             var result = await RimapMirror.RunAsync(request, Env.Store, known,
                 async (p, t) =>

@@ -12,6 +12,7 @@ public sealed class PollStats
     private int _pollers;
     private int _scheduled;
     private long _started;
+    private int _pushHeld;
 
     public LatencyHistogram TimerLateness { get; } = new();
     public LatencyHistogram StartLateness { get; } = new();
@@ -19,6 +20,14 @@ public sealed class PollStats
     /// <summary>Accounts listed by the wake schedules running on this node (recovered, whether their accounts run or not).</summary>
     public int ScheduledAccounts => Volatile.Read(ref _scheduled);
     public long PollsStarted => Interlocked.Read(ref _started);
+    /// <summary>RIMAP push connections this node holds a push permit for (issue 20).</summary>
+    public int PushHeld => Volatile.Read(ref _pushHeld);
+
+    /// <summary>A push connection got its permit (<paramref name="change"/> 1) or ended (-1).</summary>
+    public void PushHeldChanged(int change)
+    {
+        Interlocked.Add(ref _pushHeld, change);
+    }
 
     public void PollerStarted()
     {

@@ -221,6 +221,53 @@ internal sealed class RimapSession : IAsyncDisposable
         return content;
     }
 
+    /// <summary>Opens INBOX read-only (EXAMINE) for push: the server must offer IDLE (RFC 2177).</summary>
+    /// <exception cref="ImapPollException">ProtocolError (no IDLE, no INBOX, EXAMINE refused), ConnectionLost.</exception>
+    public async Task ExamineInboxAsync(CancellationToken cancellationToken)
+    {
+        var client = Live();
+        if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
+            throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: the server does not offer IDLE (RFC 2177): no push, the record is polled at Poll Every");
+        var inbox = client.Inbox ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: the server announced no INBOX");
+        await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
+            async t => await inbox.OpenAsync(FolderAccess.ReadOnly, t).ConfigureAwait(false), cancellationToken, "INBOX").ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// IDLE on the examined INBOX until the server announces new mail (EXISTS that grows the folder) or
+    /// <paramref name="idleFor"/> has passed, then DONE. True when new mail was announced. The silence tolerated is the
+    /// IDLE time plus the command timeout; an answer beyond the control budget ends the session.
+    /// </summary>
+    /// <exception cref="ImapPollException">ConnectionLost (dropped, silent, BYE), ProtocolError.</exception>
+    public async Task<bool> IdleAsync(TimeSpan idleFor, CancellationToken cancellationToken)
+    {
+        var client = Live();
+        var inbox = client.Inbox!;
+        var seen = inbox.Count;
+        var arrived = false;
+        using var done = new CancellationTokenSource(idleFor);
+        void Changed(object? sender, EventArgs e)
+        {
+            // EXPUNGE lowers the count, EXISTS sets it: only a count above the last one seen is new mail.
+            if (inbox.Count > seen) { arrived = true; done.Cancel(); }
+            seen = inbox.Count;
+        }
+        inbox.CountChanged += Changed;
+        var timeout = client.Timeout;
+        client.Timeout = ToMilliseconds(idleFor + _request.CommandTimeout);
+        try
+        {
+            await RunAsync(Phase.Session, idleFor + _request.CommandTimeout, ControlBudget,
+                async t => await client.IdleAsync(done.Token, t).ConfigureAwait(false), cancellationToken, "INBOX").ConfigureAwait(false);
+        }
+        finally
+        {
+            inbox.CountChanged -= Changed;
+            if (_client is not null) client.Timeout = timeout;
+        }
+        return arrived;
+    }
+
     /// <summary>Sends LOGOUT and closes. Nothing depends on its answer, so a failure is not reported.</summary>
     public async Task LogoutAsync(CancellationToken cancellationToken)
     {

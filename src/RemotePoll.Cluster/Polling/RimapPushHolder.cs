@@ -1,0 +1,78 @@
+using Akka.Actor;
+using Akka.Hosting;
+using RemotePoll.Cluster.Governor;
+using RemotePoll.Core.Polling;
+using RemotePoll.Mail.Rimap;
+
+namespace RemotePoll.Cluster.Polling;
+
+/// <summary>
+/// Holds one RIMAP record's push connection (issue 20), as a child of the record's poller on the node that owns the
+/// account: waits for a permit of the push pool (push-connections, cluster-wide, separate from Processes), renews it
+/// while the connection is held, and tells the poller when INBOX has new mail; the mirror itself is the poller's normal
+/// poll, with its own Processes permit and no-loss rules. The holder ends when the connection fails or drops (it tells
+/// the poller why: <see cref="RimapPushEnded"/>) or when it is stopped (the poller stopped, push turned off); either way
+/// the connection is closed and the permit released. A record waiting for a push permit is simply polled at Poll Every.
+/// </summary>
+public sealed class RimapPushHolder : ReceiveActor
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    public RimapPushHolder(RimapMirrorRequest request, PollEnvironment env, IImapProtocolLog? log)
+    {
+        var poller = Context.Parent;
+        var governor = ActorRegistry.For(Context.System).Get<PushGovernor>();
+        HoldAsync(request, env, governor, () => poller.Tell(RimapPushNewMail.Instance), log, _stop.Token).PipeTo(Self);
+        Receive<RimapPushEnded>(ended =>
+        {
+            poller.Tell(ended);
+            Context.Stop(Self);
+        });
+    }
+
+    public static Props Props(RimapMirrorRequest request, PollEnvironment env, IImapProtocolLog? log) =>
+        Akka.Actor.Props.Create(() => new RimapPushHolder(request, env, log));
+
+    protected override void PostStop()
+    {
+        _stop.Cancel();
+        _stop.Dispose();
+    }
+
+    private static async Task<RimapPushEnded> HoldAsync(RimapMirrorRequest request, PollEnvironment env, IActorRef governor, Action newMail,
+        IImapProtocolLog? log, CancellationToken stop)
+    {
+        var permit = $"push/{request.Account}/{request.RecordName}/{Guid.NewGuid():N}";
+        try
+        {
+            await RecordPoller.AcquireAsync(governor, permit, stop).ConfigureAwait(false);
+            env.Stats.PushHeldChanged(1);
+            using var renew = new CancellationTokenSource();
+            var renewing = RecordPoller.RenewAsync(governor, permit, renew.Token);
+            try
+            {
+                await RimapPush.WatchAsync(request, env.PushIdleEvery, newMail, log, stop).ConfigureAwait(false);
+                return new RimapPushEnded(PollErrorKind.Internal, "the push session ended");
+            }
+            catch (ImapPollException ex)
+            {
+                return new RimapPushEnded(ex.Kind, ex.Message);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                return new RimapPushEnded(PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}");
+            }
+            finally
+            {
+                renew.Cancel();
+                await renewing.ConfigureAwait(false);
+                governor.Tell(new ReleasePermit(permit));
+                env.Stats.PushHeldChanged(-1);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            return new RimapPushEnded(null, "stopped");
+        }
+    }
+}
