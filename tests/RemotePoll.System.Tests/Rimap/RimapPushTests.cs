@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Text;
+using RemotePoll.Testing.Dovecot;
+using RemotePoll.Testing.Net;
+
+namespace RemotePoll.System.Tests.Rimap;
+
+/// <summary>
+/// Issue 20: RIMAP push on a real node against the test Dovecot (IDLE). New mail of a push record is mirrored within
+/// 5 s of its arrival, a record without push waits for Poll Every, held push connections never exceed push-connections,
+/// and turning push off or removing the record closes its connection. IDLE is re-issued every 2 s here.
+/// </summary>
+public sealed class RimapPushTests() : DovecotNodeTest("push")
+{
+    private const string Owner = "owner@example.com";
+
+    protected override (string[] Args, Dictionary<string, string> Environment) NodeSetup(DovecotServer dovecot)
+    {
+        var config = Path.Combine(Data, "push.conf");
+        File.WriteAllText(config, "remotepoll.push-idle-every = 2s\n");
+        return (["--config", config], []);
+    }
+
+    private static byte[] Message(string tag) => Encoding.ASCII.GetBytes(
+        $"From: a@example.org\r\nTo: b@example.net\r\nSubject: {tag}\r\nMessage-ID: <{tag}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody.\r\n");
+
+    private int Count(string record)
+    {
+        var dir = Path.Combine(Data, "mail", "example.com", "owner", "Maildir", $".{record}.INBOX");
+        return new[] { "new", "cur" }.Select(d => Path.Combine(dir, d)).Where(Directory.Exists).Sum(d => Directory.GetFiles(d).Length);
+    }
+
+    private async Task SetAsync(string record, string user, int port, params string[] options)
+    {
+        var set = await Rpoll("pw\n", ["rimap", "set", Owner, record, "--host", $"127.0.0.1:{port}", "--user", user, "--password-stdin",
+            "--security", "starttls", "--auth", "encrypted", "--every", "30m", .. options]);
+        Assert.True(set.ExitCode == 0, set.StandardError);
+    }
+
+    private async Task<int> PushHeldAsync() => (await NodeStatsAsync()).GetProperty("pushHeld").GetInt32();
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"not within {seconds} s: {what}");
+            await Task.Delay(100, Ct);
+        }
+    }
+
+    [Fact]
+    public async Task With_push_new_mail_is_mirrored_within_5_seconds_and_without_push_not_before_Poll_Every()
+    {
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "4")).ExitCode);
+        Assert.Contains("push-connections", (await Rpoll(null, "module", "show")).StandardOutput);
+        await Dovecot.AddUserAsync("pushed", "pw", Ct);
+        await Dovecot.AddUserAsync("polled", "pw", Ct);
+        await Dovecot.InjectAsync("pushed", Message("first"), cancellationToken: Ct);
+        await Dovecot.InjectAsync("polled", Message("first"), cancellationToken: Ct);
+        await SetAsync("pushed", "pushed", Dovecot.ImapPort, "--push", "yes");
+        await SetAsync("polled", "polled", Dovecot.ImapPort);
+        // A new record polls within a few seconds; then the push record holds its connection.
+        await WaitForAsync(async () => Count("pushed") == 1 && Count("polled") == 1 && await PushHeldAsync() == 1, "first polls and push held");
+        Assert.Contains("push connections held here: 1 (push-connections, cluster-wide: 4)", (await Rpoll(null, "node", "stats")).StandardOutput);
+        Assert.Matches(@"pushed\s.*\syes\s*$", (await Rpoll(null, "rimap", "list", Owner)).StandardOutput.Split('\n').First(l => l.StartsWith("pushed")));
+
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < 6; i++)
+        {
+            var sent = Stopwatch.StartNew();
+            await Dovecot.InjectAsync("pushed", Message($"push-{i}"), cancellationToken: Ct);
+            await Dovecot.InjectAsync("polled", Message($"poll-{i}"), cancellationToken: Ct);
+            await WaitForAsync(() => Task.FromResult(Count("pushed") == 2 + i), $"message {i} mirrored by push", seconds: 5);
+            latencies.Add(sent.Elapsed);
+        }
+        latencies.Sort();
+        TestContext.Current.TestOutputHelper?.WriteLine($"push: arrival to local file over {latencies.Count} messages: " +
+            $"p50 {latencies[latencies.Count / 2].TotalMilliseconds:F0} ms, p99 {latencies[^1].TotalMilliseconds:F0} ms");
+        // The record without push saw none of it: its next poll is 30 minutes away.
+        Assert.Equal(1, Count("polled"));
+        Assert.Equal(7, await Dovecot.CountAsync("pushed", cancellationToken: Ct)); // the remote side is only read
+    }
+
+    [Fact]
+    public async Task Held_push_connections_never_exceed_push_connections_and_push_off_or_removal_closes_them()
+    {
+        await using var proxy = TcpProxy.Start(Dovecot.Host, Dovecot.ImapPort);
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "2")).ExitCode);
+        var records = new[] { "p1", "p2", "p3", "p4" };
+        foreach (var r in records)
+        {
+            await Dovecot.AddUserAsync(r, "pw", Ct);
+            await SetAsync(r, r, proxy.Port, "--push", "yes");
+        }
+        await WaitForAsync(async () => await PushHeldAsync() == 2 && proxy.ActiveConnections == 2, "two push connections held");
+        // With no new mail no poll runs: every session at the proxy is a push connection, and the other two wait.
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(proxy.ActiveConnections <= 2, $"{proxy.ActiveConnections} sessions with push-connections 2");
+            Assert.True(await PushHeldAsync() <= 2);
+            await Task.Delay(150, Ct);
+        }
+
+        // Two records stop pushing: the two that waited take over (whichever held before).
+        Assert.Equal(0, (await Rpoll(null, "rimap", "set", Owner, "p1", "--push", "no")).ExitCode);
+        Assert.Equal(0, (await Rpoll(null, "rimap", "remove", Owner, "p2")).ExitCode);
+        await WaitForAsync(async () => await PushHeldAsync() == 2 && proxy.ActiveConnections == 2, "p3 and p4 push");
+
+        // Push off and removal close the connections.
+        Assert.Equal(0, (await Rpoll(null, "rimap", "set", Owner, "p3", "--push", "no")).ExitCode);
+        Assert.Equal(0, (await Rpoll(null, "rimap", "remove", Owner, "p4")).ExitCode);
+        await WaitForAsync(async () => await PushHeldAsync() == 0 && proxy.ActiveConnections == 0, "no push connection left");
+    }
+}
