@@ -42,7 +42,8 @@ public sealed class ConnectionGovernor : ReceiveActor, IWithTimers
     {
     }
 
-    private ConnectionGovernor(ModuleSettingsCache settings, Func<ModuleSettings, int> capacity, Action<PermitPool?> report, string what)
+    /// <summary>A governor of another pool: its capacity from the settings, its pool reported to <paramref name="report"/> (metrics).</summary>
+    public ConnectionGovernor(ModuleSettingsCache settings, Func<ModuleSettings, int> capacity, Action<PermitPool?> report, string what)
     {
         _settings = settings;
         _capacity = capacity;

@@ -29,6 +29,8 @@ public sealed class RimapPoller : RecordPoller
     private IActorRef? _push;
     private DateTimeOffset _pushSince;
     private int _pushFailures;
+    /// <summary>Each holder gets a new name: a stopped one may not have ended yet when the next starts.</summary>
+    private int _pushSerial;
 
     public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
         : base(account, lastAttempt, env, spreadFirstPoll)
@@ -71,7 +73,7 @@ public sealed class RimapPoller : RecordPoller
         else if (report.Ok && _push is null && _lastRequest is { } request && !Timers.IsTimerActive(PushRetryKey))
         {
             _push = Context.ActorOf(RimapPushHolder.Props(request, Env,
-                ProtocolTrace.For((Env.Settings.Current ?? ModuleSettings.Default).Log, Log, Account, _record.Name)), "push");
+                ProtocolTrace.For((Env.Settings.Current ?? ModuleSettings.Default).Log, Log, Account, _record.Name)), $"push-{++_pushSerial}");
             _pushSince = DateTimeOffset.UtcNow;
         }
     }

@@ -39,12 +39,17 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
 
     private async Task<int> PushHeldAsync() => (await NodeStatsAsync()).GetProperty("pushHeld").GetInt32();
 
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 30)
+    private async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60)
     {
         var clock = Stopwatch.StartNew();
         while (!await condition())
         {
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(seconds), $"not within {seconds} s: {what}");
+            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
+            {
+                var log = string.Join('\n', Node.Log.Split('\n').Where(l => l.Contains("RPOLL") || l.Contains("rror")).TakeLast(40));
+                Assert.Fail($"not within {seconds} s: {what}\n{(await Rpoll(null, "rimap", "list", Owner)).StandardOutput}\n" +
+                    $"{(await Rpoll(null, "node", "stats")).StandardOutput}\n{log}");
+            }
             await Task.Delay(100, Ct);
         }
     }
