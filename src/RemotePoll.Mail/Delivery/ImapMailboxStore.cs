@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -277,7 +278,12 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
         MimeMessage mime;
         try
         {
-            mime = MimeMessage.Load(new MemoryStream(message.Content.ToArray(), writable: false));
+            // Persistent: the parts' content stays in the message's own bytes (read back when APPEND writes it) instead
+            // of being copied into MimeKit's buffers; and the bytes themselves are not copied when they are an array.
+            var bytes = MemoryMarshal.TryGetArray(message.Content, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(message.Content.ToArray(), writable: false);
+            mime = MimeMessage.Load(bytes, persistent: true);
         }
         catch (FormatException e)
         {

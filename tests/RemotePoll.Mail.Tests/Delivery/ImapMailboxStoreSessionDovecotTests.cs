@@ -98,6 +98,26 @@ public sealed class ImapMailboxStoreSessionDovecotTests(DovecotFixture fixture) 
         Assert.Equal(["b0"], await SubjectsAsync(userB, "INBOX"));
     }
 
+    [Fact]
+    public async Task A_multipart_message_is_stored_byte_for_byte_from_a_slice_of_a_larger_buffer()
+    {
+        var (user, account) = await NewAccountAsync();
+        await using var proxy = TcpProxy.Start(Server.Host, Server.ImapPort);
+        await using var store = Store(proxy);
+        const string raw = "From: bob@remote.example\r\nSubject: parts\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\npreamble\r\n--b1\r\nContent-Type: text/plain\r\n\r\n"
+            + "  odd  spacing \t\r\n.dot line\r\n--b1\r\nContent-Type: application/octet-stream\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+            + "AAECAwQF\r\n--b1--\r\nepilogue\r\n";
+        // The store is handed a slice of a larger array (the delivery stamp and Return-Path paths hand such slices).
+        var padded = Encoding.ASCII.GetBytes("xxxx" + raw + "yyyy");
+
+        var outcomes = await store.AppendBatchAsync(account, MailboxPath.Inbox, [new MessageToStore(padded.AsMemory(4, raw.Length))], Ct);
+
+        Assert.True(outcomes[0].IsDelivered, outcomes[0].ToString());
+        var stored = Assert.Single(await Server.ListAsync(user, "INBOX", Ct));
+        Assert.Equal(raw.Replace("\r\n", "\n"), stored.Text); // doveadm prints the stored text with LF line ends
+    }
+
     private static async Task<bool> EventuallyAsync(Func<bool> condition)
     {
         var until = DateTime.UtcNow.AddSeconds(10);
