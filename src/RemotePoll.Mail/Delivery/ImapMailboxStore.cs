@@ -37,8 +37,10 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
         _host = host;
         _port = port;
         _options = options;
+        // The timer holds the store weakly: a store nobody disposes can still be collected, and its timer with it.
         if (options.SessionIdleTimeout > TimeSpan.Zero)
-            _sweeper = new Timer(_ => CloseIdle(), null, options.SessionIdleTimeout, options.SessionIdleTimeout);
+            _sweeper = new Timer(static state => { if (((WeakReference<ImapMailboxStore>)state!).TryGetTarget(out var store)) store.CloseIdle(); },
+                new WeakReference<ImapMailboxStore>(this), options.SessionIdleTimeout, options.SessionIdleTimeout);
     }
 
     /// <summary>A logged-in session kept for the next call to its account.</summary>
