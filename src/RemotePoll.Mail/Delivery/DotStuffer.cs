@@ -13,8 +13,23 @@ internal struct DotStuffer
     public int Encode(ReadOnlySpan<byte> input, Span<byte> output)
     {
         var n = 0;
-        foreach (var b in input)
+        for (var i = 0; i < input.Length; i++)
         {
+            var b = input[i];
+            if (_previous != '\r' && b != '\r' && b != '\n' && (_midLine || b != '.'))
+            {
+                // The rest of the line up to its CR or LF needs nothing: copied as one block (a 200 KB message is
+                // a few thousand such copies, not 200,000 trips through the checks below).
+                var rest = input[i..];
+                var run = rest.IndexOfAny((byte)'\r', (byte)'\n');
+                if (run < 0) run = rest.Length;
+                rest[..run].CopyTo(output[n..]);
+                n += run;
+                i += run - 1;
+                _previous = rest[run - 1];
+                _midLine = true;
+                continue;
+            }
             if (_previous == '\r' && b != '\n')
             {
                 output[n++] = (byte)'\n';

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
@@ -12,9 +13,12 @@ namespace RemotePoll.Mail.Delivery;
 /// holds that delimiter cannot be stored and is refused. Missing folders are created (and subscribed) level by
 /// level. A batch is appended with MULTIAPPEND when offered, one atomic command: all or none; when the server
 /// refuses it, the messages are appended one by one so that one bad message does not hold back the rest.
-/// The server's tagged OK is the acknowledgement. Each call is its own session.
+/// The server's tagged OK is the acknowledgement. A call takes a logged-in session of its account kept from an earlier
+/// call (checked with NOOP; one that died while idle is replaced) or opens one, and gives it back when it is still
+/// sound, so the calls of one poll share one login (<see cref="ImapStoreOptions.SessionIdleTimeout"/>). Concurrent calls
+/// never share a session.
 /// </summary>
-public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
+public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsyncDisposable
 {
     private const MessageFlags StorableFlags =
         MessageFlags.Seen | MessageFlags.Answered | MessageFlags.Flagged | MessageFlags.Deleted | MessageFlags.Draft;
@@ -22,6 +26,10 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
     private readonly string _host;
     private readonly int _port;
     private readonly ImapStoreOptions _options;
+    private readonly Lock _idleGate = new();
+    private readonly List<IdleSession> _idle = [];
+    private readonly Timer? _sweeper;
+    private bool _disposed;
 
     public ImapMailboxStore(string host, int port, ImapStoreOptions options)
     {
@@ -29,6 +37,33 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
         _host = host;
         _port = port;
         _options = options;
+        // The timer holds the store weakly: a store nobody disposes can still be collected, and its timer with it.
+        if (options.SessionIdleTimeout > TimeSpan.Zero)
+            _sweeper = new Timer(static state => { if (((WeakReference<ImapMailboxStore>)state!).TryGetTarget(out var store)) store.CloseIdle(); },
+                new WeakReference<ImapMailboxStore>(this), options.SessionIdleTimeout, options.SessionIdleTimeout);
+    }
+
+    /// <summary>A logged-in session kept for the next call to its account.</summary>
+    private sealed record IdleSession(string Account, ImapClient Client, long Since);
+
+    /// <summary>How many sessions are kept idle now.</summary>
+    internal int IdleSessions
+    {
+        get { lock (_idleGate) return _idle.Count; }
+    }
+
+    /// <summary>Closes the idle sessions; later calls open their own sessions and keep none.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        IdleSession[] idle;
+        lock (_idleGate)
+        {
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+        if (_sweeper is not null) await _sweeper.DisposeAsync().ConfigureAwait(false);
+        await Task.WhenAll(idle.Select(s => CloseAndDisposeAsync(s.Client))).ConfigureAwait(false);
     }
 
     public async Task<bool> EnsureFolderAsync(string account, MailboxPath folder, CancellationToken cancellationToken)
@@ -176,13 +211,13 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
         ImapClient client;
         try
         {
-            client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+            client = await RentAsync(account, cancellationToken).ConfigureAwait(false);
         }
         catch (DeliveryUnavailableException e)
         {
             return Enumerable.Repeat(DeliveryOutcome.Temporary("4.4.1 " + e.Message), messages.Count).ToArray();
         }
-        using (client)
+        var sound = false;
         {
             try
             {
@@ -222,15 +257,17 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
                         outcomes[index] = OutcomeOf(e);
                     }
                 }
+                sound = true;
             }
             catch (Exception e) when (IsStoreFailure(e))
             {
+                sound = e is ImapCommandException;
                 var lost = DeliveryOutcome.Temporary($"4.4.2 IMAP {_host}:{_port}: {e.Message}");
                 for (var i = 0; i < outcomes.Length; i++) outcomes[i] ??= lost;
             }
             finally
             {
-                await CloseAsync(client).ConfigureAwait(false);
+                await GiveBackAsync(account, client, sound).ConfigureAwait(false);
             }
         }
         return outcomes.Select(o => o!).ToArray();
@@ -243,7 +280,12 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
         MimeMessage mime;
         try
         {
-            mime = MimeMessage.Load(new MemoryStream(message.Content.ToArray(), writable: false));
+            // Persistent: the parts' content stays in the message's own bytes (read back when APPEND writes it) instead
+            // of being copied into MimeKit's buffers; and the bytes themselves are not copied when they are an array.
+            var bytes = MemoryMarshal.TryGetArray(message.Content, out var segment)
+                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
+                : new MemoryStream(message.Content.ToArray(), writable: false);
+            mime = MimeMessage.Load(bytes, persistent: true);
         }
         catch (FormatException e)
         {
@@ -308,19 +350,106 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck
     /// </summary>
     private async Task<T> InSessionAsync<T>(string account, Func<ImapClient, Task<T>> work, CancellationToken cancellationToken)
     {
-        using var client = await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+        var client = await RentAsync(account, cancellationToken).ConfigureAwait(false);
+        var sound = false;
         try
         {
-            return await work(client).ConfigureAwait(false);
+            var result = await work(client).ConfigureAwait(false);
+            sound = true;
+            return result;
         }
         catch (Exception e) when (IsStoreFailure(e))
         {
+            // A command the server answered NO or BAD leaves the session as it was; anything else ends it.
+            sound = e is ImapCommandException;
             throw Unavailable(account, e);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            sound = true;
+            throw;
         }
         finally
         {
-            await CloseAsync(client).ConfigureAwait(false);
+            await GiveBackAsync(account, client, sound).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>A session of the account kept from an earlier call, still answering NOOP; else a new one.</summary>
+    /// <exception cref="DeliveryUnavailableException">No session could be opened.</exception>
+    private async Task<ImapClient> RentAsync(string account, CancellationToken cancellationToken)
+    {
+        while (TakeIdle(account) is { } kept)
+        {
+            try
+            {
+                await kept.NoOpAsync(cancellationToken).ConfigureAwait(false);
+                return kept;
+            }
+            catch (Exception e) when (IsStoreFailure(e) || e is OperationCanceledException)
+            {
+                // It died while idle (the server's autologout, a restart): open a fresh one instead.
+                await CloseAndDisposeAsync(kept).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+            }
+        }
+        return await OpenAsync(account, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ImapClient? TakeIdle(string account)
+    {
+        lock (_idleGate)
+        {
+            var at = _idle.FindLastIndex(s => s.Account == account);
+            if (at < 0) return null;
+            var kept = _idle[at];
+            _idle.RemoveAt(at);
+            return kept.Client;
+        }
+    }
+
+    /// <summary>Keeps a sound session for the account's next call (closing the longest idle beyond the bound), else closes it.</summary>
+    private async Task GiveBackAsync(string account, ImapClient client, bool sound)
+    {
+        IdleSession? evicted = null;
+        var keep = sound && client.IsConnected && client.IsAuthenticated && _options.SessionIdleTimeout > TimeSpan.Zero && _options.MaxIdleSessions > 0;
+        if (keep)
+        {
+            lock (_idleGate)
+            {
+                if (_disposed) keep = false;
+                else
+                {
+                    _idle.Add(new IdleSession(account, client, Environment.TickCount64));
+                    if (_idle.Count > _options.MaxIdleSessions)
+                    {
+                        evicted = _idle[0];
+                        _idle.RemoveAt(0);
+                    }
+                }
+            }
+        }
+        if (!keep) await CloseAndDisposeAsync(client).ConfigureAwait(false);
+        if (evicted is not null) await CloseAndDisposeAsync(evicted.Client).ConfigureAwait(false);
+    }
+
+    /// <summary>Closes the sessions idle longer than the timeout.</summary>
+    private void CloseIdle()
+    {
+        List<IdleSession> expired;
+        var oldest = Environment.TickCount64 - (long)_options.SessionIdleTimeout.TotalMilliseconds;
+        lock (_idleGate)
+        {
+            expired = _idle.Where(s => s.Since <= oldest).ToList();
+            _idle.RemoveAll(expired.Contains);
+        }
+        foreach (var s in expired) _ = CloseAndDisposeAsync(s.Client);
+    }
+
+    private static async Task CloseAndDisposeAsync(ImapClient client)
+    {
+        await CloseAsync(client).ConfigureAwait(false);
+        client.Dispose();
     }
 
     private async Task<ImapClient> OpenAsync(string account, CancellationToken cancellationToken)

@@ -24,4 +24,13 @@ public sealed record ImapStoreOptions
 
     /// <summary>How long any read or write may take (MailKit's Timeout).</summary>
     public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long a logged-in session is kept after a call for the next call to the same account (a poll's calls then
+    /// share one login); zero: every call opens and closes its own session.
+    /// </summary>
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>At most this many idle sessions are kept, for all accounts together; the longest idle is closed first.</summary>
+    public int MaxIdleSessions { get; init; } = 16;
 }

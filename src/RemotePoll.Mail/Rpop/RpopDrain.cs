@@ -127,28 +127,37 @@ public static class RpopDrain
         var deletedUids = toDelete.Where(_ => uids is not null).Select(i => uids![i]).ToList();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var next = 0;
-        while (next < candidates.Count && temporary is null)
+        // Fetch and delivery overlap: batch n+1 is retrieved while batch n is delivered and committed, so the local side
+        // is not idle while the remote one sends. At most two batches are in memory, and the byte budget counts both: a
+        // batch takes at most half of it, and the next one only what fits beside the one being delivered (none fits: it
+        // is fetched after, as before; a single message over the budget is still fetched, alone, with nothing beside it).
+        // The session is used by one stage at a time: batch n's DELEs go out once batch n+1 is in, before n+2 is asked.
+        List<int> NextBatch(long budget, bool alone)
         {
             var batch = new List<int>();
             long size = 0;
             // A message of a batch that broke a session is retrieved alone, to tell the one that breaks it.
-            while (next < candidates.Count && batch.Count < batchSize && (batch.Count == 0 || size + sizes[candidates[next]] <= batchBytes)
+            while (next < candidates.Count && batch.Count < batchSize && ((alone && batch.Count == 0) || size + sizes[candidates[next]] <= budget)
                 && (batch.Count == 0 || !retry.Singly.Contains(MalformedRetry.Key(uids, candidates[next]))))
             {
                 size += sizes[candidates[next]];
                 batch.Add(candidates[next++]);
                 if (retry.Singly.Contains(MalformedRetry.Key(uids, batch[0]))) break;
             }
-            var asked = batch.Count;
-            IReadOnlyList<Pop3FetchedMessage> fetched;
+            return batch;
+        }
+        Fetching? Start(List<int> batch) => batch.Count == 0 ? null : new Fetching(batch, batch.Count, FetchAsync(session, batch, cancellationToken));
+        async Task<IReadOnlyList<Pop3FetchedMessage>> ReceiveAsync(Fetching pending)
+        {
             try
             {
-                fetched = await FetchAsync(session, batch, cancellationToken).ConfigureAwait(false);
+                return await pending.Task.ConfigureAwait(false);
             }
             catch (Pop3PollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: false, InnerException: FormatException })
             {
                 // The answers are out of step: some message's data ended early. No QUIT goes out, so nothing of this
                 // session is deleted; what was delivered is in the ledger and is only deleted by the next session.
+                var batch = pending.Batch;
                 if (batch.Count == 1)
                     retry.Malformed[MalformedRetry.Key(uids, batch[0])] = $"message {batch[0] + 1}"
                         + (uids is null ? "" : $" (UID {uids[batch[0]]})") + " is malformed: its data ended early (an unstuffed \".\" line or a bare LF \".\" in it)";
@@ -159,111 +168,164 @@ public static class RpopDrain
                 retry.Unverified += unverified;
                 throw new SessionBrokenByMessage(known, e);
             }
-            oversized += asked - batch.Count;
-            var batchUids = fetched.Select(m => uids?[m.Index] ?? ContentUid(m.Data)).ToList();
-            seen.UnionWith(batchUids);
+        }
 
-            // Without UIDL, a message delivered (or refused) before is only recognised by its content.
-            var fresh = new List<int>();
-            var deleteNow = new List<int>();
-            var deleteUids = new List<string>();
-            for (var k = 0; k < fetched.Count; k++)
+        var fetching = Start(NextBatch(batchBytes / 2, alone: true));
+        var toDeleteLater = new List<int>();
+        var toDeleteLaterUids = new List<string>();
+        try
+        {
+            while (fetching is not null && temporary is null)
             {
-                if (session.SubstitutionIn(fetched[k].Data) is { } why)
+                var current = fetching;
+                fetching = null;
+                var fetched = await ReceiveAsync(current).ConfigureAwait(false);
+                if (toDeleteLater.Count > 0)
                 {
-                    // Not the message in the maildrop: delivering it and deleting the original would lose the original.
-                    substituted.Add($"message {fetched[k].Index + 1}: {why}");
+                    // The previous batch was acknowledged and committed before this one was awaited.
+                    await session.DeleteAsync(toDeleteLater, cancellationToken).ConfigureAwait(false);
+                    deletedUids.AddRange(toDeleteLaterUids);
+                    toDeleteLater.Clear();
+                    toDeleteLaterUids.Clear();
                 }
-                else if (uids is null && known.Delivered.Contains(batchUids[k]))
-                {
-                    deleteNow.Add(fetched[k].Index);
-                    deleteUids.Add(batchUids[k]);
-                    recognised++;
-                }
-                else if (uids is null && known.Rejected.Contains(batchUids[k])) recognised++;
-                else fresh.Add(k);
-            }
+                oversized += current.Asked - current.Batch.Count;
+                fetching = Start(NextBatch(Math.Min(batchBytes / 2, batchBytes - fetched.Sum(m => (long)m.Data.Length)), alone: false));
 
-            var okUids = new List<string>();
-            var badUids = new List<string>();
-            var payloads = fresh.Select(k => fetched[k].Data).ToList();
-            if (markInFlight is not null && fresh.Count > 0)
-            {
-                // Left in flight by a poll that died before its commit: deliver again only what did not arrive.
-                var leftover = fresh.Where(k => known.InFlight.ContainsKey(batchUids[k])).ToList();
-                if (leftover.Count > 0)
+                var batchUids = fetched.Select(m => uids?[m.Index] ?? ContentUid(m.Data)).ToList();
+                seen.UnionWith(batchUids);
+
+                // Without UIDL, a message delivered (or refused) before is only recognised by its content.
+                var fresh = new List<int>();
+                var deleteNow = new List<int>();
+                var deleteUids = new List<string>();
+                for (var k = 0; k < fetched.Count; k++)
                 {
-                    var arrived = await FindDeliveredAsync(destination, leftover.Select(k => known.InFlight[batchUids[k]]).ToList(), cancellationToken)
-                        .ConfigureAwait(false);
-                    if (arrived.Unavailable is not null)
+                    if (session.SubstitutionIn(fetched[k].Data) is { } why)
                     {
-                        temporary = arrived.Unavailable;
-                        fresh = fresh.Except(leftover).ToList();
+                        // Not the message in the maildrop: delivering it and deleting the original would lose the original.
+                        substituted.Add($"message {fetched[k].Index + 1}: {why}");
                     }
-                    else if (arrived.Ids is null) unverified += leftover.Count;
-                    else
+                    else if (uids is null && known.Delivered.Contains(batchUids[k]))
                     {
-                        foreach (var k in leftover.Where(k => arrived.Ids.Contains(known.InFlight[batchUids[k]])))
+                        deleteNow.Add(fetched[k].Index);
+                        deleteUids.Add(batchUids[k]);
+                        recognised++;
+                    }
+                    else if (uids is null && known.Rejected.Contains(batchUids[k])) recognised++;
+                    else fresh.Add(k);
+                }
+
+                var okUids = new List<string>();
+                var badUids = new List<string>();
+                var payloads = fresh.Select(k => fetched[k].Data).ToList();
+                if (markInFlight is not null && fresh.Count > 0)
+                {
+                    // Left in flight by a poll that died before its commit: deliver again only what did not arrive.
+                    var leftover = fresh.Where(k => known.InFlight.ContainsKey(batchUids[k])).ToList();
+                    if (leftover.Count > 0)
+                    {
+                        var arrived = await FindDeliveredAsync(destination, leftover.Select(k => known.InFlight[batchUids[k]]).ToList(), cancellationToken)
+                            .ConfigureAwait(false);
+                        if (arrived.Unavailable is not null)
                         {
+                            temporary = arrived.Unavailable;
+                            fresh = fresh.Except(leftover).ToList();
+                        }
+                        else if (arrived.Ids is null) unverified += leftover.Count;
+                        else
+                        {
+                            foreach (var k in leftover.Where(k => arrived.Ids.Contains(known.InFlight[batchUids[k]])))
+                            {
+                                okUids.Add(batchUids[k]);
+                                deleteNow.Add(fetched[k].Index);
+                                deleteUids.Add(batchUids[k]);
+                                recovered++;
+                            }
+                            fresh = fresh.Where(k => !okUids.Contains(batchUids[k])).ToList();
+                        }
+                    }
+                    var started = fresh.Where(k => !known.InFlight.ContainsKey(batchUids[k]))
+                        .Select(k => new InFlightDelivery(batchUids[k], DeliveryStamp.NewId())).ToList();
+                    if (started.Count > 0)
+                    {
+                        await markInFlight(started, cancellationToken).ConfigureAwait(false);
+                        known = known.Start(started);
+                    }
+                    payloads = fresh.Select(k => DeliveryStamp.Stamp(fetched[k].Data, known.InFlight[batchUids[k]])).ToList();
+                }
+                var outcomes = fresh.Count == 0 ? []
+                    : await DeliverAsync(destination, payloads, cancellationToken).ConfigureAwait(false);
+                for (var j = 0; j < fresh.Count; j++)
+                {
+                    var k = fresh[j];
+                    switch (outcomes[j].Status)
+                    {
+                        case DeliveryStatus.Delivered:
                             okUids.Add(batchUids[k]);
                             deleteNow.Add(fetched[k].Index);
                             deleteUids.Add(batchUids[k]);
-                            recovered++;
-                        }
-                        fresh = fresh.Where(k => !okUids.Contains(batchUids[k])).ToList();
+                            delivered++;
+                            bytes += fetched[k].Data.Length;
+                            break;
+                        case DeliveryStatus.PermanentFailure:
+                            badUids.Add(batchUids[k]);
+                            rejected.Add(outcomes[j].Reason ?? "refused");
+                            break;
+                        default:
+                            temporary ??= outcomes[j].Reason ?? "temporary failure";
+                            break;
                     }
                 }
-                var started = fresh.Where(k => !known.InFlight.ContainsKey(batchUids[k]))
-                    .Select(k => new InFlightDelivery(batchUids[k], DeliveryStamp.NewId())).ToList();
-                if (started.Count > 0)
+                // The rule that loses nothing: the batch is durable locally and its UIDs are journalled before any DELE.
+                // With UIDL, each UID is journalled with its LIST size, so that a reused UIDL is not taken for it later.
+                var change = new LedgerChange(okUids, badUids, [])
                 {
-                    await markInFlight(started, cancellationToken).ConfigureAwait(false);
-                    known = known.Start(started);
-                }
-                payloads = fresh.Select(k => DeliveryStamp.Stamp(fetched[k].Data, known.InFlight[batchUids[k]])).ToList();
-            }
-            var outcomes = fresh.Count == 0 ? []
-                : await DeliverAsync(destination, payloads, cancellationToken).ConfigureAwait(false);
-            for (var j = 0; j < fresh.Count; j++)
-            {
-                var k = fresh[j];
-                switch (outcomes[j].Status)
+                    Sizes = uids is null ? null
+                        : fetched.Where(m => okUids.Contains(uids[m.Index]) || badUids.Contains(uids[m.Index]))
+                            .ToDictionary(m => uids[m.Index], m => sizes[m.Index], StringComparer.Ordinal),
+                };
+                if (!change.IsEmpty)
                 {
-                    case DeliveryStatus.Delivered:
-                        okUids.Add(batchUids[k]);
-                        deleteNow.Add(fetched[k].Index);
-                        deleteUids.Add(batchUids[k]);
-                        delivered++;
-                        bytes += fetched[k].Data.Length;
-                        break;
-                    case DeliveryStatus.PermanentFailure:
-                        badUids.Add(batchUids[k]);
-                        rejected.Add(outcomes[j].Reason ?? "refused");
-                        break;
-                    default:
-                        temporary ??= outcomes[j].Reason ?? "temporary failure";
-                        break;
+                    await commit(change, cancellationToken).ConfigureAwait(false);
+                    known = known.Apply(change);
+                    progress?.Invoke(delivered, bytes);
+                }
+                if (!leave)
+                {
+                    toDeleteLater.AddRange(deleteNow);
+                    toDeleteLaterUids.AddRange(deleteUids);
+                }
+                // Nothing fitted beside this batch: the next one is fetched now that this one is done.
+                if (fetching is null && temporary is null) fetching = Start(NextBatch(batchBytes / 2, alone: true));
+            }
+            // A temporary failure stops the drain: a batch fetched meanwhile is dropped (nothing of it was delivered), but
+            // its answers are read to the end so that the session can still send the DELEs and QUIT.
+            if (fetching is not null)
+            {
+                var dropped = fetching;
+                fetching = null;
+                await ReceiveAsync(dropped).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // The drain failed with a retrieval under way: wait for it so that it does not outlive the drain's use of the
+            // session (its own failure is of no interest then: the first one propagates).
+            if (fetching is not null)
+            {
+                try
+                {
+                    await fetching.Task.ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is Pop3PollException or OperationCanceledException or ObjectDisposedException)
+                {
                 }
             }
-            // The rule that loses nothing: the batch is durable locally and its UIDs are journalled before any DELE.
-            // With UIDL, each UID is journalled with its LIST size, so that a reused UIDL is not taken for it later.
-            var change = new LedgerChange(okUids, badUids, [])
-            {
-                Sizes = uids is null ? null
-                    : fetched.Where(m => okUids.Contains(uids[m.Index]) || badUids.Contains(uids[m.Index]))
-                        .ToDictionary(m => uids[m.Index], m => sizes[m.Index], StringComparer.Ordinal),
-            };
-            if (!change.IsEmpty)
-            {
-                await commit(change, cancellationToken).ConfigureAwait(false);
-                known = known.Apply(change);
-                progress?.Invoke(delivered, bytes);
-            }
-            if (!leave && deleteNow.Count > 0)
-            {
-                await session.DeleteAsync(deleteNow, cancellationToken).ConfigureAwait(false);
-                deletedUids.AddRange(deleteUids);
-            }
+        }
+        if (toDeleteLater.Count > 0)
+        {
+            await session.DeleteAsync(toDeleteLater, cancellationToken).ConfigureAwait(false);
+            deletedUids.AddRange(toDeleteLaterUids);
         }
 
         await session.QuitAsync(cancellationToken).ConfigureAwait(false);
@@ -316,6 +378,9 @@ public static class RpopDrain
         /// <summary>A message by its UID, or by its number where the server has no UIDL (stable: no QUIT was sent in between).</summary>
         public static string Key(IReadOnlyList<string>? uids, int index) => uids is null ? "#" + index : uids[index];
     }
+
+    /// <summary>A batch being retrieved: its messages (the too-large ones are taken out), how many were asked, the retrieval.</summary>
+    private sealed record Fetching(List<int> Batch, int Asked, Task<IReadOnlyList<Pop3FetchedMessage>> Task);
 
     /// <summary>A message broke the session; the ledger is as the drain had committed it.</summary>
     private sealed class SessionBrokenByMessage(UidLedger ledger, Pop3PollException failure) : Exception(failure.Message, failure)

@@ -230,14 +230,15 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
         await using var proxy = TcpProxy.Start(Server.Host, Server.Pop3Port);
         var log1 = new WireTimeline();
 
-        // About half the mail: the first batch of ten is delivered, committed and DELE'd; the second is cut short.
+        // About half the mail: the first batch of ten is delivered and committed; the second, retrieved meanwhile, is cut
+        // short, so the first batch's DELEs (which wait for the session) never go out; nothing is deleted without QUIT anyway.
         proxy.DropAfterServerBytes(messages.Sum(m => m.Raw.Length) / 2);
         var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, batchSize: 10));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
         var before = journal.DeliveredCommitted;
         Assert.InRange(before, 10, 29);
-        Assert.True(log1.CountCommands("DELE") >= 10);
+        Assert.Equal(0, log1.CountCommands("DELE"));
         Assert.Equal(30, await Server.CountAsync(remote.User, cancellationToken: Ct));
         Assert.Equal(before, Stored(store.AccountDirectory(Account)).Count);
 
