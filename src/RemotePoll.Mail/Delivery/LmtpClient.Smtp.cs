@@ -14,6 +14,9 @@ namespace RemotePoll.Mail.Delivery;
 /// </summary>
 public sealed partial class LmtpClient
 {
+    /// <summary>The largest chunk copied behind its commands into one write (the session's buffer keeps that size).</summary>
+    private const int MaxCopiedChunk = 1024 * 1024;
+
     private readonly SmtpQueueOptions? _smtp;
     private readonly string? _tlsHost;
 
@@ -79,7 +82,11 @@ public sealed partial class LmtpClient
         cts.CancelAfter(_options.CommandTimeout);
         try
         {
-            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _tlsHost }, cts.Token).ConfigureAwait(false);
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+            {
+                TargetHost = _tlsHost,
+                RemoteCertificateValidationCallback = _smtp!.ServerCertificateValidation,
+            }, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -104,8 +111,7 @@ public sealed partial class LmtpClient
             // RSET, MAIL, RCPT…, BDAT and the chunk in one go; the replies come back in that order. A server that
             // refused MAIL or every RCPT still reads the chunk it was announced and refuses the BDAT.
             QueueEnvelope(tx);
-            await FlushAsync(cancellationToken).ConfigureAwait(false);
-            await WriteAsync(content, cancellationToken).ConfigureAwait(false);
+            await SendWithChunkAsync(content, cancellationToken).ConfigureAwait(false);
             if (await PipelinedEnvelopeAsync(tx, cancellationToken).ConfigureAwait(false) is { } last) AcceptedShare(tx, last);
             return;
         }
@@ -123,9 +129,27 @@ public sealed partial class LmtpClient
         if (tx.Accepted.Count == 0) return;
         // The chunk follows its BDAT command at once, without waiting for a reply (RFC 3030 2).
         Queue(tx.Commands[^1]);
+        await SendWithChunkAsync(content, cancellationToken).ConfigureAwait(false);
+        AcceptedShare(tx, await ReadAsync(_options.DataTimeout, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// Sends the queued commands and the chunk in one write where the chunk is not large. Two writes cost a round
+    /// of delayed ACK per message: Postfix flushes the MAIL and RCPT replies when the command part has been read and
+    /// the BDAT reply after the chunk, and the second small reply waits (Nagle) for the ACK of the first, which the
+    /// client delays up to 40 ms because it has nothing left to send (measured: 27 msg/s on one session).
+    /// </summary>
+    private async Task SendWithChunkAsync(ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
+    {
+        if (content.Length <= MaxCopiedChunk)
+        {
+            content.Span.CopyTo(_out.GetSpan(content.Length));
+            _out.Advance(content.Length);
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
         await FlushAsync(cancellationToken).ConfigureAwait(false);
         await WriteAsync(content, cancellationToken).ConfigureAwait(false);
-        AcceptedShare(tx, await ReadAsync(_options.DataTimeout, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary>

@@ -169,6 +169,36 @@ public sealed class SmtpSessionsPostfixTests(PostfixFixture fixture) : IClassFix
         Assert.Equal(UidLedger.Empty, journal.Ledger);
     }
 
+    [Fact]
+    public async Task StartTls_is_negotiated_when_asked_and_the_message_arrives_once()
+    {
+        var user = await NewUserAsync();
+        await using var postfix = await fixture.StartAnotherAsync(o => o with
+        {
+            Tls = (Dovecot.CaCertificatePath, Path.Combine(Dovecot.RootDirectory, "key.pem")),
+        }, Ct);
+        await using var delivery = new SmtpQueueDelivery(postfix.Host, postfix.SmtpPort, new SmtpQueueOptions
+        {
+            Security = MailKit.Security.SecureSocketOptions.StartTls,
+            ServerCertificateValidation = Dovecot.ValidateServerCertificate,
+        }, maxSessions: 2);
+        await using var plain = new SmtpQueueDelivery(Postfix.Host, Postfix.SmtpPort, new SmtpQueueOptions
+        {
+            Security = MailKit.Security.SecureSocketOptions.StartTls,
+        });
+
+        var results = await delivery.DeliverBatchAsync([Message($"{user}@example.com", "tls1"), Message($"{user}@example.com", "tls2")], Ct);
+        var refused = await plain.DeliverBatchAsync([Message($"{user}@example.com", "never")], Ct);
+
+        Assert.All(results, r => Assert.True(r.AllDelivered, string.Join("; ", r.Recipients)));
+        Assert.Equal(["tls1", "tls2"], (await ArrivedAsync(postfix, user)).Select(m => m.Subject).Order(StringComparer.Ordinal));
+        await delivery.DisposeAsync(); // smtpd logs a session's command counts when it ends
+        await AwaitLogAsync(postfix, "starttls=1");
+        // A server without STARTTLS is not spoken to in clear text when TLS was asked for.
+        Assert.Equal(DeliveryStatus.TemporaryFailure, refused.Single().Recipients.Single().Outcome.Status);
+        Assert.Contains("STARTTLS", refused.Single().Recipients.Single().Outcome.Reason);
+    }
+
     private static async Task AwaitLogAsync(PostfixServer server, string text)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();

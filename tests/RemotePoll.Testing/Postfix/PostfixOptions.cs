@@ -13,6 +13,9 @@ public sealed record PostfixOptions
     /// <summary>EHLO keywords smtpd leaves out (smtpd_discard_ehlo_keywords), e.g. <c>chunking</c>, <c>pipelining</c>.</summary>
     public IReadOnlyList<string> DiscardEhloKeywords { get; init; } = [];
 
+    /// <summary>PEM certificate and key for STARTTLS (smtpd_tls_security_level = may); null: no TLS.</summary>
+    public (string CertificateFile, string KeyFile)? Tls { get; init; }
+
     /// <summary>Extra main.cf lines, appended last (a later line wins).</summary>
     public string? ExtraMainCf { get; init; }
 

@@ -188,6 +188,11 @@ public sealed class PostfixServer : IAsyncDisposable
             smtpd_client_connection_rate_limit = 0
 
             """);
+        if (Options.Tls is var (certificate, key))
+        {
+            // Read as root at smtpd's start, before it drops to mail_owner.
+            sb.AppendLine("smtpd_tls_security_level = may").AppendLine($"smtpd_tls_cert_file = {certificate}").AppendLine($"smtpd_tls_key_file = {key}");
+        }
         if (Options.ExtraMainCf is { } extra) sb.AppendLine(extra);
         return sb.ToString();
     }
