@@ -73,7 +73,7 @@ public sealed class PostfixServer : IAsyncDisposable
             throw new InvalidOperationException("PostfixServer must run as root (Postfix's master starts as root and drops to mail_owner)");
         if (!File.Exists(PostfixBinary))
             throw new InvalidOperationException($"{PostfixBinary} is missing: run tests/install-deps (package postfix)");
-        SweepAbandonedInstances();
+        await SweepAbandonedInstancesAsync().ConfigureAwait(false);
         var root = CreateInstanceDirectory();
         var server = new PostfixServer(root, options);
         try
@@ -229,10 +229,12 @@ public sealed class PostfixServer : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         if (File.Exists(LogPath)) File.Delete(LogPath);
         lock (_supervisorOutput) _supervisorOutput.Clear();
+        // The master runs in its own session (setsid), so a signal to the test's process group does not reach it; the
+        // watchdog gets its own session too, or such a signal would end it and leave the master running.
         var script = $"""
             {PostfixBinary} -c '{ConfigDirectory}' start-fg &
             d=$!
-            ( while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {PostfixBinary} -c '{ConfigDirectory}' stop; kill -TERM $d ) >/dev/null 2>&1 &
+            setsid /bin/sh -c "while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 1; done; {PostfixBinary} -c '{ConfigDirectory}' stop" >/dev/null 2>&1 &
             w=$!
             wait $d
             rc=$?
@@ -327,8 +329,8 @@ public sealed class PostfixServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Removes directories left by test processes that died (their watchdog already stopped Postfix).</summary>
-    private static void SweepAbandonedInstances()
+    /// <summary>Removes directories left by test processes that died, stopping a Postfix still running there.</summary>
+    private static async Task SweepAbandonedInstancesAsync()
     {
         foreach (var dir in Directory.EnumerateDirectories(InstancesRoot, DirectoryPrefix + "*"))
         {
@@ -337,9 +339,8 @@ public sealed class PostfixServer : IAsyncDisposable
                 var ownerFile = Path.Combine(dir, "owner.pid");
                 if (!File.Exists(ownerFile) || !int.TryParse(File.ReadAllText(ownerFile).Trim(), out var owner)) continue;
                 if (UnixProcess.Exists(owner)) continue;
-                var pidFile = Path.Combine(dir, "spool", "pid", "master.pid");
-                if (File.Exists(pidFile) && int.TryParse(File.ReadAllText(pidFile).Trim(), out var master) && UnixProcess.Exists(master))
-                    continue;
+                // A master its watchdog did not stop (the watchdog was killed too): stop it before the directory goes.
+                await ExternalCommand.RunAsync(PostfixBinary, ["-c", Path.Combine(dir, "etc"), "stop"]).ConfigureAwait(false);
                 Directory.Delete(dir, recursive: true);
             }
             catch (IOException) { }
