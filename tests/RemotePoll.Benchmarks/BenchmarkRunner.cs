@@ -23,9 +23,10 @@ internal static class BenchmarkRunner
         await using var context = await BenchContext.StartAsync(options, ct);
         await using var node = new NodeCase(context);
         await using var oauth = new OAuthSignInCases();
+        await using var smtp = new SmtpCases(context);
         var all = LimitCases.All(context).Concat(RpopCases.All(context)).Concat(FetchmailCases.All(context)).Append(node.Case)
             .Concat(MbsyncCases.All(context)).Concat(RimapCases.All(context)).Append(node.RimapCase).Concat(EmptyPollCases.All(context))
-            .Concat(oauth.All()).ToList();
+            .Concat(oauth.All()).Concat(smtp.All()).ToList();
         var chosen = Select(all, options.Cases);
         var runnable = chosen.Where(c => c.RunAsync is not null).ToList();
         var samples = chosen.ToDictionary(c => c.Name, _ => new List<RunSample>(), StringComparer.Ordinal);

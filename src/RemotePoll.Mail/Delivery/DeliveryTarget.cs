@@ -60,14 +60,14 @@ public sealed record DeliveryTarget
 
     /// <summary>The queue delivery this target names.</summary>
     /// <param name="maildirRoot">The node's Maildir root, used by <c>maildir</c>.</param>
-    /// <param name="sessions">The most sessions open to an LMTP target at once (<c>remotepoll.delivery-sessions</c>).</param>
+    /// <param name="sessions">The most sessions open to an LMTP or SMTP target at once (<c>remotepoll.delivery-sessions</c>).</param>
     /// <exception cref="InvalidOperationException">This is a store-only target (imap).</exception>
     public IQueueDelivery CreateQueue(string maildirRoot, LmtpClientOptions? lmtp = null, SmtpQueueOptions? smtp = null,
         int sessions = LmtpQueueDelivery.DefaultMaxSessions) => Kind switch
     {
         DeliveryTargetKind.Maildir => new MaildirStore(maildirRoot),
         DeliveryTargetKind.Lmtp => new LmtpQueueDelivery(EndPoint!, lmtp, maxSessions: sessions),
-        DeliveryTargetKind.Smtp => new SmtpQueueDelivery(Host!, Port!.Value, smtp),
+        DeliveryTargetKind.Smtp => new SmtpQueueDelivery(Host!, Port!.Value, smtp, sessions),
         _ => throw new InvalidOperationException($"{this} is a mailbox store, not a queue"),
     };
 

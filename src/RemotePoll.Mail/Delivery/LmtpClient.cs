@@ -12,15 +12,15 @@ namespace RemotePoll.Mail.Delivery;
 /// After the final dot the server answers once per accepted recipient; 2xx is delivered, 4xx a temporary and
 /// 5xx a permanent failure. Every read and write is bounded in time and every reply line in length.
 /// DSN parameters (NOTIFY, RET, ORCPT) are sent only when the server advertises DSN.
-/// Not thread-safe: one batch at a time.
+/// Not thread-safe: one batch at a time. The same client speaks SMTP for <see cref="SmtpQueueDelivery"/> (LmtpClient.Smtp.cs).
 /// </summary>
-public sealed class LmtpClient : IAsyncDisposable
+public sealed partial class LmtpClient : IAsyncDisposable
 {
     private const int ChunkSize = 64 * 1024;
     private readonly LmtpClientOptions _options;
     private readonly ArrayBufferWriter<byte> _out = new(4096);
     private Socket? _socket;
-    private NetworkStream? _stream;
+    private Stream? _stream;
     private ReplyReader? _reader;
     private Dictionary<string, string> _extensions = new(StringComparer.OrdinalIgnoreCase);
     private bool _broken;
@@ -65,18 +65,25 @@ public sealed class LmtpClient : IAsyncDisposable
             }
             _socket = socket;
             _stream = new NetworkStream(socket, ownsSocket: true);
+            if (_smtp is not null) await SmtpImplicitTlsAsync(cancellationToken).ConfigureAwait(false);
             _reader = new ReplyReader(_stream, _options.MaxLineLength, _options.MaxReplyLines);
             var greeting = await ReadAsync(_options.CommandTimeout, cancellationToken).ConfigureAwait(false);
             if (greeting.Code != 220) throw new LmtpProtocolException("the server refused the session", greeting);
+            if (_smtp is not null)
+            {
+                await SmtpHelloAsync(cancellationToken).ConfigureAwait(false);
+                return;
+            }
             var lhlo = await CommandAsync("LHLO " + LocalName(), cancellationToken).ConfigureAwait(false);
             if (lhlo.Code != 250) throw new LmtpProtocolException("LHLO was refused", lhlo);
             _extensions = ParseExtensions(lhlo);
         }
-        catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException)
+        catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException
+            or System.Security.Authentication.AuthenticationException)
         {
             Break();
             socket.Dispose();
-            throw new DeliveryUnavailableException($"LMTP {Describe(EndPoint)}: {e.Message}", e);
+            throw new DeliveryUnavailableException($"{Peer}: {e.Message}", e);
         }
         catch
         {
@@ -117,6 +124,11 @@ public sealed class LmtpClient : IAsyncDisposable
             while ((carried ?? PrepareNext()) is { } tx)
             {
                 carried = null;
+                if (UsesChunking)
+                {
+                    await ChunkedTransactionAsync(tx, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
                 var dataReply = SupportsPipelining
                     ? await PipelinedEnvelopeAsync(tx, cancellationToken).ConfigureAwait(false)
                     : await SequentialEnvelopeAsync(tx, cancellationToken).ConfigureAwait(false);
@@ -135,15 +147,16 @@ public sealed class LmtpClient : IAsyncDisposable
                     carried = following;
                 }
                 await FlushAsync(cancellationToken).ConfigureAwait(false);
-                // RFC 2033 4.2: one reply per accepted recipient, in RCPT order.
-                foreach (var r in tx.Accepted)
+                // RFC 2033 4.2: one reply per accepted recipient, in RCPT order; SMTP answers once for all of them.
+                if (_smtp is not null) AcceptedShare(tx, await ReadAsync(_options.DataTimeout, cancellationToken).ConfigureAwait(false));
+                else foreach (var r in tx.Accepted)
                     tx.Outcomes[r] = (await ReadAsync(_options.DataTimeout, cancellationToken).ConfigureAwait(false)).ToOutcome();
             }
         }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException or ObjectDisposedException)
         {
             Break();
-            var lost = DeliveryOutcome.Temporary($"4.4.2 LMTP {Describe(EndPoint)}: {e.Message}");
+            var lost = DeliveryOutcome.Temporary($"4.4.2 {Peer}: {e.Message}");
             for (var i = 0; i < batch.Count; i++)
             {
                 transactions[i] ??= new Transaction(batch[i], batch[i].Envelope.Recipients.Count);
@@ -192,12 +205,12 @@ public sealed class LmtpClient : IAsyncDisposable
             if (!mail.IsPositiveCompletion) throw new LmtpProtocolException("MAIL FROM:<> was refused", mail);
             if (rcpt.IsPositiveCompletion) return true;
             if (rcpt.IsPermanentNegative) return false;
-            throw new DeliveryUnavailableException($"LMTP {Describe(EndPoint)} cannot verify <{address}> now: {rcpt}");
+            throw new DeliveryUnavailableException($"{Peer} cannot verify <{address}> now: {rcpt}");
         }
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException or ObjectDisposedException)
         {
             Break();
-            throw new DeliveryUnavailableException($"LMTP {Describe(EndPoint)}: {e.Message}", e);
+            throw new DeliveryUnavailableException($"{Peer}: {e.Message}", e);
         }
     }
 
@@ -215,7 +228,7 @@ public sealed class LmtpClient : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException or ObjectDisposedException)
         {
             Break();
-            throw new DeliveryUnavailableException($"LMTP {Describe(EndPoint)}: {e.Message}", e);
+            throw new DeliveryUnavailableException($"{Peer}: {e.Message}", e);
         }
     }
 
@@ -447,7 +460,7 @@ public sealed class LmtpClient : IAsyncDisposable
 
     private void EnsureConnected()
     {
-        if (!IsConnected) throw new InvalidOperationException($"the LMTP session with {Describe(EndPoint)} is not connected");
+        if (!IsConnected) throw new InvalidOperationException($"the {Peer} session is not connected");
     }
 
     private void Break()

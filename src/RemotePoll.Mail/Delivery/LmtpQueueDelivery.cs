@@ -19,6 +19,8 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
 
     private readonly EndPoint _endPoint;
     private readonly LmtpClientOptions _options;
+    private readonly Func<LmtpClient> _newClient;
+    private readonly string _peer;
     private readonly int _maxIdleSessions;
     private readonly SemaphoreSlim _sessions;
     private readonly ConcurrentQueue<(LmtpClient Client, long IdleSince)> _idle = new();
@@ -37,6 +39,16 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         _maxIdleSessions = Math.Min(maxIdleSessions, maxSessions);
         MaxSessions = maxSessions;
         _sessions = new SemaphoreSlim(maxSessions, maxSessions);
+        _newClient = () => new LmtpClient(_endPoint, _options);
+        _peer = "LMTP " + LmtpClient.Describe(endPoint);
+    }
+
+    /// <summary>The same pool of sessions for SMTP clients (<see cref="SmtpQueueDelivery"/>).</summary>
+    internal LmtpQueueDelivery(EndPoint endPoint, Func<LmtpClient> newClient, int maxIdleSessions, int maxSessions)
+        : this(endPoint, LmtpClientOptions.Default, maxIdleSessions, maxSessions)
+    {
+        _newClient = newClient;
+        _peer = "SMTP " + LmtpClient.Describe(endPoint);
     }
 
     /// <summary>How long an unused session is kept for reuse.</summary>
@@ -94,7 +106,7 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         }
 
         await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => WorkAsync())).ConfigureAwait(false);
-        var notSent = DeliveryOutcome.Temporary("4.4.1 " + (unavailable ?? $"LMTP {LmtpClient.Describe(_endPoint)}: no session took the message"));
+        var notSent = DeliveryOutcome.Temporary("4.4.1 " + (unavailable ?? $"{_peer}: no session took the message"));
         return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], notSent)).ToArray();
     }
 
@@ -157,7 +169,7 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
             }
             await entry.Client.DisposeAsync().ConfigureAwait(false);
         }
-        var client = new LmtpClient(_endPoint, _options);
+        var client = _newClient();
         await client.ConnectAsync(cancellationToken).ConfigureAwait(false);
         _advertisesDsn = client.SupportsDsn;
         return client;

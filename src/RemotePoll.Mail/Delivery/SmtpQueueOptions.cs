@@ -11,6 +11,9 @@ public sealed record SmtpQueueOptions
     /// <summary>A local MTA on loopback needs no TLS; use StartTls for one across the network.</summary>
     public SecureSocketOptions Security { get; init; } = SecureSocketOptions.None;
 
+    /// <summary>The server certificate check for TLS; null: the system's trust (SslStream's own validation).</summary>
+    public System.Net.Security.RemoteCertificateValidationCallback? ServerCertificateValidation { get; init; }
+
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long any read or write may take (MailKit's Timeout).</summary>

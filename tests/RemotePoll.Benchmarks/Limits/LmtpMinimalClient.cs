@@ -43,7 +43,7 @@ internal static class LmtpMinimalClient
     }
 
     /// <summary>Reads one reply (all its lines) and checks its code.</summary>
-    private static async Task ExpectAsync(ProtocolReader reader, string code, string what, CancellationToken cancellationToken)
+    internal static async Task ExpectAsync(ProtocolReader reader, string code, string what, CancellationToken cancellationToken)
     {
         while (true)
         {

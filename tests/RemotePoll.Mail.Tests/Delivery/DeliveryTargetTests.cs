@@ -101,4 +101,13 @@ public sealed class DeliveryTargetTests
         Assert.IsType<ImapMailboxStore>(imap.CreateStore("/tmp/rpoll-unused", new ImapStoreOptions { MasterUser = "m", MasterPassword = "p" }));
         Assert.Contains("needs a master user", Assert.Throws<InvalidOperationException>(() => imap.CreateStore("/tmp/rpoll-unused")).Message);
     }
+
+    [Fact]
+    public void An_smtp_target_is_bounded_by_the_delivery_sessions_setting_like_lmtp()
+    {
+        var smtp = DeliveryTarget.ParseQueue("queue", "smtp://127.0.0.1:2525");
+
+        Assert.Equal(7, Assert.IsType<SmtpQueueDelivery>(smtp.CreateQueue("/tmp/rpoll-unused", sessions: 7)).MaxSessions);
+        Assert.Equal(LmtpQueueDelivery.DefaultMaxSessions, Assert.IsType<SmtpQueueDelivery>(smtp.CreateQueue("/tmp/rpoll-unused")).MaxSessions);
+    }
 }

@@ -6,8 +6,8 @@ using Xunit;
 namespace RemotePoll.Mail.Tests.Delivery;
 
 /// <summary>
-/// SMTP queue delivery through MailKit. No SMTP server is installed on these machines (Dovecot's LMTP is not
-/// SMTP), so these run against the scripted server in SMTP mode.
+/// SMTP queue delivery against the scripted server in SMTP mode (without CHUNKING); SmtpSessionsPostfixTests runs
+/// against a real Postfix.
 /// </summary>
 public sealed class SmtpQueueDeliveryTests : IAsyncLifetime
 {
@@ -18,7 +18,8 @@ public sealed class SmtpQueueDeliveryTests : IAsyncLifetime
     public ValueTask InitializeAsync()
     {
         var ep = (IPEndPoint)_server.EndPoint;
-        _delivery = new SmtpQueueDelivery(ep.Address.ToString(), ep.Port, new SmtpQueueOptions { CommandTimeout = TimeSpan.FromSeconds(5) });
+        // One session, so that the messages of a batch go one after the other on it (SmtpSessionsPostfixTests has several).
+        _delivery = new SmtpQueueDelivery(ep.Address.ToString(), ep.Port, new SmtpQueueOptions { CommandTimeout = TimeSpan.FromSeconds(5) }, maxSessions: 1);
         return ValueTask.CompletedTask;
     }
 
@@ -85,7 +86,7 @@ public sealed class SmtpQueueDeliveryTests : IAsyncLifetime
         Assert.True(again.AdvertisesDsn);
         Assert.Contains("RCPT TO:<a@example.com> NOTIFY=NEVER ORCPT=rfc822;a@example.com", _server.Commands);
         Assert.Contains("RCPT TO:<b@example.com> NOTIFY=FAILURE ORCPT=rfc822;b@example.com", _server.Commands);
-        Assert.Contains("RCPT TO:<c@example.com>", _server.Commands);
+        Assert.Contains("RCPT TO:<c@example.com> ORCPT=rfc822;c@example.com", _server.Commands);
     }
 
     [Fact]
@@ -113,14 +114,16 @@ public sealed class SmtpQueueDeliveryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_connection_lost_at_the_final_dot_fails_that_message_and_the_rest_temporarily()
+    public async Task A_connection_lost_at_the_final_dot_fails_that_message_temporarily_and_the_rest_go_on_a_new_session()
     {
-        _server.CloseAtMessage = 2;
+        _server.CloseAtMessage = 2; // the second message of each connection
 
         var results = await _delivery.DeliverBatchAsync([To("a@example.com"), To("b@example.com"), To("c@example.com")], Ct);
 
         Assert.True(results[0].AllDelivered);
         Assert.True(results[1].HasTemporaryFailure);
-        Assert.True(results[2].HasTemporaryFailure);
+        Assert.Contains("4.4.2 SMTP", results[1].Recipients[0].Outcome.Reason);
+        Assert.True(results[2].AllDelivered);
+        Assert.Equal(2, _server.Connections);
     }
 }
