@@ -152,20 +152,41 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
         return Tokens(response, provider, "authorization-code") with { IdToken = response.IdentityToken };
     }
 
-    /// <summary>Revokes a refresh token at the provider (RFC 7009), where it has a revocation endpoint; false when it has none.</summary>
+    /// <summary>
+    /// Revokes a refresh token at the provider (RFC 7009), where it has a revocation endpoint; false when it has none, refused
+    /// it, or could not be reached (never throws for that: revocation is a courtesy after something else failed).
+    /// </summary>
     public async Task<bool> RevokeAsync(OAuthProvider provider, string? clientSecret, string refreshToken, CancellationToken cancellationToken)
     {
         if (provider.RevocationEndpoint is not { } endpoint) return false;
-        var response = await http.RevokeTokenAsync(new TokenRevocationRequest
+        try
         {
-            Address = endpoint,
-            ClientId = provider.ClientId,
-            ClientSecret = clientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-            Token = refreshToken,
-            TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
-        }, cancellationToken).ConfigureAwait(false);
-        return !response.IsError;
+            var response = await http.RevokeTokenAsync(new TokenRevocationRequest
+            {
+                Address = endpoint,
+                ClientId = provider.ClientId,
+                ClientSecret = clientSecret,
+                ClientCredentialStyle = ClientCredentialStyle.PostBody,
+                Token = refreshToken,
+                TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
+            }, cancellationToken).ConfigureAwait(false);
+            return !response.IsError;
+        }
+        catch (HttpRequestException) { return false; }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { return false; }
+    }
+
+    /// <summary>
+    /// A grant just obtained that the node would not store (the record was removed or changed meanwhile): revoked at the
+    /// provider, so no live consent is left behind that nobody holds. Returns the sentence that says what became of it.
+    /// </summary>
+    public async Task<string> RevokeUnstoredAsync(OAuthProvider provider, string? clientSecret, string refreshToken, CancellationToken cancellationToken)
+    {
+        if (provider.RevocationEndpoint is null)
+            return $"provider {provider.Name} has no revocation endpoint: the consent can be withdrawn in the account's settings at the provider";
+        return await RevokeAsync(provider, clientSecret, refreshToken, cancellationToken).ConfigureAwait(false)
+            ? $"the new grant was revoked at provider {provider.Name}"
+            : $"revoking the new grant at provider {provider.Name} failed: the consent can be withdrawn in the account's settings at the provider";
     }
 
     private async Task<TokenResponse> Send(Func<Task<TokenResponse>> request, OAuthProvider provider, string grant, CancellationToken cancellationToken)
