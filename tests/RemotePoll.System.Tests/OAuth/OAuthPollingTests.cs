@@ -127,6 +127,36 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
     }
 
     [Fact]
+    public async Task A_device_grant_for_a_record_removed_meanwhile_is_not_stored_and_is_revoked_at_the_provider()
+    {
+        var (user, _) = await ConsentedUser();
+        await Ok(null, "oauth", "provider", "set", "bearer", "--revocation-endpoint", Fixture.Provider.RevocationEndpoint);
+        await Ok(null, "rpop", "set", "gone@example.com", "box", "--host", Pop3, "--user", user, "--every", "disabled", "--auth", "oauth2", "--oauth-provider", "bearer");
+        var before = Fixture.Provider.PendingUserCodes.ToHashSet();
+
+        var authorize = Rpoll(null, "rpop", "authorize", "gone@example.com", "box");
+        string? code = null;
+        for (var i = 0; i < 120 && code is null && !authorize.IsCompleted; i++)
+        {
+            code = Fixture.Provider.PendingUserCodes.FirstOrDefault(c => !before.Contains(c));
+            if (code is null) await Task.Delay(TimeSpan.FromMilliseconds(500), Ct); // the provider is another process's peer, not an actor
+        }
+        Assert.NotNull(code);
+        await Ok(null, "rpop", "set", "gone@example.com", "box", "--every", "never"); // removed while the user approves
+        var issuedBefore = Fixture.Provider.IssuedRefreshTokens.ToHashSet();
+        var revocations = Fixture.Provider.Revocations;
+        Assert.True(Fixture.Provider.ApproveDevice(code, user));
+
+        var done = await authorize;
+        Assert.NotEqual(0, done.ExitCode);
+        Assert.Contains("the new grant was revoked at provider bearer", done.StandardOutput + done.StandardError);
+        var issued = Assert.Single(Fixture.Provider.IssuedRefreshTokens, t => !issuedBefore.Contains(t));
+        Assert.True(Fixture.Provider.IsRevoked(issued), "the refresh token the node could not store is still live at the provider");
+        Assert.Equal(revocations + 1, Fixture.Provider.Revocations);
+        Assert.DoesNotContain(issued, Node.Log);
+    }
+
+    [Fact]
     public async Task A_record_that_is_not_connected_fails_at_once_with_AuthorizationExpired_and_no_password_is_tried()
     {
         var (user, _) = await ConsentedUser();
