@@ -106,6 +106,28 @@ public sealed class OAuthConnectTests(OAuthWebNode web) : IClassFixture<OAuthWeb
     }
 
     [Fact]
+    public async Task A_grant_the_node_refuses_to_store_because_the_record_was_removed_meanwhile_is_revoked_at_the_provider()
+    {
+        var (account, _) = await NewRpopRecordAsync();
+        var page = await web.SignInAsync(web.UserToken(account));
+        var answer = await ConsentAnswerAsync(page, account, deliver: false);
+        await web.RpollOkAsync(null, "rpop", "set", account, "home", "--every", "never"); // removed while the user was at the provider
+        var issuedBefore = Provider.IssuedRefreshTokens.ToHashSet();
+        var revocations = Provider.Revocations;
+
+        await page.GotoAsync(answer);
+
+        var refusal = await page.Locator("#refusal").InnerTextAsync();
+        Assert.Contains("The grant was not stored", refusal);
+        Assert.Contains($"The new grant was revoked at provider {OAuthWebNode.Provider}", refusal);
+        var issued = Assert.Single(Provider.IssuedRefreshTokens, t => !issuedBefore.Contains(t));
+        Assert.True(Provider.IsRevoked(issued), "the refresh token the node could not store is still live at the provider");
+        Assert.Equal(revocations + 1, Provider.Revocations);
+        Assert.DoesNotContain(issued, await page.ContentAsync());
+        Assert.DoesNotContain(issued, web.Node.Log);
+    }
+
+    [Fact]
     public async Task Only_the_account_user_and_administrators_of_its_domain_may_connect_a_record()
     {
         var (account, _) = await NewRpopRecordAsync();

@@ -51,6 +51,8 @@ public sealed class OAuthWebNode : IAsyncLifetime
         try { Directory.Delete(_data, recursive: true); } catch (IOException) { }
     }
 
+    public string ServerToken() => _secret.Signer().Issue(Caller.ServerAdministrator, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+
     public string UserToken(string account) =>
         _secret.Signer().Issue(Caller.Create(CallerRole.User, null, account), DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
 

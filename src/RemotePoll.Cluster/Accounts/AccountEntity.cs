@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Cluster.Sharding;
 using Akka.Persistence;
 using RemotePoll.Cluster.Hosting;
+using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Persistence;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Schedule;
@@ -12,6 +13,7 @@ using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Accounts.Events;
 using RemotePoll.Core.Admin;
+using RemotePoll.Core.OAuth;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
@@ -259,18 +261,33 @@ public sealed class AccountEntity : SnapshottingActor
 
         var sender = Sender;
         var targets = UnsafeTargetsToCheck(events);
-        if (targets.Count == 0)
+        var providers = ProvidersToConfirm(events);
+        if (targets.Count == 0 && providers.Count == 0)
         {
             Commit(envelope, events, sender);
             return;
         }
         // Outbound safety at save: the hosts of account users' records, resolved now (the poller checks again at connect).
+        // OAuth2 providers a record starts naming: confirmed by the registry now, so a removal under way cannot miss this save.
         RunTask(async () =>
         {
-            var own = OwnAddresses.Of(Context.System, _env.ConfiguredOwnAddresses);
             var errors = new List<FieldError>();
+            if (providers.Count > 0 && ActorRegistry.For(Context.System).TryGet<OAuthProviderRegistry>(out var registry))
+            {
+                try
+                {
+                    var confirmed = await registry.Ask<OAuthProvidersConfirmed>(new ConfirmOAuthProviders(providers.Select(p => p.Provider).ToList()), ConfirmTimeout);
+                    errors.AddRange(providers.Where(p => confirmed.Refused.Contains(p.Provider))
+                        .Select(p => new FieldError(p.Field, $"'{p.Provider}' is not a registered OAuth2 provider (or is being removed)")));
+                }
+                catch (AskTimeoutException)
+                {
+                    errors.Add(new FieldError(providers[0].Field, "the OAuth2 provider registry did not answer: nothing saved; try again"));
+                }
+            }
+            var own = targets.Count > 0 ? OwnAddresses.Of(Context.System, _env.ConfiguredOwnAddresses) : null;
             foreach (var (field, host) in targets)
-                if (OutboundGuard.Refusal(host, await ResolveForSaveAsync(host), own) is { } why)
+                if (OutboundGuard.Refusal(host, await ResolveForSaveAsync(host), own!) is { } why)
                     errors.Add(new FieldError(field, why));
             if (errors.Count > 0)
             {
@@ -279,6 +296,25 @@ public sealed class AccountEntity : SnapshottingActor
             }
             else Commit(envelope, events, sender);
         });
+    }
+
+    private static readonly TimeSpan ConfirmTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The OAuth2 providers that saved records start naming (a record that already named its provider needs no confirmation).</summary>
+    private List<(string Field, string Provider)> ProvidersToConfirm(IReadOnlyList<IAccountEvent> events)
+    {
+        var prefix = events.Count > 1 ? (Func<string, string>)(name => $"{name}: ") : _ => "";
+        return events.Select(e => e switch
+            {
+                RpopRecordSaved { Record.OAuth: { } o } s when !Named(_state.Rpop.TryGetValue(s.Record.Name, out var r) ? r.OAuth : null, o.Provider) =>
+                    ((string Field, string Provider)?)(prefix(s.Record.Name) + "OAuthProvider", o.Provider),
+                RimapRecordSaved { Record.OAuth: { } o } s when !Named(_state.Rimap.TryGetValue(s.Record.Name, out var r) ? r.OAuth : null, o.Provider) =>
+                    (prefix(s.Record.Name) + "OAuthProvider", o.Provider),
+                _ => null,
+            })
+            .OfType<(string, string)>().ToList();
+
+        static bool Named(OAuthSignIn? before, string provider) => before is not null && OAuthProviderRegistry.NameComparer.Equals(before.Provider, provider);
     }
 
     /// <summary>The hosts of account users' records that these events save, when the module does not allow private targets.</summary>

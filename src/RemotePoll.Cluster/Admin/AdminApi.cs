@@ -244,7 +244,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 var store = new StoreOAuthGrant(a.Account, a.Kind, name, providerName, tokens.RefreshToken, null, DateTimeOffset.UtcNow);
                 var reply = await accounts.Ask<AdminReply>(new AccountEnvelope(store, directory.ToDirectory().MainDomain, byUser, byDomain), AskTimeout);
                 (state, message) = reply.Ok ? (OAuthAuthorizationView.Connected, $"{kind} record '{name}' connected through {providerName}")
-                    : (OAuthAuthorizationView.Failed, reply.Error ?? "the grant was not stored");
+                    : (OAuthAuthorizationView.Failed, $"{reply.Error ?? "the grant was not stored"}; " +
+                        await env.OAuthTokens.Client.RevokeUnstoredAsync(provider, secret, tokens.RefreshToken, CancellationToken.None));
             }
             catch (Mail.OAuth.OAuthGrantRefusedException ex) { (state, message) = (OAuthAuthorizationView.Failed, ex.Message); }
             catch (OperationCanceledException) { (state, message) = (OAuthAuthorizationView.Failed, "the device code expired before the user approved it"); }
@@ -385,38 +386,57 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
     private IActorRef OAuthProviders() => ActorRegistry.For(Context.System).Get<OAuthProviderRegistry>();
 
     /// <summary>
-    /// Removes a provider only when no record signs in through it: every known account is read, and the records that use it
-    /// are named in the refusal. (A record set to the provider while the accounts are read is not seen: rare, and its polls
-    /// then fail naming the missing provider.)
+    /// Removes a provider only when no record signs in through it: the registry first stops confirming the provider to
+    /// accounts (<see cref="RetireOAuthProvider"/>; an account confirms a provider before it saves a record that starts naming
+    /// it), a save confirmed just before is given time to reach the journal, then every known account is read, and the records
+    /// that use it are named in the refusal. So no record can come to name a provider that is removed meanwhile.
     /// </summary>
     private async Task<AdminReply> RemoveProvider(OAuthProviderRemove remove)
     {
         var registry = OAuthProviders();
         var system = Context.System; // no actor context after an await
-        var name = remove.Name.Trim();
-        var known = await registry.Ask<OAuthProvidersSnapshot>(new GetOAuthProviders(), AskTimeout);
-        if (!known.Providers.Any(p => OAuthProviderRegistry.NameComparer.Equals(p.Name, name)))
+        var retiring = await registry.Ask<OAuthProviderRetiring>(new RetireOAuthProvider(remove.Name.Trim()), AskTimeout);
+        if (retiring.Name is not { } name)
             return AdminReply.From(new ValidationException("Name", $"'{remove.Name}' is not a registered OAuth2 provider"));
-        var failures = new List<string>();
-        var users = new List<string>();
-        foreach (var batch in (await KnownAccounts(system, failures)).Chunk(16))
+        try
         {
-            var snapshots = await Task.WhenAll(batch.Select(a => _accounts.Ask<AccountSnapshot>(new FetchAccountState(a), AskTimeout)));
-            foreach (var state in snapshots.Select(x => x.ToState()))
+            if (retiring.LastConfirmed is { } last && DateTimeOffset.UtcNow - last < ConfirmedSaveGrace)
+                await Task.Delay(ConfirmedSaveGrace - (DateTimeOffset.UtcNow - last));
+            var failures = new List<string>();
+            var users = new List<string>();
+            foreach (var batch in (await KnownAccounts(system, failures)).Chunk(16))
             {
-                users.AddRange(state.Rpop.Values.Where(r => Uses(r.OAuth)).Select(r => $"{state.Address} rpop {r.Name}"));
-                users.AddRange(state.Rimap.Values.Where(r => Uses(r.OAuth)).Select(r => $"{state.Address} rimap {r.Name}"));
+                var snapshots = await Task.WhenAll(batch.Select(a => _accounts.Ask<AccountSnapshot>(new FetchAccountState(a), AskTimeout)));
+                foreach (var state in snapshots.Select(x => x.ToState()))
+                {
+                    users.AddRange(state.Rpop.Values.Where(r => Uses(r.OAuth)).Select(r => $"{state.Address} rpop {r.Name}"));
+                    users.AddRange(state.Rimap.Values.Where(r => Uses(r.OAuth)).Select(r => $"{state.Address} rimap {r.Name}"));
+                }
             }
+            AdminReply? refusal = users.Count > 0
+                ? AdminReply.From(new ValidationException("Name", $"'{name}' is used by {users.Count} record{(users.Count == 1 ? "" : "s")}: " +
+                    $"{string.Join(", ", users.Take(20))}{(users.Count > 20 ? ", ..." : "")}; change or remove them first"))
+                : failures.Count > 0
+                    ? AdminReply.Failure($"oauth provider remove: not every account could be read ({string.Join("; ", failures.Take(5))}): nothing removed")
+                    : null;
+            if (refusal is not null)
+            {
+                registry.Tell(new ReleaseOAuthProvider(name));
+                return refusal;
+            }
+            return await registry.Ask<AdminReply>(new RemoveUnusedOAuthProvider(name), AskTimeout);
         }
-        if (users.Count > 0)
-            return AdminReply.From(new ValidationException("Name", $"'{name}' is used by {users.Count} record{(users.Count == 1 ? "" : "s")}: " +
-                $"{string.Join(", ", users.Take(20))}{(users.Count > 20 ? ", ..." : "")}; change or remove them first"));
-        if (failures.Count > 0)
-            return AdminReply.Failure($"oauth provider remove: not every account could be read ({string.Join("; ", failures.Take(5))}): nothing removed");
-        return await registry.Ask<AdminReply>(new RemoveUnusedOAuthProvider(name), AskTimeout);
+        catch
+        {
+            registry.Tell(new ReleaseOAuthProvider(name));
+            throw;
+        }
 
         bool Uses(Core.OAuth.OAuthSignIn? signIn) => signIn is not null && OAuthProviderRegistry.NameComparer.Equals(signIn.Provider, name);
     }
+
+    /// <summary>How long a record save confirmed by the registry may take to reach the journal; a removal right after waits that long.</summary>
+    public static readonly TimeSpan ConfirmedSaveGrace = TimeSpan.FromSeconds(10);
 
     private void ToAccount(IAccountCommand command, IActorRef sender, bool byAccountUser, bool byDomainAdministrator)
     {

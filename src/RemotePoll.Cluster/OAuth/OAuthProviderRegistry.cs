@@ -18,6 +18,14 @@ public sealed class OAuthProviderRegistry(ISecretSealer sealer) : SnapshottingAc
 {
     private ImmutableSortedDictionary<string, OAuthProvider> _providers = ImmutableSortedDictionary.Create<string, OAuthProvider>(NameComparer);
 
+    /// <summary>Providers being removed (since when): confirmed to no account meanwhile. In memory: a registry that moves forgets them.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _retiring = new(NameComparer);
+    /// <summary>When an account was last told it may name each provider.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _lastConfirmed = new(NameComparer);
+
+    /// <summary>A removal that neither removed nor released its provider (its admin API stopped) holds it no longer than this.</summary>
+    public static readonly TimeSpan RetiringFor = TimeSpan.FromMinutes(5);
+
     /// <summary>Provider names are compared without case, like record names.</summary>
     public static readonly StringComparer NameComparer = StringComparer.OrdinalIgnoreCase;
 
@@ -57,6 +65,18 @@ public sealed class OAuthProviderRegistry(ISecretSealer sealer) : SnapshottingAc
             case RemoveUnusedOAuthProvider r:
                 Remove(r.Name);
                 return true;
+            case ConfirmOAuthProviders c:
+                Confirm(c);
+                return true;
+            case RetireOAuthProvider r:
+                Sender.Tell(_providers.TryGetValue(r.Name.Trim(), out var retiring)
+                    ? new OAuthProviderRetiring(retiring.Name, _lastConfirmed.TryGetValue(retiring.Name, out var last) ? last : null)
+                    : new OAuthProviderRetiring(null, null));
+                if (retiring is not null) _retiring[retiring.Name] = DateTimeOffset.UtcNow;
+                return true;
+            case ReleaseOAuthProvider r:
+                _retiring.Remove(r.Name);
+                return true;
             case ResealOAuthProviders:
                 Reseal();
                 return true;
@@ -66,6 +86,20 @@ public sealed class OAuthProviderRegistry(ISecretSealer sealer) : SnapshottingAc
     }
 
     private OAuthProvidersSnapshot Snapshot() => new(_providers.Values.ToList());
+
+    /// <summary>Registered and not being removed: confirmed (and the time kept); any other name is refused.</summary>
+    private void Confirm(ConfirmOAuthProviders c)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var refused = new List<string>();
+        foreach (var name in c.Names)
+        {
+            if (!_providers.TryGetValue(name.Trim(), out var p) || (_retiring.TryGetValue(p.Name, out var since) && now - since < RetiringFor))
+                refused.Add(name);
+            else _lastConfirmed[p.Name] = now;
+        }
+        Sender.Tell(new OAuthProvidersConfirmed(refused));
+    }
 
     private void Set(OAuthProviderChange change)
     {
@@ -90,10 +124,18 @@ public sealed class OAuthProviderRegistry(ISecretSealer sealer) : SnapshottingAc
             Sender.Tell(AdminReply.From(new ValidationException("Name", $"'{name}' is not a registered OAuth2 provider")));
             return;
         }
+        // Only after RetireOAuthProvider, within its time: no account was told it may name the provider while the records were read.
+        if (!_retiring.TryGetValue(existing.Name, out var since) || DateTimeOffset.UtcNow - since >= RetiringFor)
+        {
+            Sender.Tell(AdminReply.Failure($"oauth provider remove: reading the records took longer than {RetiringFor.TotalMinutes:0} minutes: nothing removed; try again"));
+            return;
+        }
         var sender = Sender;
         Persist(new OAuthProviderRemoved(existing.Name), e =>
         {
             _providers = _providers.Remove(e.Name);
+            _retiring.Remove(e.Name);
+            _lastConfirmed.Remove(e.Name);
             MaybeSnapshot(Snapshot);
             sender.Tell(AdminReply.Success(new Done($"OAuth2 provider '{e.Name}' removed")));
         });

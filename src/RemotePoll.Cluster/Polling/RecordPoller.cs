@@ -376,7 +376,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// <summary>
     /// The access token of an OAuth2 record (issue 17 part 4), or the report of why there is none: not connected or the grant
     /// refused (AuthorizationExpired: the user must reconnect; Delay Failed Account applies), the provider not registered,
-    /// the token request failed. Never a password instead.
+    /// the token request failed otherwise (TemporarilyUnavailable, with the HTTP status). Never a password instead.
     /// </summary>
     private async Task<(OAuth2Bearer? Bearer, PollReport? Refusal)> BearerAsync(OAuthSignIn signIn, DateTimeOffset started, CancellationToken ct)
     {
@@ -408,7 +408,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         }
         catch (OAuthTokenException ex)
         {
-            return (null, Failure(started, PollErrorKind.Internal, $"{ex.Message}; tried again at the next poll"));
+            // The provider is in trouble (5xx, no answer, not its JSON), not the grant: temporary, tried again after Delay Failed Account.
+            return (null, Failure(started, PollErrorKind.TemporarilyUnavailable, $"{ex.Message}; the grant is kept and tried again later"));
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {

@@ -4,7 +4,8 @@ namespace RemotePoll.Mail.OAuth;
 
 /// <summary>
 /// The authorization-code flow with PKCE as the web's Connect and /oauth/callback pages need it: the verifier and
-/// challenge, the provider's consent URL, and the exchange of the returned code for the grant.
+/// challenge, the provider's consent URL, the exchange of the returned code for the grant, and its revocation when it
+/// could not be stored.
 /// </summary>
 public interface IOAuthConsent
 {
@@ -14,4 +15,7 @@ public interface IOAuthConsent
 
     Task<OAuthTokens> ExchangeCodeAsync(OAuthProvider provider, string? clientSecret, string code, string codeVerifier,
         string redirectUri, CancellationToken cancellationToken);
+
+    /// <summary>Revokes a grant the node would not store; the sentence says what became of it (<see cref="OAuthTokenClient.RevokeUnstoredAsync"/>).</summary>
+    Task<string> RevokeUnstoredAsync(OAuthProvider provider, string? clientSecret, string refreshToken, CancellationToken cancellationToken);
 }

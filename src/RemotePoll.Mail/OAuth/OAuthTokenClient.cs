@@ -28,7 +28,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             ClientSecret = clientSecret,
             ClientCredentialStyle = ClientCredentialStyle.PostBody,
             RefreshToken = refreshToken,
-        }, cancellationToken), provider, "refresh").ConfigureAwait(false);
+        }, cancellationToken), provider, "refresh", cancellationToken).ConfigureAwait(false);
         return Tokens(response, provider, "refresh");
     }
 
@@ -42,7 +42,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             ClientSecret = clientSecret,
             ClientCredentialStyle = ClientCredentialStyle.PostBody,
             Scope = provider.Scopes,
-        }, cancellationToken), provider, "client-credentials").ConfigureAwait(false);
+        }, cancellationToken), provider, "client-credentials", cancellationToken).ConfigureAwait(false);
         return Tokens(response, provider, "client-credentials");
     }
 
@@ -68,7 +68,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             throw new OAuthTokenException($"provider {provider.Name}: device authorization failed: {e.Message}", e);
         }
         if (response.IsError)
-            throw Failure(provider, "device authorization", response.ErrorType, response.HttpStatusCode, response.Error);
+            throw Failure(provider, "device authorization", response);
         // Google names the page verification_url, RFC 8628 and Microsoft verification_uri.
         var uri = response.VerificationUri ?? response.TryGet("verification_url");
         if (string.IsNullOrEmpty(response.DeviceCode) || string.IsNullOrEmpty(response.UserCode) || string.IsNullOrEmpty(uri))
@@ -93,7 +93,7 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
                 ClientSecret = clientSecret,
                 ClientCredentialStyle = ClientCredentialStyle.PostBody,
                 DeviceCode = device.DeviceCode,
-            }, cancellationToken), provider, "device").ConfigureAwait(false);
+            }, cancellationToken), provider, "device", cancellationToken).ConfigureAwait(false);
             switch (response.Error)
             {
                 case OidcConstants.TokenErrors.AuthorizationPending:
@@ -148,27 +148,48 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             Code = code,
             CodeVerifier = codeVerifier,
             RedirectUri = redirectUri,
-        }, cancellationToken), provider, "authorization-code").ConfigureAwait(false);
+        }, cancellationToken), provider, "authorization-code", cancellationToken).ConfigureAwait(false);
         return Tokens(response, provider, "authorization-code") with { IdToken = response.IdentityToken };
     }
 
-    /// <summary>Revokes a refresh token at the provider (RFC 7009), where it has a revocation endpoint; false when it has none.</summary>
+    /// <summary>
+    /// Revokes a refresh token at the provider (RFC 7009), where it has a revocation endpoint; false when it has none, refused
+    /// it, or could not be reached (never throws for that: revocation is a courtesy after something else failed).
+    /// </summary>
     public async Task<bool> RevokeAsync(OAuthProvider provider, string? clientSecret, string refreshToken, CancellationToken cancellationToken)
     {
         if (provider.RevocationEndpoint is not { } endpoint) return false;
-        var response = await http.RevokeTokenAsync(new TokenRevocationRequest
+        try
         {
-            Address = endpoint,
-            ClientId = provider.ClientId,
-            ClientSecret = clientSecret,
-            ClientCredentialStyle = ClientCredentialStyle.PostBody,
-            Token = refreshToken,
-            TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
-        }, cancellationToken).ConfigureAwait(false);
-        return !response.IsError;
+            var response = await http.RevokeTokenAsync(new TokenRevocationRequest
+            {
+                Address = endpoint,
+                ClientId = provider.ClientId,
+                ClientSecret = clientSecret,
+                ClientCredentialStyle = ClientCredentialStyle.PostBody,
+                Token = refreshToken,
+                TokenTypeHint = OidcConstants.TokenTypes.RefreshToken,
+            }, cancellationToken).ConfigureAwait(false);
+            return !response.IsError;
+        }
+        catch (HttpRequestException) { return false; }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { return false; }
     }
 
-    private static async Task<TokenResponse> Send(Func<Task<TokenResponse>> request, OAuthProvider provider, string grant)
+    /// <summary>
+    /// A grant just obtained that the node would not store (the record was removed or changed meanwhile): revoked at the
+    /// provider, so no live consent is left behind that nobody holds. Returns the sentence that says what became of it.
+    /// </summary>
+    public async Task<string> RevokeUnstoredAsync(OAuthProvider provider, string? clientSecret, string refreshToken, CancellationToken cancellationToken)
+    {
+        if (provider.RevocationEndpoint is null)
+            return $"provider {provider.Name} has no revocation endpoint: the consent can be withdrawn in the account's settings at the provider";
+        return await RevokeAsync(provider, clientSecret, refreshToken, cancellationToken).ConfigureAwait(false)
+            ? $"the new grant was revoked at provider {provider.Name}"
+            : $"revoking the new grant at provider {provider.Name} failed: the consent can be withdrawn in the account's settings at the provider";
+    }
+
+    private async Task<TokenResponse> Send(Func<Task<TokenResponse>> request, OAuthProvider provider, string grant, CancellationToken cancellationToken)
     {
         try
         {
@@ -178,11 +199,16 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
         {
             throw new OAuthTokenException($"provider {provider.Name}: {grant} token request failed: {e.Message}", e);
         }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient's own timeout, not the caller's cancellation: the provider did not answer in time.
+            throw new OAuthTokenException($"provider {provider.Name}: {grant} token request failed: no answer within {http.Timeout.TotalSeconds:0} s", e);
+        }
     }
 
     private OAuthTokens Tokens(TokenResponse response, OAuthProvider provider, string grant)
     {
-        if (response.IsError) throw Failure(provider, grant, response.ErrorType, response.HttpStatusCode, response.Error);
+        if (response.IsError) throw Failure(provider, grant, response);
         if (string.IsNullOrEmpty(response.AccessToken))
             throw new OAuthTokenException($"provider {provider.Name}: the {grant} answer holds no access_token");
         // No expires_in: assume the common hour; the session's refusal clears the cached token anyway.
@@ -191,15 +217,26 @@ public sealed class OAuthTokenClient(HttpClient http, TimeProvider? time = null)
             string.IsNullOrEmpty(response.RefreshToken) ? null : response.RefreshToken);
     }
 
-    /// <summary>RFC 6749 section 5.2: invalid_grant and invalid_client (and a denied or expired device code) need a new consent; the rest may pass.</summary>
-    private static Exception Failure(OAuthProvider provider, string grant, ResponseErrorType type, HttpStatusCode status, string? error)
+    /// <summary>
+    /// RFC 6749 section 5.2: invalid_grant and invalid_client (and a denied or expired device code) need a new consent; the rest
+    /// may pass (a 5xx, an answer that is not the protocol's JSON, another error code), and its text names the HTTP status.
+    /// </summary>
+    private static Exception Failure(OAuthProvider provider, string grant, ProtocolResponse response)
     {
-        var what = $"provider {provider.Name}: {grant} refused";
+        var (type, status, error) = (response.ErrorType, response.HttpStatusCode, response.Error);
         // A 401 is the client's credentials refused (RFC 6749 5.2 invalid_client): no retry helps either.
         var refused = (type == ResponseErrorType.Protocol && error is "invalid_grant" or "invalid_client" or "unauthorized_client"
             or "access_denied" or "expired_token" or "invalid_scope") || status == HttpStatusCode.Unauthorized;
-        return refused
-            ? new OAuthGrantRefusedException($"{what}: {error}")
-            : new OAuthTokenException($"{what}: {error ?? ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} ({type})");
+        if (refused) return new OAuthGrantRefusedException($"provider {provider.Name}: {grant} refused: {error}");
+        var http = status == 0 ? "" : $"HTTP {((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture)} ";
+        return type switch
+        {
+            ResponseErrorType.Protocol => new OAuthTokenException($"provider {provider.Name}: {grant} refused: {error}{(http.Length > 0 ? $" ({http.TrimEnd()})" : "")}"),
+            ResponseErrorType.Http => new OAuthTokenException($"provider {provider.Name}: {grant} token request failed: {http}{response.HttpErrorReason}"),
+            // The answer was not the protocol's JSON (cut short, an HTML page with 200), or the request itself failed.
+            _ => new OAuthTokenException($"provider {provider.Name}: {grant} token request failed: {http}" +
+                $"{(response.Exception is System.Text.Json.JsonException ? "the answer is not an OAuth2 JSON object" : response.Exception?.Message ?? error)}",
+                response.Exception),
+        };
     }
 }

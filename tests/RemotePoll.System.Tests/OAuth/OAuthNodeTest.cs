@@ -20,9 +20,12 @@ public abstract class OAuthNodeTest(OAuthDovecotFixture fixture, string name) : 
     protected readonly List<CommandResult> Outputs = [];
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>More node arguments (e.g. a delivery target) beside the test CA.</summary>
+    protected virtual string[] NodeArgs => [];
+
     public virtual async ValueTask InitializeAsync()
     {
-        Node = await NodeProcess.StartAsync(Data, Port, ["--ca-file", Fixture.Server.CaCertificatePath]);
+        Node = await NodeProcess.StartAsync(Data, Port, ["--ca-file", Fixture.Server.CaCertificatePath, .. NodeArgs]);
         await Ok(null, "module", "set", "allow-self-poll", "yes");
         var secret = Path.Combine(Data, "client.secret");
         await File.WriteAllTextAsync(secret, Fixture.ClientSecret, Ct);

@@ -1,5 +1,6 @@
 using System.Text;
 using RemotePoll.Testing.OAuth;
+using RemotePoll.Testing.Processes;
 
 namespace RemotePoll.System.Tests.OAuth;
 
@@ -12,6 +13,21 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
 {
     private static byte[] Message(string tag, int n) => Encoding.ASCII.GetBytes(
         $"From: sender@example.org\r\nTo: remote@example.net\r\nSubject: {tag} {n}\r\nMessage-ID: <{tag}{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody {n}.\r\n");
+
+    /// <summary>Starts <c>rpoll rpop authorize</c> and returns it running with the user code it made the provider issue.</summary>
+    private async Task<(Task<CommandResult> Authorize, string Code)> StartAuthorizeAsync(string account, string name)
+    {
+        var before = Fixture.Provider.PendingUserCodes.ToHashSet();
+        var authorize = Rpoll(null, "rpop", "authorize", account, name);
+        string? code = null;
+        for (var i = 0; i < 120 && code is null && !authorize.IsCompleted; i++)
+        {
+            code = Fixture.Provider.PendingUserCodes.FirstOrDefault(c => !before.Contains(c));
+            if (code is null) await Task.Delay(TimeSpan.FromMilliseconds(500), Ct); // the provider is another process's peer, not an actor
+        }
+        Assert.NotNull(code);
+        return (authorize, code);
+    }
 
     [Fact]
     public async Task Rpop_and_rimap_records_sign_in_with_their_grant_through_OAUTHBEARER_and_XOAUTH2()
@@ -95,16 +111,7 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
         var (user, _) = await ConsentedUser();
         await Fixture.Server.InjectAsync(user, Message(user, 1), cancellationToken: Ct);
         await Ok(null, "rpop", "set", "dev@example.com", "box", "--host", Pop3, "--user", user, "--every", "disabled", "--auth", "oauth2", "--oauth-provider", "bearer");
-        var before = Fixture.Provider.PendingUserCodes.ToHashSet();
-
-        var authorize = Rpoll(null, "rpop", "authorize", "dev@example.com", "box");
-        string? code = null;
-        for (var i = 0; i < 120 && code is null && !authorize.IsCompleted; i++)
-        {
-            code = Fixture.Provider.PendingUserCodes.FirstOrDefault(c => !before.Contains(c));
-            if (code is null) await Task.Delay(TimeSpan.FromMilliseconds(500), Ct); // the provider is another process's peer, not an actor
-        }
-        Assert.NotNull(code);
+        var (authorize, code) = await StartAuthorizeAsync("dev@example.com", "box");
         Assert.True(Fixture.Provider.ApproveDevice(code, user));
         var done = await authorize;
         Assert.True(done.ExitCode == 0, done.StandardOutput + done.StandardError);
@@ -124,6 +131,27 @@ public sealed class OAuthPollingTests(OAuthDovecotFixture fixture) : OAuthNodeTe
         var refused = await Rpoll(null, "rpop", "authorize", "dev@example.com", "pw");
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("does not sign in with OAuth2", refused.StandardError);
+    }
+
+    [Fact]
+    public async Task A_device_grant_for_a_record_removed_meanwhile_is_not_stored_and_is_revoked_at_the_provider()
+    {
+        var (user, _) = await ConsentedUser();
+        await Ok(null, "oauth", "provider", "set", "bearer", "--revocation-endpoint", Fixture.Provider.RevocationEndpoint);
+        await Ok(null, "rpop", "set", "gone@example.com", "box", "--host", Pop3, "--user", user, "--every", "disabled", "--auth", "oauth2", "--oauth-provider", "bearer");
+        var (authorize, code) = await StartAuthorizeAsync("gone@example.com", "box");
+        await Ok(null, "rpop", "set", "gone@example.com", "box", "--every", "never"); // removed while the user approves
+        var issuedBefore = Fixture.Provider.IssuedRefreshTokens.ToHashSet();
+        var revocations = Fixture.Provider.Revocations;
+        Assert.True(Fixture.Provider.ApproveDevice(code, user));
+
+        var done = await authorize;
+        Assert.NotEqual(0, done.ExitCode);
+        Assert.Contains("the new grant was revoked at provider bearer", done.StandardOutput + done.StandardError);
+        var issued = Assert.Single(Fixture.Provider.IssuedRefreshTokens, t => !issuedBefore.Contains(t));
+        Assert.True(Fixture.Provider.IsRevoked(issued), "the refresh token the node could not store is still live at the provider");
+        Assert.Equal(revocations + 1, Fixture.Provider.Revocations);
+        Assert.DoesNotContain(issued, Node.Log);
     }
 
     [Fact]

@@ -31,6 +31,7 @@ public sealed class OAuthTestServer : IAsyncDisposable
     private int _tokenRequests;
     private int _refreshes;
     private int _introspections;
+    private int _revocations;
 
     private OAuthTestServer(HttpListener listener, int port)
     {
@@ -79,6 +80,27 @@ public sealed class OAuthTestServer : IAsyncDisposable
     /// access token (Dovecot introspects while the client's AUTH waits), e.g. kill the client's node there.
     /// </summary>
     public Func<string, Task>? BeforeIntrospection { get; set; }
+
+    /// <summary>How the token endpoint misbehaves (every grant), as a provider in trouble does; <see cref="Fault.None"/>: it answers.</summary>
+    public Fault TokenFault { get; set; }
+
+    /// <summary>What a provider's token endpoint does when it is in trouble.</summary>
+    public enum Fault
+    {
+        None,
+        /// <summary>HTTP 503 with an HTML page, as a load balancer in front of a provider answers.</summary>
+        ServerUnavailable,
+        /// <summary>HTTP 200 whose body is not JSON.</summary>
+        MalformedJson,
+        /// <summary>No answer for a minute (the client's timeout ends it).</summary>
+        Hang,
+    }
+
+    /// <summary>How many revocation requests (RFC 7009) were answered.</summary>
+    public int Revocations => Volatile.Read(ref _revocations);
+
+    /// <summary>True when <paramref name="refreshToken"/> was issued and is no longer good (revoked, rotated away).</summary>
+    public bool IsRevoked(string refreshToken) => _refresh.TryGetValue(refreshToken, out var g) && g.Revoked;
 
     /// <summary>Every access token ever issued (for tests that grep logs and files for them).</summary>
     public IReadOnlyCollection<string> IssuedAccessTokens => _access.Keys.ToArray();
@@ -187,16 +209,23 @@ public sealed class OAuthTestServer : IAsyncDisposable
             var query = HttpUtility.ParseQueryString(request.Url?.Query ?? "");
             if (request.HttpMethod == "POST" && request.Url!.AbsolutePath == "/introspect" && BeforeIntrospection is { } hook)
                 await hook(form.GetValueOrDefault("token") ?? "").ConfigureAwait(false);
-            var (status, contentType, body, location) = (request.HttpMethod, request.Url!.AbsolutePath) switch
+            if (request.HttpMethod == "POST" && request.Url!.AbsolutePath == "/token" && TokenFault == Fault.Hang)
             {
-                ("POST", "/token") => Json(Token(request, form)),
-                ("POST", "/device/code") => Json(DeviceAuthorization(request, form)),
-                ("POST", "/revoke") => Json(Revoke(form)),
-                ("POST", "/introspect") => Json(Introspect(form)),
-                ("GET", "/authorize") => ConsentPage(query),
-                ("POST", "/authorize") => Consent(form),
-                ("GET", "/device") => Html(200, "<form method=post><input name=user_code><button>Continue</button></form>"),
-                ("POST", "/device") => DevicePage(form),
+                Interlocked.Increment(ref _tokenRequests);
+                await Task.Delay(TimeSpan.FromMinutes(1), _stop.Token).ConfigureAwait(false);
+            }
+            var (status, contentType, body, location) = (request.HttpMethod, request.Url!.AbsolutePath, TokenFault) switch
+            {
+                ("POST", "/token", Fault.ServerUnavailable) => Faulty(503, "text/html", "<html><body>Service Unavailable</body></html>"),
+                ("POST", "/token", Fault.MalformedJson) => Faulty(200, "application/json", "{\"access_token\": \"at-cut"),
+                ("POST", "/token", _) => Json(Token(request, form)),
+                ("POST", "/device/code", _) => Json(DeviceAuthorization(request, form)),
+                ("POST", "/revoke", _) => Json(Revoke(form)),
+                ("POST", "/introspect", _) => Json(Introspect(form)),
+                ("GET", "/authorize", _) => ConsentPage(query),
+                ("POST", "/authorize", _) => Consent(form),
+                ("GET", "/device", _) => Html(200, "<form method=post><input name=user_code><button>Continue</button></form>"),
+                ("POST", "/device", _) => DevicePage(form),
                 _ => Json((404, new Dictionary<string, object> { ["error"] = "not_found" })),
             };
             response.StatusCode = status;
@@ -206,7 +235,7 @@ public sealed class OAuthTestServer : IAsyncDisposable
             response.ContentLength64 = bytes.Length;
             await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
+        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException or OperationCanceledException)
         {
         }
         finally
@@ -319,8 +348,15 @@ public sealed class OAuthTestServer : IAsyncDisposable
         });
     }
 
+    private (int, string, string, string?) Faulty(int status, string contentType, string body)
+    {
+        Interlocked.Increment(ref _tokenRequests);
+        return (status, contentType, body, null);
+    }
+
     private (int, object) Revoke(Dictionary<string, string> form)
     {
+        Interlocked.Increment(ref _revocations);
         var token = form.GetValueOrDefault("token") ?? "";
         if (_refresh.TryGetValue(token, out var g)) _refresh[token] = g with { Revoked = true };
         ExpireAccessToken(token);

@@ -76,8 +76,11 @@ public sealed class CallbackModel(PendingConsents consents, OAuthProviderLookup 
             new StoreOAuthGrant(c.Account, c.Kind, c.Name, c.Provider, grant.RefreshToken, ConnectedAs, consents.Now), ct);
         if (!reply.Ok)
         {
-            log.LogWarning("OAuth2 consent for {Account} {Kind} {Name}: the grant was not stored: {Reason}", c.Account, Word(c.Kind), c.Name, reply.Error);
-            return Refuse(409, $"The grant was not stored: {reply.Error}");
+            // The record was removed or changed to another provider meanwhile: nobody will hold this grant, so it is not left live.
+            var revoked = await tokens.RevokeUnstoredAsync(provider.Provider, provider.ClientSecret, grant.RefreshToken, CancellationToken.None);
+            log.LogWarning("OAuth2 consent for {Account} {Kind} {Name}: the grant was not stored: {Reason}; {Revoked}", c.Account, Word(c.Kind), c.Name,
+                reply.Error, revoked);
+            return Refuse(409, $"The grant was not stored: {reply.Error}. {char.ToUpperInvariant(revoked[0])}{revoked[1..]}.");
         }
         log.LogInformation("OAuth2 consent for {Account} {Kind} {Name} stored (provider {Provider}, connected as {ConnectedAs})",
             c.Account, Word(c.Kind), c.Name, c.Provider, ConnectedAs ?? "(not named)");
