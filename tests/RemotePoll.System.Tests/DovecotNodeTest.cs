@@ -1,6 +1,5 @@
 using System.Text.Json;
 using RemotePoll.Testing.Dovecot;
-using RemotePoll.Testing.Net;
 using RemotePoll.Testing.Nodes;
 using RemotePoll.Testing.Processes;
 
@@ -9,31 +8,41 @@ namespace RemotePoll.System.Tests;
 /// <summary>
 /// A real node on a temporary data folder beside a private Dovecot, both on loopback, for the polling tests. The node
 /// trusts Dovecot's self-signed certificate (--ca-file) and allows self-polls: Dovecot runs on this machine.
+/// Made with a name, each test starts its own (<see cref="NodeSetup"/> applies); made with a <see cref="DovecotNode"/>
+/// class fixture, the tests of the class share one.
 /// </summary>
-public abstract class DovecotNodeTest(string name) : IAsyncLifetime
+public abstract class DovecotNodeTest : IAsyncLifetime
 {
-    protected readonly string Data = Directory.CreateTempSubdirectory($"rpoll-{name}-").FullName;
-    protected readonly int Port = FreePorts.Take(1)[0];
-    protected DovecotServer Dovecot = null!;
-    protected NodeProcess Node = null!;
+    private readonly DovecotNode _node;
+    private readonly bool _owned;
+
+    /// <summary>A Dovecot and a node of this test's own.</summary>
+    protected DovecotNodeTest(string name)
+    {
+        _node = new DovecotNode(name);
+        _owned = true;
+    }
+
+    /// <summary>The class's shared Dovecot and node (the class implements <c>IClassFixture&lt;DovecotNode&gt;</c>).</summary>
+    protected DovecotNodeTest(DovecotNode shared) => _node = shared;
+
+    protected string Data => _node.Data;
+    protected int Port => _node.Port;
+    protected DovecotServer Dovecot => _node.Dovecot;
+    protected NodeProcess Node { get => _node.Node; set => _node.Node = value; }
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>Extra node options and environment, given the running Dovecot.</summary>
+    /// <summary>Extra node options and environment, given the running Dovecot (only for a test's own node).</summary>
     protected virtual (string[] Args, Dictionary<string, string> Environment) NodeSetup(DovecotServer dovecot) => ([], []);
 
     public async ValueTask InitializeAsync()
     {
-        Dovecot = await DovecotServer.StartAsync(cancellationToken: Ct);
-        var (args, environment) = NodeSetup(Dovecot);
-        Node = await NodeProcess.StartAsync(Data, Port, ["--ca-file", Dovecot.CaCertificatePath, .. args], environment);
-        Assert.Equal(0, (await Rpoll(null, "module", "set", "allow-self-poll", "yes")).ExitCode);
+        if (_owned) await _node.StartAsync(NodeSetup, Ct);
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Node.DisposeAsync();
-        await Dovecot.DisposeAsync();
-        try { Directory.Delete(Data, recursive: true); } catch (IOException) { }
+        if (_owned) await _node.DisposeAsync();
     }
 
     protected Task<CommandResult> Rpoll(string? stdin, params string[] args) => RpollCli.RunAsync(Port, stdin, args);

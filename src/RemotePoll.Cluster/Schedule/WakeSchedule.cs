@@ -25,15 +25,20 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
 
     private readonly WakeTable _table = new();
     private readonly PollStats _stats;
+    private readonly TimeProvider _clock;
     private IActorRef? _accounts;
     private DateTimeOffset? _armedFor;
+    private ITimer? _wakeTimer;
+    private int _wakeGeneration;
     private WakeScheduleSnapshot? _saving;
     private bool _stopping;
     private int _counted;
 
-    public WakeSchedule(string shard, PollStats stats)
+    /// <param name="clock">The time the due times are read against and the wake timer runs on (tests: virtual time).</param>
+    public WakeSchedule(string shard, PollStats stats, TimeProvider clock)
     {
         _stats = stats;
+        _clock = clock;
         PersistenceId = PersistenceIdPrefix + shard;
     }
 
@@ -41,11 +46,12 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string shard, PollStats stats) => Akka.Actor.Props.Create<WakeSchedule>(shard, stats);
+    public static Props Props(string shard, PollStats stats, TimeProvider? clock = null) =>
+        Akka.Actor.Props.Create<WakeSchedule>(shard, stats, clock ?? TimeProvider.System);
 
     protected override bool ReceiveRecover(object message)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = _clock.GetUtcNow();
         switch (message)
         {
             case SnapshotOffer { Snapshot: WakeScheduleSnapshot s }:
@@ -87,7 +93,8 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
             case ListScheduledAccounts l:
                 Sender.Tell(new ScheduledAccounts(l.Shard, [.. _table.Accounts]));
                 break;
-            case WakeTick:
+            case WakeTick t:
+                if (t.Generation != _wakeGeneration) break; // a timer replaced after it had fired
                 _armedFor = null;
                 Wake();
                 break;
@@ -120,6 +127,7 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
 
     protected override void PostStop()
     {
+        _wakeTimer?.Dispose();
         _stats.AccountsScheduled(-_counted);
         _counted = 0;
         base.PostStop();
@@ -145,7 +153,7 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
     private void List(string account, Action then) =>
         Persist(new AccountScheduled(account), e =>
         {
-            _table.Add(e.Account, DateTimeOffset.UtcNow);
+            _table.Add(e.Account, _clock.GetUtcNow());
             Count();
             Arm();
             then();
@@ -160,7 +168,7 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
             List(r.Account, () => Report(r));
             return;
         }
-        if (_table.Report(r.Account, r.Record, r.Due, r.Removed, DateTimeOffset.UtcNow))
+        if (_table.Report(r.Account, r.Record, r.Due, r.Removed, _clock.GetUtcNow()))
             Persist(new WakeBroughtForward(r.Account, r.Record, r.Due), e => _table.Keep(e.Account, e.Record, e.Due));
         Arm();
     }
@@ -172,21 +180,27 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
     private void Wake()
     {
         _accounts ??= ActorRegistry.For(Context.System).Get<AccountRegion>();
-        var due = _table.TakeDue(DateTimeOffset.UtcNow);
+        var due = _table.TakeDue(_clock.GetUtcNow());
         if (CoordinatedShutdown.Get(Context.System).ShutdownReason is null)
             foreach (var woken in due)
                 _accounts.Tell(new WakeAccount(woken.Account, woken.Records));
         Arm();
     }
 
-    /// <summary>One timer, for the earliest pending wake.</summary>
+    /// <summary>
+    /// One timer, for the earliest pending wake, on the schedule's clock. A replaced timer's tick may already be in the
+    /// mailbox: each tick carries its timer's generation and only the current one wakes.
+    /// </summary>
     private void Arm()
     {
         if (_table.NextWake is not { } next) return;
         if (_armedFor is { } armed && armed <= next) return;
         _armedFor = next;
-        var delay = next - DateTimeOffset.UtcNow;
-        Timers.StartSingleTimer("wake", WakeTick.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
+        var delay = next - _clock.GetUtcNow();
+        _wakeTimer?.Dispose();
+        var tick = new WakeTick(++_wakeGeneration);
+        var self = Self;
+        _wakeTimer = _clock.CreateTimer(_ => self.Tell(tick), null, delay < TimeSpan.Zero ? TimeSpan.Zero : delay, Timeout.InfiniteTimeSpan);
     }
 
     private void Count()
@@ -195,10 +209,7 @@ public sealed class WakeSchedule : SnapshottingActor, IWithTimers
         _counted = _table.Count;
     }
 
-    private sealed class WakeTick
-    {
-        public static readonly WakeTick Instance = new();
-    }
+    private sealed record WakeTick(int Generation);
 
     private sealed class SnapshotTick
     {

@@ -12,7 +12,7 @@ namespace RemotePoll.System.Tests.Foundation;
 /// <c>rpoll ... poll --wait</c> for polls longer than ClusterClient's reply tunnel lives (30 s without traffic): the CLI
 /// gets the report however long the poll takes, shows progress on stderr, and Ctrl-C stops the waiting, not the poll.
 /// </summary>
-public sealed partial class PollWaitTests() : DovecotNodeTest("pollwait")
+public sealed partial class PollWaitTests(DovecotNode node) : DovecotNodeTest(node), IClassFixture<DovecotNode>
 {
     [GeneratedRegex(@"polling for \d+ s: (\d+) messages?, (\d+) bytes? so far")]
     private static partial Regex ProgressLine();

@@ -7,7 +7,7 @@ namespace RemotePoll.System.Tests.Rimap;
 /// RIMAP as an operator uses it: a real node mirrors the test Dovecot's IMAP folder tree under a local folder named
 /// after the record, in the embedded Maildir; Try Now works on a Disabled record; deleting the local folder refills it.
 /// </summary>
-public sealed class RimapPollingTests() : DovecotNodeTest("rimap")
+public sealed class RimapPollingTests(DovecotNode node) : DovecotNodeTest(node), IClassFixture<DovecotNode>
 {
     private static byte[] Message(string folder, int n) => Encoding.ASCII.GetBytes(
         $"From: a@example.org\r\nTo: b@example.net\r\nSubject: {folder} {n}\r\nMessage-ID: <{folder}.{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody {n}.\r\n");

@@ -1,30 +1,14 @@
 using System.Text;
-using RemotePoll.Testing.Dovecot;
 
 namespace RemotePoll.System.Tests.Rpop;
 
 /// <summary>
 /// RPOP as an operator uses it: a real node polls the test Dovecot over POP3 (TLS trusted through --ca-file) and
-/// delivers into the embedded Maildir; the CLI sets records, polls now and lists Last/Error.
+/// delivers into the embedded Maildir; the CLI sets records, polls now and lists Last/Error. The tests share one node
+/// and Dovecot, each with its own accounts and users.
 /// </summary>
-public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
+public sealed class RpopPollingTests(DovecotNode node) : RpopNodeTest(node), IClassFixture<DovecotNode>
 {
-    private static byte[] Message(int n, string to = "remote@example.net") => Encoding.ASCII.GetBytes(
-        $"Return-Path: <sender{n}@example.org>\r\nFrom: sender{n}@example.org\r\nTo: {to}\r\nSubject: message {n}\r\nMessage-ID: <m{n}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody of message {n}.\r\n");
-
-    private string[] Delivered(string account, string folder = "")
-    {
-        var (user, domain) = (account.Split('@')[0], account.Split('@')[1]);
-        var dir = Path.Combine(Data, "mail", domain, user, "Maildir", folder, "new");
-        return Directory.Exists(dir) ? Directory.GetFiles(dir) : [];
-    }
-
-    private async Task SetRecord(string account, string name, string user, params string[] options)
-    {
-        var r = await Rpoll("secret-" + user + "\n", ["rpop", "set", account, name, "--user", user, "--password-stdin", .. options]);
-        Assert.True(r.ExitCode == 0, r.StandardError);
-    }
-
     [Fact]
     public async Task Poll_now_drains_a_TLS_mailbox_into_the_inbox_and_Last_shows_the_time()
     {
@@ -61,38 +45,6 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
         Assert.Equal(5, await Dovecot.CountAsync("bob", cancellationToken: Ct));
         var poll = await Rpoll(null, "rpop", "poll", "keeper@example.com", "leave", "--wait");
         Assert.Contains(": 0 messages", poll.StandardOutput);
-    }
-
-    [Fact]
-    public async Task After_a_restart_records_poll_again_without_anyone_touching_the_account_and_only_accounts_due_are_started()
-    {
-        await Dovecot.AddUserAsync("resume", "secret-resume", Ct);
-        await Dovecot.AddUserAsync("sleeper", "secret-sleeper", Ct);
-        await Dovecot.InjectAsync("resume", Message(1), cancellationToken: Ct);
-        await Dovecot.InjectAsync("sleeper", Message(1), cancellationToken: Ct);
-        await SetRecord("resumed@example.com", "r", "resume", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "2s");
-        await SetRecord("sleeper@example.com", "s", "sleeper", "--host", $"127.0.0.1:{Dovecot.Pop3Port}", "--leave", "yes", "--every", "1h");
-        await WaitUntil(() => Delivered("resumed@example.com").Length == 1 && Delivered("sleeper@example.com").Length == 1, "the first messages");
-
-        Assert.Equal(0, await Node.StopAsync());
-        await Dovecot.InjectAsync("resume", Message(2), cancellationToken: Ct);
-        Node = await Testing.Nodes.NodeProcess.StartAsync(Data, Port, ["--ca-file", Dovecot.CaCertificatePath]);
-        // The shard's wake schedule starts the account whose poll is due; no CLI command names it after the restart.
-        await WaitUntil(() => Delivered("resumed@example.com").Length == 2, "the message that arrived while the node was down");
-        Assert.Equal(2, await Dovecot.CountAsync("resume", cancellationToken: Ct));
-
-        // Every shard's schedule runs again (the node asks each at start), and together they list both accounts.
-        await WaitUntil(() => Node.Log.Contains("wake schedules of all 100 shards answered (2 accounts listed)", StringComparison.Ordinal),
-            "the node's wake schedules to answer");
-        // The account polled every hour is listed but not started: its next poll is an hour away.
-        var stats = await NodeStatsAsync();
-        Assert.Equal(2, stats.GetProperty("scheduledAccounts").GetInt32());
-        Assert.True(stats.GetProperty("pollers").GetInt32() == 1, stats.ToString());
-        // Anything addressed to it starts it.
-        var list = await Rpoll(null, "rpop", "list", "sleeper@example.com");
-        Assert.True(list.ExitCode == 0, list.StandardError);
-        Assert.Equal(2, (await NodeStatsAsync()).GetProperty("pollers").GetInt32());
-        Assert.Single(Delivered("sleeper@example.com"));
     }
 
     [Fact]
@@ -184,15 +136,5 @@ public sealed class RpopPollingTests() : DovecotNodeTest("rpop")
             if (!line.StartsWith('+')) uids.Add(line.Split(' ')[1]);
         await writer.WriteLineAsync("QUIT");
         return uids;
-    }
-
-    private static async Task WaitUntil(Func<bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 60 s for {what}");
-            await Task.Delay(200, Ct);
-        }
     }
 }

@@ -7,7 +7,7 @@ namespace RemotePoll.System.Tests.Security;
 /// reason in Last/Error even though the node's CA file trusts the certificate, the right pin polls, and the trust is
 /// shown in list, --json and the CommuniGate dictionary.
 /// </summary>
-public sealed class RecordTlsTrustTests() : DovecotNodeTest("tls-trust")
+public sealed class RecordTlsTrustTests(DovecotNode node) : DovecotNodeTest(node), IClassFixture<DovecotNode>
 {
     private const string Account = "pinned@example.com";
     private static readonly string WrongHex = new('c', 64);
