@@ -1,4 +1,5 @@
 using RemotePoll.Testing.Net;
+using RemotePoll.Testing.Nodes;
 using RemotePoll.Testing.OAuth;
 using RemotePoll.Testing.Processes;
 
@@ -113,6 +114,45 @@ public sealed class OAuthRecordFeaturesTests(OAuthDovecotFixture fixture) : OAut
         Assert.Contains("ConnectionFailed", second.StandardOutput);
         Assert.Contains("is marked failed since", second.StandardOutput);
         Assert.Equal(requests, Fixture.Provider.TokenRequests); // the host check comes first: no token is asked for a host that is down
+    }
+
+    [Fact]
+    public async Task Oauth2_records_take_their_Processes_permit_and_connect_from_the_Source_IP_Address()
+    {
+        // Processes 1 and Source IP Address 127.0.0.2: three OAuth2 records polled at once run one session at a time, each
+        // from 127.0.0.2, as password records do.
+        foreach (var (key, value) in new[] { ("processes", "1"), ("use-domain-ips", "no"), ("source-ip", "127.0.0.2") })
+            await Ok(null, "module", "set", key, value);
+        await using var proxy = TcpProxy.Start("127.0.0.1", Fixture.Server.Pop3Port);
+        var account = $"{LocalUser()}@example.com";
+        await Fixture.Server.AddUserAsync(account.Split('@')[0], "pw-" + Guid.NewGuid().ToString("N"), Ct);
+        var dictionary = "{";
+        for (var i = 0; i < 4; i++)
+        {
+            var (remote, grant) = await ConsentedUser();
+            if (i > 0) await Fixture.Server.InjectAsync(remote, Message("x@example.org", $"permit {i}"), cancellationToken: Ct);
+            dictionary += Record($"r{i}", $"{proxy.Host}:{proxy.Port}", remote, i % 2 == 0 ? "bearer" : "xo", grant);
+        }
+        await Ok(dictionary + "}", "cgp", "SETACCOUNTRPOPS", account, "-");
+
+        // The node reads module settings every 2 s: r0 (an empty mailbox) is polled until its session comes from 127.0.0.2,
+        // which was set last, so Processes 1 is in force too.
+        for (var tries = 0; proxy.ClientAddresses.LastOrDefault()?.ToString() != "127.0.0.2"; tries++)
+        {
+            Assert.True(tries < 30, "the Source IP Address never reached the poller: " + string.Join(", ", proxy.ClientAddresses));
+            Assert.Equal(0, (await PollAsync("rpop", account, "r0")).ExitCode);
+        }
+        var before = proxy.TotalConnections;
+        proxy.ServerDelay = TimeSpan.FromMilliseconds(150); // so that sessions without a permit each would overlap
+
+        // Straight through RpollCli: the base class's output list is not for calls at the same time.
+        var polls = await Task.WhenAll(new[] { "r1", "r2", "r3" }.Select(r => RpollCli.RunAsync(Port, null, "rpop", "poll", account, r, "--wait")));
+
+        foreach (var poll in polls) Assert.True(poll.ExitCode == 0, poll.StandardOutput + poll.StandardError);
+        Assert.Equal(3, await Fixture.Server.CountAsync(account.Split('@')[0], cancellationToken: Ct));
+        Assert.Equal(before + 3, proxy.TotalConnections);
+        Assert.Equal(1, proxy.PeakClientSessions(TimeSpan.FromMilliseconds(50)));
+        Assert.All(proxy.ClientAddresses.Skip(before), a => Assert.Equal("127.0.0.2", a.ToString()));
     }
 
     [Fact]
