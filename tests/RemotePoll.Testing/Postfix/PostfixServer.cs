@@ -241,22 +241,7 @@ public sealed class PostfixServer : IAsyncDisposable
             kill $w 2>/dev/null
             exit $rc
             """;
-        var psi = new ProcessStartInfo("/bin/sh")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        psi.ArgumentList.Add("-c");
-        psi.ArgumentList.Add(script);
-        var process = new Process { StartInfo = psi };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_supervisorOutput) _supervisorOutput.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_supervisorOutput) _supervisorOutput.AppendLine(e.Data); };
-        process.Start();
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = ShellSupervisor.Start(script, _supervisorOutput);
         _supervisor = process;
 
         var clock = Stopwatch.StartNew();
