@@ -503,6 +503,7 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
     {
         await CloseAsync(client).ConfigureAwait(false);
         client.Dispose();
+        if (client is WiredImapClient { Wire: { } wire }) await wire.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<ImapClient> OpenAsync(string account, CancellationToken cancellationToken)

@@ -193,6 +193,27 @@ public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : 
     }
 
     [Fact]
+    public async Task Over_implicit_tls_the_store_writes_the_bytes_on_its_own_tls_connection()
+    {
+        var server = fixture["multiappend"];
+        var (user, account) = await NewAccountAsync(server);
+        var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(server.CaCertificatePath);
+        await using var store = new ImapMailboxStore(server.Host, server.ImapsPort, new ImapStoreOptions
+        {
+            MasterUser = server.MasterUser, MasterPassword = server.MasterPassword, Security = SecureSocketOptions.SslOnConnect,
+            ServerCertificateValidation = (_, cert, _, _) => cert is not null && cert.GetCertHash().SequenceEqual(ca.GetCertHash()),
+        });
+        var raw = Encoding.ASCII.GetBytes("From: bob@remote.example\r\nSubject: tls\r\n\r\nno line end");
+
+        var outcomes = await store.AppendBatchAsync(account, MailboxPath.Inbox, [new(raw), new(Message("second"))], Ct);
+
+        Assert.All(outcomes, o => Assert.True(o.IsDelivered, o.ToString()));
+        var stored = await ReadBackAsync(server, user);
+        Assert.Equal(raw, stored[0].Bytes);
+        Assert.Equal(Message("second"), stored[1].Bytes);
+    }
+
+    [Fact]
     public async Task Without_multiappend_the_appends_of_a_batch_are_in_flight_together()
     {
         var server = fixture["literal-plus"];
