@@ -19,6 +19,9 @@ namespace RemotePoll.Mail.Tests.Delivery;
 public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : IClassFixture<ImapAppendDovecotsFixture>
 {
     private const string UserPassword = "pw";
+
+    /// <summary>The fixture's three servers, by name.</summary>
+    public static TheoryData<string> Servers => ["multiappend", "literal-plus", "sync-literals"];
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static ImapMailboxStore Store(DovecotServer server, string host, int port) => new(host, port,
@@ -70,9 +73,7 @@ public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : 
     }
 
     [Theory]
-    [InlineData("multiappend")]
-    [InlineData("literal-plus")]
-    [InlineData("sync-literals")]
+    [MemberData(nameof(Servers))]
     public async Task Each_message_is_stored_once_byte_for_byte_with_its_flags_and_internal_date(string serverName)
     {
         var server = fixture[serverName];
@@ -114,9 +115,7 @@ public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : 
     }
 
     [Theory]
-    [InlineData("multiappend")]
-    [InlineData("literal-plus")]
-    [InlineData("sync-literals")]
+    [MemberData(nameof(Servers))]
     public async Task A_message_the_server_refuses_fails_alone_and_the_rest_of_the_batch_is_stored(string serverName)
     {
         var server = fixture[serverName];
