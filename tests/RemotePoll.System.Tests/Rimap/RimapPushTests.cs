@@ -37,6 +37,18 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
         Assert.True(set.ExitCode == 0, set.StandardError);
     }
 
+    /// <summary>Sets push-connections, then one push record per name, each signing in as the Dovecot user of its name through <paramref name="proxy"/>.</summary>
+    private async Task<string[]> SetPushRecordsAsync(TcpProxy proxy, int pushConnections, params string[] records)
+    {
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", $"{pushConnections}")).ExitCode);
+        foreach (var r in records)
+        {
+            await Dovecot.AddUserAsync(r, "pw", Ct);
+            await SetAsync(r, r, proxy.Port, "--push", "yes");
+        }
+        return records;
+    }
+
     private async Task<int> PushHeldAsync() => (await NodeStatsAsync()).GetProperty("pushHeld").GetInt32();
 
     private async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60)
@@ -91,13 +103,7 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
     public async Task Lowering_push_connections_ends_the_newest_held_connections_at_once_and_those_records_fall_back_to_polling()
     {
         await using var proxy = TcpProxy.Start(Dovecot.Host, Dovecot.ImapPort);
-        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "4")).ExitCode);
-        var records = new[] { "cap1", "cap2", "cap3", "cap4" };
-        foreach (var r in records)
-        {
-            await Dovecot.AddUserAsync(r, "pw", Ct);
-            await SetAsync(r, r, proxy.Port, "--push", "yes");
-        }
+        var records = await SetPushRecordsAsync(proxy, 4, "cap1", "cap2", "cap3", "cap4");
         // With no new mail no poll runs: every session at the proxy is a push connection.
         await WaitForAsync(async () => await PushHeldAsync() == 4 && proxy.ActiveConnections == 4, "four push connections held");
         Assert.Contains("push connections held: 4/4 (cluster-wide)", (await Rpoll(null, "module", "show")).StandardOutput);
@@ -127,13 +133,7 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
     public async Task Held_push_connections_never_exceed_push_connections_and_push_off_or_removal_closes_them()
     {
         await using var proxy = TcpProxy.Start(Dovecot.Host, Dovecot.ImapPort);
-        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "2")).ExitCode);
-        var records = new[] { "p1", "p2", "p3", "p4" };
-        foreach (var r in records)
-        {
-            await Dovecot.AddUserAsync(r, "pw", Ct);
-            await SetAsync(r, r, proxy.Port, "--push", "yes");
-        }
+        await SetPushRecordsAsync(proxy, 2, "p1", "p2", "p3", "p4");
         await WaitForAsync(async () => await PushHeldAsync() == 2 && proxy.ActiveConnections == 2, "two push connections held");
         // With no new mail no poll runs: every session at the proxy is a push connection, and the other two wait.
         for (var i = 0; i < 20; i++)
