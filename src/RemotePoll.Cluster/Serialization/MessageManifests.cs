@@ -12,7 +12,8 @@ namespace RemotePoll.Cluster.Serialization;
 
 /// <summary>
 /// Every type that is persisted or crosses a process, with its manifest: a stable name written into the journal
-/// and onto the wire; the nodes' serializer table (the admin protocol's part is <see cref="AdminManifests"/>). A manifest is never renamed or reused; a changed shape gets a new one (".v2").
+/// and onto the wire. The nodes' serializer table; the admin protocol's part is <see cref="AdminManifests"/>, shared
+/// with rpoll. A manifest is never renamed or reused; a changed shape gets a new one (".v2").
 /// </summary>
 public static class MessageManifests
 {
