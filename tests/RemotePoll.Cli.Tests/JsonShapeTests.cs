@@ -123,9 +123,9 @@ public sealed class JsonShapeTests
     [Fact]
     public void A_refusal_prints_its_reason_and_fields()
     {
-        var json = Output.RenderError(AdminReply.Failure("host: cannot be empty", [new("host", "cannot be empty")]), json: true);
+        var json = Output.RenderError(AdminReply.Failure("Poll Every: 'bogus' is not a duration", [new("Poll Every", "'bogus' is not a duration")]), json: true);
 
-        Assert.Contains("\"error\": \"host: cannot be empty\"", json);
+        Assert.Contains("\"error\": \"Poll Every: 'bogus' is not a duration\"", json);
         Assert.Contains("\"fields\": [", json);
     }
 
