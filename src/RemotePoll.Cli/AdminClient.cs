@@ -6,7 +6,7 @@ using Akka.Cluster.Tools.Client;
 using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Configuration;
 using RemotePoll.Cluster.Hosting;
-using RemotePoll.Cluster.Serialization;
+using RemotePoll.Contracts;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
 
@@ -43,13 +43,13 @@ public sealed class AdminClient : IAsyncDisposable
                   remote.dot-netty.tcp { hostname = "{{local}}", port = 0 }
                   remote.dot-netty.tcp.maximum-frame-size = 4 MiB
                   cluster.client {
-                    initial-contacts = ["{{scheme}}://{{NodeOptions.SystemName}}@{{contact}}/system/receptionist"]
+                    initial-contacts = ["{{scheme}}://{{AdminProtocol.SystemName}}@{{contact}}/system/receptionist"]
                     establishing-get-contacts-interval = 1s
                     reconnect-timeout = 30s
                   }
                 }
                 """)
-            .WithFallback(SerializationConfig.Hocon)
+            .WithFallback(SerializationHocon.Admin)
             .WithFallback(ClusterClientReceptionist.DefaultConfig())
             .WithFallback(DistributedPubSub.DefaultConfig());
         if (tls is not null) config = ClusterTls.Hocon.WithFallback(config);
@@ -67,7 +67,7 @@ public sealed class AdminClient : IAsyncDisposable
         var timeout = request.Command is Core.Accounts.Commands.PollRecord { Wait: true, Ticket: null } ? TimeSpan.FromMinutes(31) : Timeout;
         try
         {
-            return await _client.Ask<AdminReply>(new ClusterClient.Send("/user/" + "admin-api", request, localAffinity: true), timeout);
+            return await _client.Ask<AdminReply>(new ClusterClient.Send(AdminProtocol.AdminApiPath, request, localAffinity: true), timeout);
         }
         catch (AskTimeoutException)
         {

@@ -1,7 +1,5 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
-using RemotePoll.Cluster.Serialization;
 using RemotePoll.Core.Admin;
 
 namespace RemotePoll.Cli;
@@ -9,8 +7,6 @@ namespace RemotePoll.Cli;
 /// <summary>Renders admin replies: aligned tables for people, JSON for scripts. Never a password: replies carry none.</summary>
 public static class Output
 {
-    private static readonly JsonSerializerOptions Json = new(RemotePollSerializer.Options) { WriteIndented = true };
-
     public static string Render(IAdminResult result, CliView view, bool json)
     {
         object shown = (result, view) switch
@@ -19,7 +15,7 @@ public static class Output
             (AccountView a, CliView.RimapRecords) => a.Rimap,
             _ => result,
         };
-        if (json) return JsonSerializer.Serialize(shown, shown.GetType(), Json);
+        if (json) return CliJson.Render(shown);
         return shown switch
         {
             Done d => d.Message,
@@ -41,7 +37,7 @@ public static class Output
             IReadOnlyList<RpopRecordView> rpop => RpopTable(rpop),
             IReadOnlyList<RimapRecordView> rimap => RimapTable(rimap),
             AccountView a => $"account: {a.Address}\nCanModifyRPOP: {(a.CanModifyRpop ? "yes" : "no")}\n\nRPOP records:\n{RpopTable(a.Rpop)}\n\nRIMAP records:\n{RimapTable(a.Rimap)}",
-            _ => JsonSerializer.Serialize(shown, shown.GetType(), Json),
+            _ => CliJson.Render(shown),
         };
     }
 
@@ -49,7 +45,7 @@ public static class Output
     public static string Count(long n, string noun) => CountText.Of(n, noun);
 
     public static string RenderError(AdminReply reply, bool json) =>
-        json ? JsonSerializer.Serialize(new CliError(reply.Error ?? "error", reply.FieldErrors ?? []), Json) : reply.Error ?? "error";
+        json ? CliJson.Render(new CliError(reply.Error ?? "error", reply.FieldErrors ?? [])) : reply.Error ?? "error";
 
     /// <summary>The --json form of a refusal: the one-line reason and the field errors behind it.</summary>
     private sealed record CliError(string Error, IReadOnlyList<Core.Validation.FieldError> Fields);

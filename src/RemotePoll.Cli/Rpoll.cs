@@ -1,5 +1,4 @@
 using RemotePoll.Cluster.Hosting;
-using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Accounts.Commands;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Records;
@@ -236,7 +235,7 @@ public static class Rpoll
             var parsed = CommandTable.Parse(words, () => throw new UsageException("no password here"), () => "");
             if (parsed.Command is not IssueToken t) throw new UsageException("--secret-file: only with 'token issue'");
             var caller = Caller.Create(RoleNames.Parse(t.Role), t.Domain, t.Account);
-            var (text, issued) = ClusterSecretFile.ReadFile(secretFile).Signer().IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
+            var (text, issued) = ReadSecretFile(secretFile).Signer().IssueToken(caller, DateTimeOffset.UtcNow, TokenLifetime.Parse(t.Expires));
             var view = new IssuedToken(text, new CallerView(caller.RoleName, caller.Domain, caller.Account, issued.Id, issued.Expires));
             if (save) return await SaveTokenAsync(view, json, stdout, stderr);
             await stdout.WriteLineAsync(Output.Render(view, CliView.Whole, json));
@@ -252,6 +251,16 @@ public static class Rpoll
             await stderr.WriteLineAsync($"rpoll: token issue: {ex.Message}");
             return BadUsage;
         }
+    }
+
+    /// <summary>The cluster secret in <paramref name="path"/> (the node's DATA/cluster.secret, a secret mount).</summary>
+    /// <exception cref="InvalidDataException">The file cannot be read or holds no valid secret; the message names the path.</exception>
+    private static ClusterSecret ReadSecretFile(string path)
+    {
+        string text;
+        try { text = File.ReadAllText(path); }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { throw new InvalidDataException($"cluster secret '{path}': {ex.Message}", ex); }
+        return ClusterSecret.FromText(text, path);
     }
 
     /// <summary>token issue --save: the token goes to ~/.rpoll/token (0600, folder 0700); only where and whose is printed.</summary>

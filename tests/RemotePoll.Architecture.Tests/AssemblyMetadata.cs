@@ -35,6 +35,29 @@ public sealed class AssemblyMetadata
         return new AssemblyMetadata(assembly.GetName().Name!, assemblies, types);
     }
 
+    /// <summary>
+    /// Simple names of every assembly <paramref name="assembly"/> references, directly or through the ones it references,
+    /// found beside this test (which is built with all of them). Framework assemblies are not followed.
+    /// </summary>
+    public static IReadOnlySet<string> Reachable(Assembly assembly)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var next = new Queue<string>([assembly.Location]);
+        while (next.TryDequeue(out var path))
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new PEReader(stream);
+            var reader = pe.GetMetadataReader();
+            foreach (var h in reader.AssemblyReferences)
+            {
+                var name = reader.GetString(reader.GetAssemblyReference(h).Name);
+                var file = Path.Combine(AppContext.BaseDirectory, name + ".dll");
+                if (seen.Add(name) && File.Exists(file)) next.Enqueue(file);
+            }
+        }
+        return seen;
+    }
+
     private static (string Assembly, string Type) Describe(MetadataReader reader, TypeReferenceHandle handle)
     {
         var type = reader.GetTypeReference(handle);

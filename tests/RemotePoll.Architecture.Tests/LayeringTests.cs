@@ -15,6 +15,7 @@ public sealed class LayeringTests
     private static readonly Assembly Cluster = typeof(RemotePoll.Cluster.Hosting.NodeOptions).Assembly;
     private static readonly Assembly Web = typeof(RemotePoll.Web.WebServer).Assembly;
     private static readonly Assembly Cli = typeof(RemotePoll.Cli.Rpoll).Assembly;
+    private static readonly Assembly Contracts = typeof(RemotePoll.Contracts.AdminProtocol).Assembly;
 
     /// <summary>Types that read or write files, open connections or start processes.</summary>
     private static readonly string[] IoTypes =
@@ -85,6 +86,32 @@ public sealed class LayeringTests
         Assert.Empty(cli);
     }
 
+    /// <summary>
+    /// rpoll sends one request: it must not load the node (issue 19.3). Every assembly it can reach through references,
+    /// transitively, is checked; the node's layers, the database and mail libraries and Akka's node-side modules are out.
+    /// </summary>
+    [Fact]
+    public void Cli_reaches_only_the_contracts_and_the_cluster_client_transitively()
+    {
+        var reached = AssemblyMetadata.Reachable(Cli);
+        var node = reached.Where(a => a is "RemotePoll.Cluster" or "RemotePoll.Mail" or "RemotePoll.Web" or "remotepoll" or "MailKit" or "MimeKit"
+            || IsDatabaseDriver(a) || a.StartsWith("Akka.Persistence", StringComparison.Ordinal) || a.StartsWith("Akka.Hosting", StringComparison.Ordinal)
+            || a is "Akka.Cluster.Sharding" or "Akka.DistributedData" or "Akka.Management" or "Akka.Streams");
+
+        Assert.Empty(node);
+        Assert.Contains("RemotePoll.Contracts", reached);
+        Assert.Contains("Akka.Cluster.Tools", reached);
+    }
+
+    [Fact]
+    public void Contracts_reaches_no_node_layer_and_no_driver()
+    {
+        var reached = AssemblyMetadata.Reachable(Contracts);
+
+        Assert.DoesNotContain(reached, a => a is "RemotePoll.Cluster" or "RemotePoll.Mail" or "MailKit" || IsDatabaseDriver(a)
+            || a.StartsWith("Akka.Persistence", StringComparison.Ordinal) || a is "Akka.Cluster.Sharding");
+    }
+
     [Fact]
     public void The_rules_see_what_the_layers_that_own_IO_do_use()
     {
@@ -94,6 +121,9 @@ public sealed class LayeringTests
         Assert.Contains(cluster.ReferencedTypes, t => t.Type == "System.IO.File");
         Assert.Contains(cluster.ReferencedAssemblies, IsDatabaseDriver);
         Assert.Contains(AssemblyMetadata.Of(Mail).ReferencedTypes, t => t.Type == "MailKit.Net.Imap.ImapClient");
+        // and the transitive reading finds the node's heavy modules from the node's layer
+        Assert.Contains("Akka.Cluster.Sharding", AssemblyMetadata.Reachable(Cluster));
+        Assert.Contains("MailKit", AssemblyMetadata.Reachable(Cluster));
     }
 
     private static bool IsBaseLibrary(string assembly) =>
@@ -105,7 +135,7 @@ public sealed class LayeringTests
     /// <summary>Whether <paramref name="assembly"/> is one of ours that <paramref name="layer"/> must not reach.</summary>
     private static bool IsAbove(string assembly, string layer)
     {
-        string[] order = ["RemotePoll.Core", "RemotePoll.Mail", "RemotePoll.Cluster", "RemotePoll.Web", "RemotePoll.Cli", "rpoll", "remotepoll"];
+        string[] order = ["RemotePoll.Core", "RemotePoll.Contracts", "RemotePoll.Mail", "RemotePoll.Cluster", "RemotePoll.Web", "RemotePoll.Cli", "rpoll", "remotepoll"];
         var self = Array.IndexOf(order, layer);
         var other = Array.IndexOf(order, assembly);
         return other > self;

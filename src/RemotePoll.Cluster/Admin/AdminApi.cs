@@ -34,7 +34,7 @@ namespace RemotePoll.Cluster.Admin;
 /// </summary>
 public sealed class AdminApi : ReceiveActor, IWithTimers
 {
-    public const string Name = "admin-api";
+    public const string Name = Contracts.AdminProtocol.AdminApiName;
     public static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(20);
     /// <summary>A poll with Wait and no ticket answers when the poll ends, which may take as long as a poll may run (rpoll follows
     /// its polls with a ticket instead: a ClusterClient reply tunnel closes after 30 s without traffic).</summary>

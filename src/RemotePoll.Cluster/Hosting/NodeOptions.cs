@@ -3,7 +3,7 @@ namespace RemotePoll.Cluster.Hosting;
 /// <summary>What one node is told at start: where its data lives, how it is reached, whom it joins, which database.</summary>
 public sealed record NodeOptions
 {
-    public const string SystemName = "remotepoll";
+    public const string SystemName = Contracts.AdminProtocol.SystemName;
     public const int DefaultPort = 4053;
 
     /// <summary>The data folder: SQLite journal, keys, the embedded Maildir tree.</summary>

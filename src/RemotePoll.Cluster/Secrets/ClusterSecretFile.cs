@@ -24,7 +24,7 @@ public static class ClusterSecretFile
         return ClusterSecret.FromText(ReadText(file), file, () => Replace(file));
     }
 
-    /// <summary>Reads a secret file (the offline <c>rpoll token issue --secret-file</c>, a secret mount).</summary>
+    /// <summary>Reads a secret file (a secret mount; rpoll's offline <c>token issue --secret-file</c> reads it the same way).</summary>
     /// <exception cref="InvalidDataException">The file cannot be read or holds no valid secret; the message names the path.</exception>
     public static ClusterSecret ReadFile(string path) => ClusterSecret.FromText(ReadText(path), path);
 

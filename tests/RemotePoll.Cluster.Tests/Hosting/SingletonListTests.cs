@@ -51,6 +51,15 @@ public sealed class SingletonListTests : TestKit
         Assert.Equal(managers, RemotePollActors.Singletons.Order(StringComparer.Ordinal));
     }
 
+    /// <summary>rpoll sends to <see cref="Contracts.AdminProtocol.AdminApiPath"/> (issue 19.3): the node's admin API is there.</summary>
+    [Fact]
+    public async Task The_admin_api_is_at_the_path_rpoll_sends_to()
+    {
+        var api = (ActorRefWithCell)await Sys.ActorSelection(Contracts.AdminProtocol.AdminApiPath).ResolveOne(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
+
+        Assert.Equal(typeof(RemotePoll.Cluster.Admin.AdminApi), api.Underlying.Props.Type);
+    }
+
     protected override async Task AfterAllAsync()
     {
         await base.AfterAllAsync();
