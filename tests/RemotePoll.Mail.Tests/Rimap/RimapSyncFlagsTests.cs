@@ -181,6 +181,38 @@ public sealed class RimapSyncFlagsQResyncTests(DovecotFixture fixture) : RimapSy
         Assert.Equal(["in-1", "in-2", "in-3", "in-4", "in-5"], LocalSubjects(local.Store, Local("Remote/INBOX")));
         Assert.Equal(5, await Server.CountAsync(user, cancellationToken: Ct));
     }
+    [Fact]
+    public async Task Into_the_local_IMAP_store_flags_follow_with_UID_STORE_and_an_expunged_message_is_expunged_locally()
+    {
+        var localUser = NewUser();
+        await Server.AddUserAsync(localUser, NewPassword(), Ct);
+        await using var store = new ImapMailboxStore(Server.Host, Server.ImapPort,
+            new ImapStoreOptions { MasterUser = Server.MasterUser, MasterPassword = Server.MasterPassword });
+        var (user, password) = await NewRemoteAccountAsync(Server, Ct);
+        var date = new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero);
+        await AppendRemoteAsync(Server, user, password, "INBOX",
+        [
+            (Message("in-1"), MessageFlags.Seen, date),
+            .. Enumerable.Range(2, 4).Select(i => (Message($"in-{i}"), MessageFlags.None, date)),
+        ]);
+        var commits = new CommitLog();
+        var request = Request(Server, user, password) with { Account = $"{localUser}@local.example", SyncFlags = true };
+        Assert.Equal(5, (await RimapMirror.RunAsync(request, store, commits.Known, commits.CommitAsync, null, Ct)).Messages);
+        // The local user's own message in the mirrored folder: never the mirror's to touch.
+        await Server.InjectAsync(localUser, Message("users-own"), "Remote.INBOX", Ct);
+
+        await ChangeRemotelyAsync(user, password);
+        var result = await RimapMirror.RunAsync(request, store, commits.Known, commits.CommitAsync, null, Ct);
+
+        Assert.Contains("flags synced (QRESYNC): 3 local copies changed, 1 removed (expunged remotely)", Assert.Single(result.Folders).Notes);
+        var json = await Server.DoveadmAsync(Ct, "-f", "json", "fetch", "-u", localUser, "flags hdr.subject", "mailbox", "Remote.INBOX", "all");
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        var local = doc.RootElement.EnumerateArray()
+            .Select(e => (Subject: e.GetProperty("hdr.subject").GetString()!.Trim(), Flags: e.GetProperty("flags").GetString()!.Replace("\\Recent", "").Trim()))
+            .OrderBy(m => m.Subject, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal([("in-1", ""), ("in-2", "\\Seen"), ("in-3", "\\Flagged"), ("in-5", ""), ("users-own", "")], local);
+    }
 }
 
 [Integration]
