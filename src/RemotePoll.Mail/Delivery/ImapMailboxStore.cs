@@ -1,3 +1,5 @@
+using System.Net.Security;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using MailKit;
 using MailKit.Net.Imap;
@@ -11,8 +13,10 @@ namespace RemotePoll.Mail.Delivery;
 /// Mailbox storage in a local IMAP server, logged in to each account as a master user (<c>user@domain*master</c>
 /// for Dovecot). Folder paths are joined with the server's own delimiter in its personal namespace; a segment that
 /// holds that delimiter cannot be stored and is refused. Missing folders are created (and subscribed) level by
-/// level. A batch is appended with MULTIAPPEND when offered, one atomic command: all or none; when the server
-/// refuses it, the messages are appended one by one so that one bad message does not hold back the rest.
+/// level. A batch is written as its bytes are, on a connection the store opened itself (<see cref="ImapAppendWriter"/>):
+/// with MULTIAPPEND when offered, one atomic command: all or none; when the server refuses it, or without MULTIAPPEND,
+/// one APPEND per message, pipelined, so that one bad message does not hold back the rest. Under STARTTLS, where MailKit
+/// owns the connection, MailKit's APPEND (MULTIAPPEND, then one by one) is used instead.
 /// The server's tagged OK is the acknowledgement. A call takes a logged-in session of its account kept from an earlier
 /// call (checked with NOOP; one that died while idle is replaced) or opens one, and gives it back when it is still
 /// sound, so the calls of one poll share one login (<see cref="ImapStoreOptions.SessionIdleTimeout"/>). Concurrent calls
@@ -278,6 +282,21 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
                 if (target is null)
                     return Enumerable.Repeat(DeliveryOutcome.Temporary($"4.2.0 mailbox '{folder}' of {account} does not exist"), messages.Count).ToArray();
 
+                if (client is WiredImapClient { Wire: { } wire })
+                {
+                    var writer = new ImapAppendWriter(wire, client.Capabilities.HasFlag(ImapCapabilities.LiteralPlus),
+                        client.Capabilities.HasFlag(ImapCapabilities.LiteralMinus), _options.CommandTimeout);
+                    try
+                    {
+                        await AppendRawAsync(writer, ModifiedUtf7.Encode(target.FullName), messages, outcomes,
+                            client.Capabilities.HasFlag(ImapCapabilities.MultiAppend), cancellationToken).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        sound = writer.Sound;
+                    }
+                    return outcomes.Select(o => o!).ToArray();
+                }
                 var requests = new List<(int Index, IAppendRequest Request)>();
                 for (var i = 0; i < messages.Count; i++)
                 {
@@ -326,6 +345,35 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
         return outcomes.Select(o => o!).ToArray();
     }
 
+    /// <summary>
+    /// The batch written as it is: one MULTIAPPEND when offered (all or nothing; when refused, nothing was stored and each
+    /// message is tried alone), else one pipelined APPEND per message. Each tagged OK is that message's acknowledgement.
+    /// </summary>
+    /// <exception cref="IOException">The session broke; the messages answered before it keep their outcomes.</exception>
+    private static async Task AppendRawAsync(ImapAppendWriter writer, string mailbox, IReadOnlyList<MessageToStore> messages,
+        DeliveryOutcome?[] outcomes, bool multiAppend, CancellationToken cancellationToken)
+    {
+        if (messages.Count > 1 && multiAppend)
+        {
+            var all = await writer.MultiAppendAsync(mailbox, messages, cancellationToken).ConfigureAwait(false);
+            if (all.Status == "OK")
+            {
+                Array.Fill(outcomes, DeliveryOutcome.Delivered);
+                return;
+            }
+        }
+        try
+        {
+            await writer.AppendEachAsync(mailbox, messages, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            for (var i = 0; i < writer.Answers.Length; i++)
+                if (writer.Answers[i] is { } answer) outcomes[i] = OutcomeOf(answer.Status, answer.Text);
+        }
+    }
+
+    /// <summary>The old path, for sessions whose TLS MailKit runs (STARTTLS): MailKit's APPEND of a parsed message.</summary>
     private static bool ToRequest(MessageToStore message, out IAppendRequest request, out DeliveryOutcome refusal)
     {
         request = null!;
@@ -355,9 +403,14 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
 
     // NO is the server declining now (quota, lock, missing folder: [TRYCREATE]); BAD is a message it will never take.
     private static DeliveryOutcome OutcomeOf(ImapCommandException e) =>
-        e.Response == ImapCommandResponse.Bad
-            ? DeliveryOutcome.Permanent($"5.6.0 APPEND BAD {e.ResponseText}")
-            : DeliveryOutcome.Temporary($"4.2.0 APPEND NO {e.ResponseText}");
+        OutcomeOf(e.Response == ImapCommandResponse.Bad ? "BAD" : "NO", e.ResponseText);
+
+    private static DeliveryOutcome OutcomeOf(string status, string text) => status switch
+    {
+        "OK" => DeliveryOutcome.Delivered,
+        "BAD" => DeliveryOutcome.Permanent($"5.6.0 APPEND BAD {text}"),
+        _ => DeliveryOutcome.Temporary($"4.2.0 APPEND NO {text}"),
+    };
 
     /// <summary>
     /// Whether the local IMAP server accepts <paramref name="password"/> for <paramref name="account"/> itself (not as
@@ -503,19 +556,25 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
     {
         await CloseAsync(client).ConfigureAwait(false);
         client.Dispose();
+        if (client is WiredImapClient { Wire: { } wire }) await wire.DisposeAsync().ConfigureAwait(false);
     }
 
     private async Task<ImapClient> OpenAsync(string account, CancellationToken cancellationToken)
     {
         AddressParts.Split(account, "account");
-        var client = new ImapClient { Timeout = (int)_options.CommandTimeout.TotalMilliseconds };
+        var client = new WiredImapClient { Timeout = (int)_options.CommandTimeout.TotalMilliseconds };
         if (_options.ServerCertificateValidation is { } validate) client.ServerCertificateValidationCallback = validate;
         try
         {
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 cts.CancelAfter(_options.ConnectTimeout);
-                await client.ConnectAsync(_host, _port, _options.Security, cts.Token).ConfigureAwait(false);
+                if (_options.Security is SecureSocketOptions.None or SecureSocketOptions.SslOnConnect)
+                {
+                    client.Wire = await OpenWireAsync(cts.Token).ConfigureAwait(false);
+                    await client.ConnectAsync(client.Wire, _host, _port, SecureSocketOptions.None, cts.Token).ConfigureAwait(false);
+                }
+                else await client.ConnectAsync(_host, _port, _options.Security, cts.Token).ConfigureAwait(false);
             }
             // One PLAIN exchange: trying every mechanism in turn would collect the server's failure delay for each.
             var login = account + _options.MasterSeparator + _options.MasterUser;
@@ -526,11 +585,51 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
             return client;
         }
         catch (Exception e) when (IsStoreFailure(e) || e is AuthenticationException or SslHandshakeException
+            or System.Security.Authentication.AuthenticationException
             || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             client.Dispose();
+            if (client.Wire is { } wire) await wire.DisposeAsync().ConfigureAwait(false);
             throw Unavailable(account, e);
         }
+    }
+
+    /// <summary>
+    /// The connection, and its TLS for <see cref="SecureSocketOptions.SslOnConnect"/>, owned by the store rather than
+    /// MailKit: APPEND is then written on it as it is (<see cref="ImapAppendWriter"/>). Under STARTTLS MailKit owns the
+    /// TLS layer, so those sessions keep MailKit's APPEND.
+    /// </summary>
+    private async Task<Stream> OpenWireAsync(CancellationToken cancellationToken)
+    {
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_host, _port, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        Stream wire = new NetworkStream(socket, ownsSocket: true);
+        if (_options.Security != SecureSocketOptions.SslOnConnect) return wire;
+        var tls = new SslStream(wire, leaveInnerStreamOpen: false, _options.ServerCertificateValidation);
+        try
+        {
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _host }, cancellationToken).ConfigureAwait(false);
+            return tls;
+        }
+        catch
+        {
+            await tls.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>A MailKit client over a connection the store opened itself (<see cref="OpenWireAsync"/>).</summary>
+    private sealed class WiredImapClient : ImapClient
+    {
+        public Stream? Wire { get; set; }
     }
 
     private static async Task<IMailFolder?> OpenTargetAsync(ImapClient client, MailboxPath folder, CancellationToken cancellationToken)
