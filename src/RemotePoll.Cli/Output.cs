@@ -26,7 +26,8 @@ public static class Output
             IssuedToken t => t.Token,
             CallerView c => $"role: {c.Role}\ndomain: {c.Domain ?? "-"}\naccount: {c.Account ?? "-"}\ntoken: {c.TokenId}, expires {Time(c.Expires)}",
             CgpText t => t.Text,
-            ModuleSettingsView m => Table(["KEY", "VALUE"], m.Settings.ToPairs().Select(p => new[] { p.Key, p.Value })),
+            ModuleSettingsView m => Table(["KEY", "VALUE"], m.Settings.ToPairs().Select(p => new[] { p.Key, p.Value })) +
+                (m.PushHeld is { } held ? $"\npush connections held: {held}/{m.Settings.PushConnections} (cluster-wide)" : ""),
             DomainsView d => Table(["DOMAIN", "MAIN", "ASSIGNED IPS"], d.Domains.Select(x => new[] { x.Name, x.IsMain ? "yes" : "no", string.Join(",", x.AssignedIps) })),
             ClusterView c => $"self: {c.SelfAddress}\nleader: {c.Leader ?? "-"}\n" +
                 Table(["ADDRESS", "STATUS", "REACHABLE", "ROLES"], c.Members.Select(m => new[] { m.Address, m.Status, m.Reachable ? "yes" : "no", string.Join(",", m.Roles) })),

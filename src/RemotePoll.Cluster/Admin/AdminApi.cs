@@ -7,6 +7,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Domains;
+using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Stats;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.OAuth;
@@ -156,7 +157,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 case ClusterDown d: sender.Tell(ClusterAdmin.Down(Context.System, d.Address)); break;
                 case NodeStatsShow: sender.Tell(AdminReply.Success(NodeStats.Of(Context.System, _stats, _env?.Settings.Current?.PushConnections ?? 0))); break;
                 case ShowRegionStats: ClusterAdmin.RegionStats(_accounts, AskTimeout).PipeTo(sender); break;
-                case ModuleShow or ModuleSet: _moduleSettings.Tell(request.Command, sender); break;
+                case ModuleShow: ShowModule().PipeTo(sender); break;
+                case ModuleSet: _moduleSettings.Tell(request.Command, sender); break;
                 case DomainList or DomainShow or DomainSet: _directory.Tell(request.Command, sender); break;
                 case HostsList or HostsClear: _hostHealth.Tell(request.Command, sender); break;
                 case OAuthProviderSet or OAuthProviderShow or OAuthProviderList: OAuthProviders().Tell(request.Command, sender); break;
@@ -391,6 +393,25 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
     /// it), a save confirmed just before is given time to reach the journal, then every known account is read, and the records
     /// that use it are named in the refusal. So no record can come to name a provider that is removed meanwhile.
     /// </summary>
+    /// <summary>
+    /// The module settings, with the push connections held cluster-wide as the push governor counts them (issue 20); a
+    /// governor that does not answer (it is moving) leaves the count out rather than failing the settings.
+    /// </summary>
+    private async Task<AdminReply> ShowModule()
+    {
+        var settings = _moduleSettings.Ask<AdminReply>(new ModuleShow(), AskTimeout);
+        PermitUse? push = null;
+        if (ActorRegistry.For(Context.System).TryGet<PushGovernor>(out var governor))
+        {
+            try { push = await governor.Ask<PermitUse>(new GetPermitUse(), PushCountTimeout).ConfigureAwait(false); }
+            catch (AskTimeoutException) { }
+        }
+        var reply = await settings.ConfigureAwait(false);
+        return reply is { Result: ModuleSettingsView view } && push is not null ? reply with { Result = view with { PushHeld = push.InUse } } : reply;
+    }
+
+    private static readonly TimeSpan PushCountTimeout = TimeSpan.FromSeconds(3);
+
     private async Task<AdminReply> RemoveProvider(OAuthProviderRemove remove)
     {
         var registry = OAuthProviders();

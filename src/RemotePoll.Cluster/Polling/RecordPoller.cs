@@ -203,15 +203,23 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// </summary>
     private void ReportDue()
     {
-        if (_scheduleKnows is { } known && (_due is null || _due >= known)
+        var due = MustRunSince() ?? _due;
+        if (_scheduleKnows is { } known && (due is null || due >= known)
             && CoordinatedShutdown.Get(Context.System).ShutdownReason is not null)
             return;
         if (ActorRegistry.For(Context.System).TryGet<WakeScheduleRegion>(out var schedules))
         {
-            schedules.Tell(new WakeReport(AccountShards.Of(Account), Account, Self.Path.Name, _due));
-            _scheduleKnows = _due;
+            schedules.Tell(new WakeReport(AccountShards.Of(Account), Account, Self.Path.Name, due));
+            _scheduleKnows = due;
         }
     }
+
+    /// <summary>
+    /// Since when this record must run whatever its next poll (RIMAP push holds a connection), or null. The schedule is
+    /// told the record is due since then: a time in the past that stays the same while it holds, so it is persisted once
+    /// and the account is woken at once wherever its shard goes (its node died), not at its next Poll Every.
+    /// </summary>
+    protected virtual DateTimeOffset? MustRunSince() => null;
 
     private void Start()
     {
@@ -450,14 +458,15 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         }
     }
 
-    internal static async Task RenewAsync(IActorRef governor, string permit, CancellationToken stop)
+    /// <param name="holder">Where the governor may send <see cref="RevokePermit"/> (a push holder); none: the permit is not taken back.</param>
+    internal static async Task RenewAsync(IActorRef governor, string permit, CancellationToken stop, IActorRef? holder = null)
     {
         try
         {
             while (true)
             {
                 await Task.Delay(ConnectionGovernor.RenewEvery, stop).ConfigureAwait(false);
-                governor.Tell(new RenewPermit(permit));
+                governor.Tell(new RenewPermit(permit), holder ?? ActorRefs.NoSender);
             }
         }
         catch (OperationCanceledException)

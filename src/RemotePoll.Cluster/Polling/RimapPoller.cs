@@ -31,6 +31,8 @@ public sealed class RimapPoller : RecordPoller
     private int _pushFailures;
     /// <summary>Each holder gets a new name: a stopped one may not have ended yet when the next starts.</summary>
     private int _pushSerial;
+    /// <summary>Since when the record wants push, as the wake schedule was told (<see cref="MustRunSince"/>).</summary>
+    private DateTimeOffset? _pushWantedSince;
 
     public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
         : base(account, lastAttempt, env, spreadFirstPoll)
@@ -66,6 +68,17 @@ public sealed class RimapPoller : RecordPoller
     }
 
     private bool WantsPush => _record.Push && (Env.Settings.Current?.PushConnections ?? 0) > 0;
+
+    /// <summary>A record with push polls at once when its poller starts (first start, restart, or its account moved
+    /// after a node died): the push connection is opened after a successful poll.</summary>
+    protected override void PreStart()
+    {
+        base.PreStart();
+        if (WantsPush) Self.Tell(new PollNow(null));
+    }
+
+    /// <summary>A record that wants push must run: its account is woken at once wherever its shard goes.</summary>
+    protected override DateTimeOffset? MustRunSince() => WantsPush ? _pushWantedSince ??= DateTimeOffset.UtcNow : _pushWantedSince = null;
 
     protected override void PollFinished(PollReport report)
     {

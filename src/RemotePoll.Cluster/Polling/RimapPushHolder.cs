@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Core.Polling;
@@ -13,16 +14,26 @@ namespace RemotePoll.Cluster.Polling;
 /// poll, with its own Processes permit and no-loss rules. The holder ends when the connection fails or drops (it tells
 /// the poller why: <see cref="RimapPushEnded"/>) or when it is stopped (the poller stopped, push turned off); either way
 /// the connection is closed and the permit released. A record waiting for a push permit is simply polled at Poll Every.
+/// The governor may take the permit back (push-connections lowered below the connections held): the connection is
+/// closed and the record polled at Poll Every; its next successful poll queues for a permit again.
 /// </summary>
 public sealed class RimapPushHolder : ReceiveActor
 {
     private readonly CancellationTokenSource _stop = new();
+    private readonly CancellationTokenSource _revoked = new();
 
     public RimapPushHolder(RimapMirrorRequest request, PollEnvironment env, IImapProtocolLog? log)
     {
         var poller = Context.Parent;
         var governor = ActorRegistry.For(Context.System).Get<PushGovernor>();
-        HoldAsync(request, env, governor, () => poller.Tell(RimapPushNewMail.Instance), log, _stop.Token).PipeTo(Self);
+        HoldAsync(request, env, governor, Self, () => poller.Tell(RimapPushNewMail.Instance), log, _stop.Token, _revoked.Token).PipeTo(Self);
+        Receive<RevokePermit>(_ =>
+        {
+            if (_revoked.IsCancellationRequested) return;
+            Context.GetLogger().Info("RPOLL {0}/{1}: push connection ended: push-connections was lowered below the connections held; " +
+                "polled at Poll Every", request.Account, request.RecordName);
+            _revoked.Cancel();
+        });
         Receive<RimapPushEnded>(ended =>
         {
             poller.Tell(ended);
@@ -39,8 +50,8 @@ public sealed class RimapPushHolder : ReceiveActor
         _stop.Dispose();
     }
 
-    private static async Task<RimapPushEnded> HoldAsync(RimapMirrorRequest request, PollEnvironment env, IActorRef governor, Action newMail,
-        IImapProtocolLog? log, CancellationToken stop)
+    private static async Task<RimapPushEnded> HoldAsync(RimapMirrorRequest request, PollEnvironment env, IActorRef governor, IActorRef self,
+        Action newMail, IImapProtocolLog? log, CancellationToken stop, CancellationToken revoked)
     {
         var permit = $"push/{request.Account}/{request.RecordName}/{Guid.NewGuid():N}";
         try
@@ -48,11 +59,16 @@ public sealed class RimapPushHolder : ReceiveActor
             await RecordPoller.AcquireAsync(governor, permit, stop).ConfigureAwait(false);
             env.Stats.PushHeldChanged(1);
             using var renew = new CancellationTokenSource();
-            var renewing = RecordPoller.RenewAsync(governor, permit, renew.Token);
+            var renewing = RecordPoller.RenewAsync(governor, permit, renew.Token, self);
+            using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop, revoked);
             try
             {
-                await RimapPush.WatchAsync(request, env.PushIdleEvery, newMail, log, stop).ConfigureAwait(false);
+                await RimapPush.WatchAsync(request, env.PushIdleEvery, newMail, log, watching.Token).ConfigureAwait(false);
                 return new RimapPushEnded(PollErrorKind.Internal, "the push session ended");
+            }
+            catch (OperationCanceledException) when (revoked.IsCancellationRequested && !stop.IsCancellationRequested)
+            {
+                return new RimapPushEnded(null, "push-connections was lowered below the connections held");
             }
             catch (ImapPollException ex)
             {

@@ -60,6 +60,9 @@ public static class MessageManifests
         (typeof(PermitGranted), "msg.permit-granted"),
         (typeof(RenewPermit), "msg.permit-renew"),
         (typeof(ReleasePermit), "msg.permit-release"),
+        (typeof(RevokePermit), "msg.permit-revoke"),
+        (typeof(GetPermitUse), "msg.permit-use-get"),
+        (typeof(PermitUse), "msg.permit-use"),
         // admin protocol
         (typeof(AdminRequest), "admin.request"),
         (typeof(AdminReply), "admin.reply"),

@@ -69,6 +69,10 @@ public sealed class RemotePollSerializerTests : IDisposable
         new AdminRequest("token", new OAuthProviderRemove("gmail")),
         new AdminRequest("token", new StoreOAuthGrant("a@b.c", RecordKind.Rpop, "home", "gmail", "refresh", "joe", T)),
         new AdminReply(new OAuthProvidersView([OAuthProviderView.Of(Provider)])),
+        new RemotePoll.Cluster.Governor.RevokePermit("push/a@b.c/work/0f1e"),
+        new RemotePoll.Cluster.Governor.GetPermitUse(),
+        new RemotePoll.Cluster.Governor.PermitUse(2, 3, 1),
+        new AdminReply(new ModuleSettingsView(ModuleSettings.Default with { PushConnections = 3 }, 2)),
     ];
 
     private static readonly RemotePoll.Core.OAuth.OAuthProvider Provider = new("gmail", RemotePoll.Core.OAuth.OAuthProviderKind.Google, "id", Sealed,

@@ -37,6 +37,18 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
         Assert.True(set.ExitCode == 0, set.StandardError);
     }
 
+    /// <summary>Sets push-connections, then one push record per name, each signing in as the Dovecot user of its name through <paramref name="proxy"/>.</summary>
+    private async Task<string[]> SetPushRecordsAsync(TcpProxy proxy, int pushConnections, params string[] records)
+    {
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", $"{pushConnections}")).ExitCode);
+        foreach (var r in records)
+        {
+            await Dovecot.AddUserAsync(r, "pw", Ct);
+            await SetAsync(r, r, proxy.Port, "--push", "yes");
+        }
+        return records;
+    }
+
     private async Task<int> PushHeldAsync() => (await NodeStatsAsync()).GetProperty("pushHeld").GetInt32();
 
     private async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60)
@@ -88,16 +100,40 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
     }
 
     [Fact]
+    public async Task Lowering_push_connections_ends_the_newest_held_connections_at_once_and_those_records_fall_back_to_polling()
+    {
+        await using var proxy = TcpProxy.Start(Dovecot.Host, Dovecot.ImapPort);
+        var records = await SetPushRecordsAsync(proxy, 4, "cap1", "cap2", "cap3", "cap4");
+        // With no new mail no poll runs: every session at the proxy is a push connection.
+        await WaitForAsync(async () => await PushHeldAsync() == 4 && proxy.ActiveConnections == 4, "four push connections held");
+        Assert.Contains("push connections held: 4/4 (cluster-wide)", (await Rpoll(null, "module", "show")).StandardOutput);
+
+        var lowered = Stopwatch.StartNew();
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "2")).ExitCode);
+        await WaitForAsync(async () => await PushHeldAsync() == 2 && proxy.ActiveConnections == 2, "two push connections ended", seconds: 10);
+        TestContext.Current.TestOutputHelper?.WriteLine($"push-connections 4 -> 2: two connections ended after {lowered.Elapsed.TotalSeconds:0.0} s");
+        proxy.ResetPeak();
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.True(proxy.ActiveConnections <= 2, $"{proxy.ActiveConnections} sessions with push-connections 2");
+            await Task.Delay(150, Ct);
+        }
+        Assert.True(proxy.PeakConnections <= 2, $"{proxy.PeakConnections} sessions at once with push-connections 2");
+        Assert.Contains("push connections held: 2/2 (cluster-wide)", (await Rpoll(null, "module", "show")).StandardOutput);
+
+        // The two still held mirror new mail within 5 s; the two ended wait for Poll Every (30 minutes away).
+        foreach (var r in records) await Dovecot.InjectAsync(r, Message($"after-{r}"), cancellationToken: Ct);
+        await WaitForAsync(() => Task.FromResult(records.Count(r => Count(r) == 1) == 2), "new mail mirrored by the two held connections", seconds: 5);
+        await Task.Delay(2000, Ct);
+        Assert.Equal(2, records.Count(r => Count(r) == 1));
+        Assert.Equal(2, records.Count(r => Count(r) == 0));
+    }
+
+    [Fact]
     public async Task Held_push_connections_never_exceed_push_connections_and_push_off_or_removal_closes_them()
     {
         await using var proxy = TcpProxy.Start(Dovecot.Host, Dovecot.ImapPort);
-        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "2")).ExitCode);
-        var records = new[] { "p1", "p2", "p3", "p4" };
-        foreach (var r in records)
-        {
-            await Dovecot.AddUserAsync(r, "pw", Ct);
-            await SetAsync(r, r, proxy.Port, "--push", "yes");
-        }
+        await SetPushRecordsAsync(proxy, 2, "p1", "p2", "p3", "p4");
         await WaitForAsync(async () => await PushHeldAsync() == 2 && proxy.ActiveConnections == 2, "two push connections held");
         // With no new mail no poll runs: every session at the proxy is a push connection, and the other two wait.
         for (var i = 0; i < 20; i++)

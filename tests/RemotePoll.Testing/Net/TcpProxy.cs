@@ -24,6 +24,8 @@ public sealed class TcpProxy : IAsyncDisposable
     private int _peak;
     private int _total;
     private int _attempts;
+    private int _activeMarked;
+    private int _peakMarked;
     private readonly ConcurrentQueue<ClientSpan> _clientSpans = new();
     private readonly ConcurrentQueue<IPAddress> _clientAddresses = new();
     private long _bytesFromServer;
@@ -63,6 +65,18 @@ public sealed class TcpProxy : IAsyncDisposable
     public long BytesFromServer => Interlocked.Read(ref _bytesFromServer);
 
     public long BytesFromClient => Interlocked.Read(ref _bytesFromClient);
+
+    /// <summary>
+    /// Bytes that mark a session from the moment its client sends them (within one read: a short command such as
+    /// <c>" IDLE\r\n"</c> of a clear-text session) until it closes; null: nothing is marked. Set before clients connect.
+    /// </summary>
+    public byte[]? ClientMarker { get; set; }
+
+    /// <summary>Open sessions whose client has sent <see cref="ClientMarker"/>.</summary>
+    public int ActiveMarked => Volatile.Read(ref _activeMarked);
+
+    /// <summary>The most marked sessions that were open at the same time.</summary>
+    public int PeakMarked => Volatile.Read(ref _peakMarked);
 
     /// <summary>Connections clients opened, including those refused (<see cref="RejectNewConnections"/>).</summary>
     public int ConnectionAttempts => Volatile.Read(ref _attempts);
@@ -217,9 +231,9 @@ public sealed class TcpProxy : IAsyncDisposable
         while (now > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, now, peak) != peak) { }
         try
         {
-            var up = PumpAsync(client, server, fromServer: false)
+            var up = PumpAsync(client, server, fromServer: false, link)
                 .ContinueWith(_ => span.Close(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            var down = PumpAsync(server, client, fromServer: true);
+            var down = PumpAsync(server, client, fromServer: true, link);
             await Task.WhenAny(up, down).ConfigureAwait(false);
             // One side closed: finish the other direction politely, then close both.
             await Task.WhenAll(up, down).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
@@ -228,11 +242,12 @@ public sealed class TcpProxy : IAsyncDisposable
         {
             _links.TryRemove(id, out _);
             Interlocked.Decrement(ref _active);
+            if (link.Unmark()) Interlocked.Decrement(ref _activeMarked);
             link.Close();
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to, bool fromServer)
+    private async Task PumpAsync(Socket from, Socket to, bool fromServer, Link link)
     {
         var buffer = new byte[16384];
         try
@@ -248,6 +263,12 @@ public sealed class TcpProxy : IAsyncDisposable
                 if (!fromServer)
                 {
                     Interlocked.Add(ref _bytesFromClient, n);
+                    if (ClientMarker is { } marker && buffer.AsSpan(0, n).IndexOf(marker) >= 0 && link.Mark())
+                    {
+                        var now = Interlocked.Increment(ref _activeMarked);
+                        int peak;
+                        while (now > (peak = Volatile.Read(ref _peakMarked)) && Interlocked.CompareExchange(ref _peakMarked, now, peak) != peak) { }
+                    }
                     await SendAllAsync(to, buffer.AsMemory(0, n)).ConfigureAwait(false);
                     continue;
                 }
@@ -301,6 +322,13 @@ public sealed class TcpProxy : IAsyncDisposable
     private sealed class Link(Socket client, Socket server)
     {
         private int _closed;
+        private int _marked; // 0 not yet, 1 marked, 2 ended
+
+        /// <summary>True the first time, unless the session has ended already.</summary>
+        public bool Mark() => Interlocked.CompareExchange(ref _marked, 1, 0) == 0;
+
+        /// <summary>The session ended: true when it was marked.</summary>
+        public bool Unmark() => Interlocked.Exchange(ref _marked, 2) == 1;
 
         /// <summary>Resets both sockets (linger 0 sends RST), so each side sees the connection break.</summary>
         public void Abort()
