@@ -37,7 +37,7 @@ public static class CommandTable
           rimap list ACCOUNT
           rimap set ACCOUNT NAME [--host H[:P]] [--user U] [--password-stdin] [--every PERIOD|disabled|never]
                     [--security none|starttls|ssl] [--auth normal|encrypted | --auth oauth2 --oauth-provider NAME] [--filter PATTERN] [TLS TRUST]
-                    [--push yes|no]
+                    [--push yes|no] [--sync-flags yes|no]
           TLS TRUST (one; default: validate with the system store and the node's CA file; "" returns to it):
                     --tls-pin sha256:HEX|BASE64   the certificate's SHA-256 fingerprint
                     --tls-spki sha256:HEX|BASE64  the public key's (SubjectPublicKeyInfo) SHA-256 fingerprint
@@ -161,6 +161,7 @@ public static class CommandTable
             Security = a.Option("--security"),
             ListFilter = a.Option("--filter"),
             Push = a.YesNo("--push"),
+            SyncFlags = a.YesNo("--sync-flags"),
             Password = a.Flag("--password-stdin") ? readSecret() : null,
             Trust = TrustChange(a),
             ByAccountUser = a.YesNo("--by-account-user"),

@@ -95,11 +95,11 @@ public static class Output
             }));
 
     private static string RimapTable(IReadOnlyList<RimapRecordView> records) =>
-        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR", "TLS TRUST", "BY USER", "PUSH"],
+        Table(["NAME", "EVERY", "ACCOUNT", "HOST", "SECURITY", "AUTH", "FILTER", "TRY NOW", "LAST", "ERROR", "TLS TRUST", "BY USER", "PUSH", "SYNC FLAGS"],
             records.Select(r => new[]
             {
                 r.Name, r.Every, r.AuthName, r.Host, r.Security, r.OAuth?.Describe() ?? r.AuthMethod, r.Filter ?? "-", r.ExtOrder is { } o ? Time(o) : "-",
-                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser), YesNo(r.Push),
+                Last(r.Last), Error(r.Error, r.ErrorKind), r.TlsTrust, YesNo(r.ByAccountUser), YesNo(r.Push), YesNo(r.SyncFlags),
             }));
 
     /// <summary>Poll Every, and the server's LOGIN-DELAY when it holds polls further apart: "10m (login-delay 15m)".</summary>

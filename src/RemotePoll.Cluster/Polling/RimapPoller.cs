@@ -134,7 +134,7 @@ public sealed class RimapPoller : RecordPoller
         try
         {
             var marks = await Entity.Ask<ImmutableDictionary<string, FolderMark>>(new GetMarks(record.Name), AskTimeout, ct).ConfigureAwait(false);
-            var known = marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid));
+            var known = marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid, m.Value.HighestModSeq));
             var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
             {
                 CaFilePath = Env.CaFile,
@@ -153,7 +153,7 @@ public sealed class RimapPoller : RecordPoller
                 async (p, t) =>
                 {
                     await Entity.Ask<LedgerCommitted>(new CommitMark(record.Name, p.State.RemoteName,
-                        new FolderMark(p.State.UidValidity, p.State.HighestUid)), AskTimeout, t).ConfigureAwait(false);
+                        new FolderMark(p.State.UidValidity, p.State.HighestUid, p.State.HighestModSeq)), AskTimeout, t).ConfigureAwait(false);
                     ShowProgress(messages += p.Messages, bytes += p.Bytes);
                 },
                 ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);

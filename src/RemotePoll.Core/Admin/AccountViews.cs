@@ -21,7 +21,7 @@ public static class AccountViews
             var s = state.StatusOf(RecordKind.Rimap, r.Name);
             return new RimapRecordView(r.Name, r.Period.ToString(), r.AuthName, r.Host.ToString(), !r.Password.IsNone,
                 r.Security.ToSpecWord(), r.AuthMethod.ToSpecWord(), r.ListFilter, r.ExtOrder, s.Last, s.Error, s.ErrorKind?.ToString(),
-                r.Trust.ToString(), r.ByAccountUser, OAuthSignInView.Of(r.OAuth), r.Push);
+                r.Trust.ToString(), r.ByAccountUser, OAuthSignInView.Of(r.OAuth), r.Push, r.SyncFlags);
         }).ToList());
 
     /// <summary>The interval a record's polls keep: Poll Every, but never less than the server's LOGIN-DELAY (RFC 2449 6.8).</summary>

@@ -9,4 +9,4 @@ public sealed record RimapRecordView(
     string Name, string Every, string AuthName, string Host, bool HasPassword,
     string Security, string AuthMethod, string? Filter, DateTimeOffset? ExtOrder,
     DateTimeOffset? Last, string? Error, string? ErrorKind,
-    string TlsTrust = "validate", bool ByAccountUser = false, OAuthSignInView? OAuth = null, bool Push = false);
+    string TlsTrust = "validate", bool ByAccountUser = false, OAuthSignInView? OAuth = null, bool Push = false, bool SyncFlags = false);

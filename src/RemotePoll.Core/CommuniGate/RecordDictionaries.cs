@@ -7,7 +7,7 @@ namespace RemotePoll.Core.CommuniGate;
 
 /// <summary>
 /// RPOP and RIMAP record sets as CommuniGate dictionaries (spec, the last sections): the record name is the key;
-/// the value a dictionary with the spec's keys, plus <c>period</c> for Poll Every (and <c>push</c> on RIMAP, issue 20). Flags are YES when set. A record's
+/// the value a dictionary with the spec's keys, plus <c>period</c> for Poll Every (and <c>push</c> and <c>syncFlags</c> on RIMAP, issue 20). Flags are YES when set. A record's
 /// TLS trust, when not the default validation, is one of <c>tlsPin</c>, <c>tlsSpki</c>, <c>tlsCAFile</c> or
 /// <c>tlsAcceptAny = YES</c>; a set without them keeps the stored trust (an empty value returns to validation).
 /// </summary>
@@ -16,7 +16,7 @@ public static class RecordDictionaries
     private static readonly string[] TlsKeys = ["tlsPin", "tlsSpki", "tlsCAFile", "tlsAcceptAny"];
     private static readonly string[] OAuthKeys = ["oauthProvider", "oauthGrant", "oauthConnectedAs"];
     private static readonly string[] RpopKeys = ["domain", "authName", "password", "mailbox", "special", "leave", "TLS", "APOP", "period", "authMethod", .. TlsKeys, .. OAuthKeys];
-    private static readonly string[] RimapKeys = ["domain", "authName", "password", "connectionSecurity", "authMethod", "listFilter", "extOrder", "period", "push", .. TlsKeys, .. OAuthKeys];
+    private static readonly string[] RimapKeys = ["domain", "authName", "password", "connectionSecurity", "authMethod", "listFilter", "extOrder", "period", "push", "syncFlags", .. TlsKeys, .. OAuthKeys];
 
     /// <summary>The <c>authMethod</c> value of a record that signs in with OAuth2 (issue 17: <c>authMethod = OAuth2; oauthProvider = gmail;</c>).</summary>
     public const string OAuth2Method = "OAuth2";
@@ -48,7 +48,8 @@ public static class RecordDictionaries
                 ("authMethod", r.OAuth is null ? r.AuthMethod.ToSpecWord() : OAuth2Method),
                 ("listFilter", r.ListFilter),
                 ("period", r.Period.ToString()),
-                ("push", r.Push ? "YES" : null));
+                ("push", r.Push ? "YES" : null),
+                ("syncFlags", r.SyncFlags ? "YES" : null));
             pairs.AddRange(Pairs(TrustPairs(r.Trust)));
             pairs.AddRange(Pairs(OAuthPairs(r.OAuth, unseal).Where(p => p.Key != "authMethod").ToArray()));
             if (r.ExtOrder is { } order) pairs.Add(KeyValuePair.Create("extOrder", (CgpValue)new CgpTimestamp(order)));
@@ -95,6 +96,7 @@ public static class RecordDictionaries
                 ListFilter = Text(d, "listFilter", name, errors),
                 ExtOrder = Timestamp(d, "extOrder", name, errors),
                 Push = Flag(d, "push", name, errors),
+                SyncFlags = Flag(d, "syncFlags", name, errors),
                 Every = Period(d, name, errors),
                 Trust = Trust(d, name, errors),
                 OAuthProvider = provider,

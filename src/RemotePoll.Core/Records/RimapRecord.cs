@@ -36,6 +36,12 @@ public sealed record RimapRecord(
     /// </summary>
     public bool Push { get; init; }
 
+    /// <summary>
+    /// Sync flags (issue 20 point 3): the local copies follow the remote flags and a message expunged remotely is removed
+    /// locally; off (the spec's behaviour), the mirror only ever adds. The remote side is never changed either way.
+    /// </summary>
+    public bool SyncFlags { get; init; }
+
     /// <summary>Set: the record signs in with OAuth2 through this provider and its grant, never with <see cref="Password"/>.</summary>
     public OAuth.OAuthSignIn? OAuth { get; init; }
 

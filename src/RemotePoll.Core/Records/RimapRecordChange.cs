@@ -32,6 +32,8 @@ public sealed record RimapRecordChange(string Name)
     public bool? ByAccountUser { get; init; }
     /// <summary>Push (IDLE) on or off; null keeps the stored value (off on a new or replaced record).</summary>
     public bool? Push { get; init; }
+    /// <summary>Sync flags and deletions on or off; null keeps the stored value (off on a new or replaced record).</summary>
+    public bool? SyncFlags { get; init; }
     public bool Replace { get; init; }
     /// <summary>
     /// <c>--auth oauth2 --oauth-provider NAME</c>: sign in with OAuth2 through that registered provider; empty goes
@@ -84,6 +86,7 @@ public sealed record RimapRecordChange(string Name)
         {
             Trust = trust,
             Push = Push ?? b?.Push ?? false,
+            SyncFlags = SyncFlags ?? b?.SyncFlags ?? false,
             ByAccountUser = new RecordRules(false, byAccountUser).MarksByAccountUser(existing?.ByAccountUser ?? false, Host, ByAccountUser),
             // Issue 16 point 3: a grant is never sent to a new host, port or TLS setting.
             OAuth = OAuthSignIn.WithImportedGrant(OAuthSignIn.After(existing?.OAuth, OAuthProvider,
@@ -109,5 +112,5 @@ public sealed record RimapRecordChange(string Name)
             : next with { Password = SealedSecret.None };
 
     public override string ToString() =>
-        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, Push = {Push}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider}, OAuthGrant = {(OAuthGrant is null ? "" : "(given)")} }}";
+        $"RimapRecordChange {{ Name = {Name}, Every = {Every}, AuthName = {AuthName}, Host = {Host}, Password = {(Password is null ? "" : "(given)")}, Security = {Security}, AuthMethod = {AuthMethod}, ListFilter = {ListFilter}, Trust = {Trust}, Push = {Push}, SyncFlags = {SyncFlags}, ByAccountUser = {ByAccountUser}, Replace = {Replace}, OAuthProvider = {OAuthProvider}, OAuthGrant = {(OAuthGrant is null ? "" : "(given)")} }}";
 }

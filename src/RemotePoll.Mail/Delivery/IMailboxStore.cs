@@ -44,6 +44,18 @@ public interface IMailboxStore
         throw new NotSupportedException($"{GetType().Name} cannot remove messages from a folder");
 
     /// <summary>
+    /// Makes the mirror's copies in the folder follow their remote folder (RIMAP Sync Flags): a copy stamped
+    /// (<see cref="MirrorStamp"/>) with <see cref="MirrorChanges.UidValidity"/> and a UID the server said gone is removed; one
+    /// with a UID in <see cref="MirrorChanges.Flags"/> gets those flags. Copies of another UIDVALIDITY and mail the mirror did not
+    /// copy are never touched. Durable when it returns. A missing folder has nothing to change.
+    /// </summary>
+    /// <exception cref="ArgumentException">The account or the folder name cannot be held by this store.</exception>
+    /// <exception cref="DeliveryUnavailableException">The store could not be reached or refused.</exception>
+    /// <exception cref="NotSupportedException">The store cannot change stored messages (the default, for stores written before this method).</exception>
+    Task<MirrorSyncResult> ApplyMirrorChangesAsync(string account, MailboxPath folder, MirrorChanges changes, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot change the flags of stored messages");
+
+    /// <summary>
     /// Stores a batch in an existing folder and reports one outcome per message, in batch order. A message is
     /// <see cref="DeliveryStatus.Delivered"/> only once it is durable. A missing folder or an unreachable store
     /// yields <see cref="DeliveryStatus.TemporaryFailure"/> outcomes, not exceptions.

@@ -158,19 +158,72 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
             if (target.Count == 0) return FolderMessages.None;
             var copies = await MirrorCopiesAsync(target, cancellationToken).ConfigureAwait(false);
             if (copies.Count == 0) return new FolderMessages(0, target.Count);
-            var uidPlus = client.Capabilities.HasFlag(ImapCapabilities.UidPlus);
-            if (!uidPlus)
-            {
-                var deleted = await target.SearchAsync(SearchQuery.Deleted, cancellationToken).ConfigureAwait(false);
-                if (deleted.Except(copies).Any())
-                    throw new NotSupportedException(
-                        $"IMAP {_host}:{_port}: '{folder}' of {account} holds other messages marked \\Deleted and the server has no UIDPLUS " +
-                        "(UID EXPUNGE): the mirror's copies cannot be removed without expunging them too");
-            }
-            await target.AddFlagsAsync(copies, MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
-            if (uidPlus) await target.ExpungeAsync(copies, cancellationToken).ConfigureAwait(false);
-            else await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+            await ExpungeCopiesAsync(client, target, copies, account, folder, cancellationToken).ConfigureAwait(false);
             return new FolderMessages(copies.Count, target.Count);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Marks the copies \Deleted and expunges exactly those (UID EXPUNGE, RFC 4315); without UIDPLUS a plain EXPUNGE,
+    /// only when no other message of the folder is marked \Deleted.
+    /// </summary>
+    private async Task ExpungeCopiesAsync(ImapClient client, IMailFolder target, IList<UniqueId> copies, string account, MailboxPath folder,
+        CancellationToken cancellationToken)
+    {
+        var uidPlus = client.Capabilities.HasFlag(ImapCapabilities.UidPlus);
+        if (!uidPlus)
+        {
+            var deleted = await target.SearchAsync(SearchQuery.Deleted, cancellationToken).ConfigureAwait(false);
+            if (deleted.Except(copies).Any())
+                throw new NotSupportedException(
+                    $"IMAP {_host}:{_port}: '{folder}' of {account} holds other messages marked \\Deleted and the server has no UIDPLUS " +
+                    "(UID EXPUNGE): the mirror's copies cannot be removed without expunging them too");
+        }
+        await target.AddFlagsAsync(copies, MessageFlags.Deleted, silent: true, cancellationToken).ConfigureAwait(false);
+        if (uidPlus) await target.ExpungeAsync(copies, cancellationToken).ConfigureAwait(false);
+        else await target.ExpungeAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The mirror's copies (first header field the mark) with their FLAGS: a copy of this UIDVALIDITY whose UID the server said
+    /// gone is expunged as a refill would (UID EXPUNGE); one whose system flags differ from the remote's gets
+    /// <c>UID STORE +FLAGS.SILENT</c> / <c>-FLAGS.SILENT</c> of the difference (keywords stay). Nothing else is touched.
+    /// </summary>
+    public async Task<MirrorSyncResult> ApplyMirrorChangesAsync(string account, MailboxPath folder, MirrorChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        return await InSessionAsync<MirrorSyncResult>(account, async client =>
+        {
+            var target = await OpenTargetAsync(client, folder, cancellationToken).ConfigureAwait(false);
+            if (target is null) return MirrorSyncResult.None;
+            await target.OpenAsync(FolderAccess.ReadWrite, cancellationToken).ConfigureAwait(false);
+            if (target.Count == 0) return MirrorSyncResult.None;
+            var hits = await target.SearchAsync(SearchQuery.HeaderContains(MirrorStamp.HeaderName, MirrorStamp.ValuePrefix), cancellationToken)
+                .ConfigureAwait(false);
+            if (hits.Count == 0) return MirrorSyncResult.None;
+            var heads = await target.FetchAsync(hits, new FetchRequest(MessageSummaryItems.UniqueId | MessageSummaryItems.Flags) { Headers = HeaderSet.All },
+                cancellationToken).ConfigureAwait(false);
+            var gone = new List<UniqueId>();
+            var changed = 0;
+            foreach (var head in heads)
+            {
+                if (head.Headers is not { Count: > 0 } list || !MirrorStamp.IsMarkField(list[0].Field, list[0].Value)
+                    || MirrorStamp.Read(list[0].Value) is not { } mark || mark.UidValidity != changes.UidValidity) continue;
+                if (changes.IsGone(mark.Uid))
+                {
+                    gone.Add(head.UniqueId);
+                    continue;
+                }
+                if (!changes.Flags.TryGetValue(mark.Uid, out var wanted)) continue;
+                wanted &= StorableFlags;
+                var have = (head.Flags ?? MessageFlags.None) & StorableFlags;
+                if (wanted == have) continue;
+                if ((wanted & ~have) != 0) await target.AddFlagsAsync(head.UniqueId, wanted & ~have, silent: true, cancellationToken).ConfigureAwait(false);
+                if ((have & ~wanted) != 0) await target.RemoveFlagsAsync(head.UniqueId, have & ~wanted, silent: true, cancellationToken).ConfigureAwait(false);
+                changed++;
+            }
+            if (gone.Count > 0) await ExpungeCopiesAsync(client, target, gone, account, folder, cancellationToken).ConfigureAwait(false);
+            return new MirrorSyncResult(changed, gone.Count);
         }, cancellationToken).ConfigureAwait(false);
     }
 

@@ -99,6 +99,18 @@ internal static class MaildirNames
         return sb.ToString();
     }
 
+    /// <summary>
+    /// The file name with its info's flag letters (D, F, R, S, T) replaced by <paramref name="flags"/>; other letters (P,
+    /// Dovecot's keyword letters) stay, in ASCII order.
+    /// </summary>
+    public static string WithFlags(string fileName, MessageFlags flags)
+    {
+        var info = fileName.IndexOf(":2,", StringComparison.Ordinal);
+        var name = info < 0 ? fileName : fileName[..info];
+        var kept = info < 0 ? "" : fileName[(info + 3)..].Where(c => "DFRST".IndexOf(c) < 0);
+        return name + ":2," + new string(InfoSuffix(flags)[3..].Concat(kept).Distinct().Order().ToArray());
+    }
+
     private static string EscapeUser(string local)
     {
         var sb = new StringBuilder(local.Length);

@@ -143,17 +143,67 @@ public sealed class MaildirStore : IMailboxStore, IQueueDelivery
     }
 
     /// <summary>Whether the message file starts with the mirror's mark; null when it is gone (moved or expunged meanwhile).</summary>
-    private static bool? IsMirrorCopy(string file)
+    private static bool? IsMirrorCopy(string file) => Head(file) is { } head ? MirrorStamp.IsMarked(head) : null;
+
+    /// <summary>The first bytes of the message file, where the mirror's mark is; null when it is gone (moved or expunged meanwhile).</summary>
+    private static byte[]? Head(string file)
     {
-        Span<byte> head = stackalloc byte[MirrorStamp.SearchedBytes];
-        int read;
+        var head = new byte[MirrorStamp.SearchedBytes];
         try
         {
             using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
-            read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            return head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)];
         }
         catch (FileNotFoundException) { return null; }
-        return MirrorStamp.IsMarked(head[..read]);
+    }
+
+    /// <summary>
+    /// Reads the first line of every message in new/ and cur/ for the mirror's mark: a copy of this UIDVALIDITY whose UID
+    /// the remote said gone is deleted; one whose flags differ from the remote's is renamed into cur/ with them (its
+    /// <c>:2,</c> info; letters that are no IMAP flag, such as Dovecot's keyword letters, stay). Then the changed
+    /// directories are fsynced. A file a reader moved or removed meanwhile is passed over: the next sync finds it.
+    /// </summary>
+    public Task<MirrorSyncResult> ApplyMirrorChangesAsync(string account, MailboxPath folder, MirrorChanges changes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(changes);
+        var folderDir = FolderDirectory(account, folder);
+        return Task.Run(() =>
+        {
+            if (!IsMaildir(folderDir)) return MirrorSyncResult.None;
+            var (changed, removed) = (0, 0);
+            var cur = Path.Combine(folderDir, "cur");
+            var touched = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var sub in new[] { "new", "cur" })
+            {
+                var dir = Path.Combine(folderDir, sub);
+                foreach (var file in Directory.EnumerateFiles(dir).ToArray())
+                {
+                    if (Head(file) is not { } head || MirrorStamp.Read(head) is not { } mark || mark.UidValidity != changes.UidValidity) continue;
+                    if (changes.IsGone(mark.Uid))
+                    {
+                        File.Delete(file);
+                        removed++;
+                        touched.Add(dir);
+                        continue;
+                    }
+                    if (!changes.Flags.TryGetValue(mark.Uid, out var flags)) continue;
+                    flags &= MaildirNames.StorableFlags;
+                    var name = Path.GetFileName(file);
+                    var target = MaildirNames.WithFlags(name, flags);
+                    if (sub == "new" ? flags == MessageFlags.None : target == name) continue;
+                    try
+                    {
+                        File.Move(file, Path.Combine(cur, target));
+                    }
+                    catch (FileNotFoundException) { continue; }
+                    changed++;
+                    touched.Add(dir);
+                    touched.Add(cur);
+                }
+            }
+            foreach (var dir in touched) _flush.FlushDirectory(dir);
+            return new MirrorSyncResult(changed, removed);
+        }, cancellationToken);
     }
 
     public Task<IReadOnlyList<DeliveryOutcome>> AppendBatchAsync(

@@ -41,6 +41,33 @@ public static class MirrorStamp
         return IsMarkLine(line);
     }
 
+    /// <summary>
+    /// The UIDVALIDITY and UID of the mark that starts <paramref name="head"/>; null when it does not start with a mark
+    /// that names both.
+    /// </summary>
+    public static (uint UidValidity, uint Uid)? Read(ReadOnlySpan<byte> head)
+    {
+        var end = head.IndexOf((byte)'\n');
+        var line = Encoding.ASCII.GetString(end < 0 ? head : head[..end]).TrimEnd('\r');
+        var colon = line.IndexOf(':');
+        return colon > 0 && IsMarkField(line[..colon], line[(colon + 1)..]) ? Read(line[(colon + 1)..]) : null;
+    }
+
+    /// <summary>The UIDVALIDITY and UID named in a mark's value (<c>rimap; uidvalidity=V; uid=U</c>); null when either is missing.</summary>
+    public static (uint UidValidity, uint Uid)? Read(string value)
+    {
+        uint? validity = null, uid = null;
+        foreach (var part in value.Split(';', StringSplitOptions.TrimEntries))
+        {
+            var eq = part.IndexOf('=');
+            if (eq <= 0 || !uint.TryParse(part.AsSpan(eq + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
+            var key = part[..eq].Trim();
+            if (key.Equals("uidvalidity", StringComparison.OrdinalIgnoreCase)) validity = n;
+            else if (key.Equals("uid", StringComparison.OrdinalIgnoreCase)) uid = n;
+        }
+        return validity is { } v && uid is { } u ? (v, u) : null;
+    }
+
     /// <summary>Whether one unfolded header field (name, colon, value) is the mark.</summary>
     public static bool IsMarkField(string name, string value) =>
         name.Trim().Equals(HeaderName, StringComparison.OrdinalIgnoreCase)

@@ -6,4 +6,8 @@ namespace RemotePoll.Mail.Rimap;
 /// copied again from the start. <see cref="HighestUid"/> 0 means nothing is known to be copied yet.
 /// </summary>
 /// <param name="RemoteName">The folder's full name on the remote server, decoded, with the server's delimiter.</param>
-public sealed record RimapFolderState(string RemoteName, uint UidValidity, uint HighestUid);
+/// <param name="HighestModSeq">
+/// With Sync Flags: the remote HIGHESTMODSEQ (RFC 7162) up to which the local copies follow the remote flags and expunges;
+/// 0 when unknown (no CONDSTORE, Sync Flags off, or state saved before it existed): the next sync scans every UID.
+/// </param>
+public sealed record RimapFolderState(string RemoteName, uint UidValidity, uint HighestUid, ulong HighestModSeq = 0);

@@ -55,6 +55,7 @@ public static class RimapMirror
         Check(request);
 
         await using var session = await RimapSession.OpenAsync(request, log, cancellationToken).ConfigureAwait(false);
+        if (request.SyncFlags) await session.EnableQuickResyncAsync(cancellationToken).ConfigureAwait(false);
         var remote = await session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false);
 
         var root = MailboxPath.FromSegments([request.RecordName]);
@@ -211,8 +212,8 @@ public static class RimapMirror
             var exists = local.Contains(path);
             known.TryGetValue(folder.Name, out var state);
 
-            // LIST-STATUS already says nothing is new: no EXAMINE.
-            if (state is not null && exists && !rootRecreated && folder.UidValidity == state.UidValidity
+            // LIST-STATUS already says nothing is new: no EXAMINE (with Sync Flags, flags may have changed all the same).
+            if (!request.SyncFlags && state is not null && exists && !rootRecreated && folder.UidValidity == state.UidValidity
                 && folder.UidNext is { } listedNext && listedNext - 1 <= state.HighestUid)
                 return new RimapFolderResult(folder.Name, path, 0, 0, 0, notes);
 
@@ -230,7 +231,7 @@ public static class RimapMirror
         private async Task<RimapFolderResult> CopyAsync(RimapRemoteFolder folder, MailboxPath path, bool exists,
             RimapFolderState? state, List<string> notes, CancellationToken cancellationToken)
         {
-            var examined = await Session.ExamineAsync(folder, cancellationToken).ConfigureAwait(false);
+            var examined = await Session.ExamineAsync(folder, cancellationToken, request.SyncFlags ? state : null).ConfigureAwait(false);
             var validity = examined.UidValidity;
             var restart = state is null ? null
                 : rootRecreated ? "the local root folder was missing: recreated and refilled"
@@ -253,6 +254,11 @@ public static class RimapMirror
                 saved = new RimapFolderState(folder.Name, validity, 0);
                 await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
             }
+
+            // Sync Flags: how far the local copies follow the remote flags; the copies made below carry flags read after EXAMINE.
+            var modSeq = request.SyncFlags ? examined.HighestModSeq : 0;
+            if (request.SyncFlags && !fresh && !await SyncFlagsAsync(folder, path, examined, state!, notes, cancellationToken).ConfigureAwait(false))
+                modSeq = 0;
 
             var after = fresh ? 0u : state!.HighestUid;
             var pending = await Session.ListNewAsync(folder, examined, after, cancellationToken).ConfigureAwait(false);
@@ -310,9 +316,9 @@ public static class RimapMirror
                         }
                         copied += n;
                         bytes += b;
-                        if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+                        if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest || saved.HighestModSeq != modSeq)
                         {
-                            saved = new RimapFolderState(folder.Name, validity, highest);
+                            saved = new RimapFolderState(folder.Name, validity, highest, modSeq);
                             await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
                         }
                         if (failure is not null)
@@ -334,7 +340,7 @@ public static class RimapMirror
                         oversentError ??= $"UID {bad.Uid} skipped and left on the server: {e.Message}";
                         notes.Add($"UID {bad.Uid} skipped and left on the server: {e.Message}");
                         highest = bad.Uid;
-                        saved = new RimapFolderState(folder.Name, validity, highest);
+                        saved = new RimapFolderState(folder.Name, validity, highest, modSeq);
                         await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
                     }
                     else alone.UnionWith(unfinished.Select(m => m.Uid));
@@ -354,15 +360,39 @@ public static class RimapMirror
 
             // Every UID below UIDNEXT has been seen (or expunged): later polls start there.
             if (examined.UidNext is { } next && next > 0 && next - 1 > highest) highest = next - 1;
-            if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest)
+            if (saved is null || saved.UidValidity != validity || saved.HighestUid != highest || saved.HighestModSeq != modSeq)
             {
-                saved = new RimapFolderState(folder.Name, validity, highest);
+                saved = new RimapFolderState(folder.Name, validity, highest, modSeq);
                 await commit(new RimapFolderProgress(saved, path, 0, 0), cancellationToken).ConfigureAwait(false);
             }
             if (tooLarge > 0) notes.Add($"{CountText.Of(tooLarge, "message")} over the {request.MaxMessageSize}-byte limit skipped");
             if (vanished > 0) notes.Add($"{CountText.Of(vanished, "message")} {(vanished == 1 ? "was" : "were")} expunged before {(vanished == 1 ? "it" : "they")} could be fetched");
             return new RimapFolderResult(folder.Name, path, copied, bytes, tooLarge + refused + vanished + oversent, notes,
                 oversent == 0 ? null : oversent == 1 ? oversentError : $"{oversent} messages skipped and left on the server; first: {oversentError}");
+        }
+
+        /// <summary>
+        /// Sync Flags on a folder mirrored before in the same UIDVALIDITY: the local copies get the remote flags, and those
+        /// whose UID the server said gone are removed (only on the server's word: an error leaves every copy as it was).
+        /// False when the local store cannot change its copies (noted): the HIGHESTMODSEQ is then not kept, so nothing is skipped later.
+        /// </summary>
+        private async Task<bool> SyncFlagsAsync(RimapRemoteFolder folder, MailboxPath path, RimapExamined examined, RimapFolderState state,
+            List<string> notes, CancellationToken cancellationToken)
+        {
+            var (changes, how) = await Session.ChangesAsync(folder, examined, state, cancellationToken).ConfigureAwait(false);
+            MirrorSyncResult synced;
+            try
+            {
+                synced = await LocalAsync(request, path, () => store.ApplyMirrorChangesAsync(request.Account, path, changes, cancellationToken)).ConfigureAwait(false);
+            }
+            catch (ImapPollException e) when (e.InnerException is NotSupportedException)
+            {
+                notes.Add($"flags not synced: {e.InnerException.Message}");
+                return false;
+            }
+            if (synced.FlagsChanged > 0 || synced.Removed > 0)
+                notes.Add($"flags synced ({how}): {synced.FlagsChanged} local {(synced.FlagsChanged == 1 ? "copy" : "copies")} changed, {synced.Removed} removed (expunged remotely)");
+            return true;
         }
 
         /// <summary>
@@ -378,6 +408,7 @@ public static class RimapMirror
             _reopens++;
             await Session.DisposeAsync().ConfigureAwait(false);
             Session = await RimapSession.OpenAsync(request, log, cancellationToken).ConfigureAwait(false);
+            if (request.SyncFlags) await Session.EnableQuickResyncAsync(cancellationToken).ConfigureAwait(false);
             _relisted = (await Session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false))
                 .ToDictionary(f => f.Name, StringComparer.Ordinal);
             var again = _relisted.GetValueOrDefault(folder.Name)

@@ -38,6 +38,9 @@ public sealed record RimapMirrorRequest
     /// <summary>The parameter of the IMAP LIST command (spec, RIMAP "Filter"); null or empty means every folder (<c>*</c>).</summary>
     public string? ListFilter { get; init; }
 
+    /// <summary>The record's Sync Flags: local copies follow the remote flags and expunges (the remote side is still only read).</summary>
+    public bool SyncFlags { get; init; }
+
     /// <summary>
     /// A PEM file of extra trusted CA certificates. Server certificates are validated against the system store
     /// and, failing that, against these; nothing else is ever accepted.
@@ -102,6 +105,7 @@ public sealed record RimapMirrorRequest
             Security = record.Security,
             AuthMethod = record.AuthMethod,
             ListFilter = record.ListFilter,
+            SyncFlags = record.SyncFlags,
             Trust = record.Trust,
         };
     }

@@ -4,9 +4,11 @@ using System.Net.Sockets;
 using System.Text;
 using MailKit;
 using MailKit.Net.Imap;
+using MailKit.Search;
 using MailKit.Security;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Net;
 using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Pop3;
@@ -34,6 +36,7 @@ internal sealed class RimapSession : IAsyncDisposable
     private ImapClient? _client;
     private BoundedStream? _stream;
     private string? _closedReason;
+    private bool _quickResync;
 
     private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IImapProtocolLog? log)
     {
@@ -155,18 +158,117 @@ internal sealed class RimapSession : IAsyncDisposable
             && (literal.Length == prefix.Length || ns.DirectorySeparator == '\0' || literal[prefix.Length] == ns.DirectorySeparator);
     }
 
-    /// <summary>Opens the folder read-only (EXAMINE): nothing in it can change through this session.</summary>
+    /// <summary>
+    /// For Sync Flags: turns QRESYNC on (RFC 7162 ENABLE) where the server offers it, so that EXAMINE can report what
+    /// changed since a saved state. Nothing changes on the server.
+    /// </summary>
+    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    public async Task EnableQuickResyncAsync(CancellationToken cancellationToken)
+    {
+        var client = Live();
+        if (!client.Capabilities.HasFlag(ImapCapabilities.QuickResync)) return;
+        try
+        {
+            await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
+                t => client.EnableQuickResyncAsync(t), cancellationToken).ConfigureAwait(false);
+            _quickResync = true;
+        }
+        catch (ImapPollException e) when (e.SessionUsable)
+        {
+            // Refused: the sync goes on with CONDSTORE or a scan.
+        }
+    }
+
+    /// <summary>
+    /// Opens the folder read-only (EXAMINE): nothing in it can change through this session. With QRESYNC enabled and a saved
+    /// state that knows the folder's HIGHESTMODSEQ (<paramref name="since"/>), <c>EXAMINE folder (QRESYNC (uidvalidity modseq
+    /// 1:highest))</c>: the server's FETCH and VANISHED (EARLIER) answers are the changes since then
+    /// (<see cref="RimapExamined.Resynced"/>), valid when the UIDVALIDITY is still the saved one.
+    /// </summary>
     /// <exception cref="ImapPollException">ProtocolError (refused: the session stays usable), ConnectionLost.</exception>
-    public async Task<RimapExamined> ExamineAsync(RimapRemoteFolder folder, CancellationToken cancellationToken)
+    public async Task<RimapExamined> ExamineAsync(RimapRemoteFolder folder, CancellationToken cancellationToken, RimapFolderState? since = null)
     {
         Live();
         var f = folder.Folder;
+        if (_quickResync && since is { HighestModSeq: > 0, HighestUid: > 0, UidValidity: > 0 })
+            return await ResyncAsync(folder, since, cancellationToken).ConfigureAwait(false);
         await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
             async t => await f.OpenAsync(FolderAccess.ReadOnly, t).ConfigureAwait(false), cancellationToken, folder.Name).ConfigureAwait(false);
+        return Examined(folder);
+    }
+
+    private RimapExamined Examined(RimapRemoteFolder folder, MirrorChanges? resynced = null)
+    {
+        var f = folder.Folder;
         if (f.UidValidity == 0)
             throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: EXAMINE '{folder.Name}' sent no UIDVALIDITY")
             { RemoteFolder = folder.Name, SessionUsable = true };
-        return new RimapExamined(f.UidValidity, f.UidNext?.Id, f.Count);
+        return new RimapExamined(f.UidValidity, f.UidNext?.Id, f.Count, f.HighestModSeq, resynced);
+    }
+
+    private async Task<RimapExamined> ResyncAsync(RimapRemoteFolder folder, RimapFolderState since, CancellationToken cancellationToken)
+    {
+        var f = folder.Folder;
+        var flags = new Dictionary<uint, MessageFlags>();
+        var vanished = new HashSet<uint>();
+        var unnamed = false;
+        void Flagged(object? sender, MessageFlagsChangedEventArgs e)
+        {
+            if (e.UniqueId is { } uid) flags[uid.Id] = e.Flags & ~MessageFlags.Recent;
+            else unnamed = true;
+        }
+        void Vanished(object? sender, MessagesVanishedEventArgs e) => vanished.UnionWith(e.UniqueIds.Select(u => u.Id));
+        f.MessageFlagsChanged += Flagged;
+        f.MessagesVanished += Vanished;
+        try
+        {
+            var known = new UniqueIdRange(new UniqueId(since.UidValidity, 1), new UniqueId(since.UidValidity, since.HighestUid));
+            await RunAsync(Phase.Session, Scaled(since.HighestUid * 64L), since.HighestUid * 256L + ControlBudget,
+                async t => await f.OpenAsync(FolderAccess.ReadOnly, since.UidValidity, since.HighestModSeq, known, t).ConfigureAwait(false),
+                cancellationToken, folder.Name).ConfigureAwait(false);
+        }
+        finally
+        {
+            f.MessageFlagsChanged -= Flagged;
+            f.MessagesVanished -= Vanished;
+        }
+        // A FETCH without its UID cannot be placed (RFC 7162 requires it): the changes are then learnt by a scan instead.
+        var valid = !unnamed && f.UidValidity == since.UidValidity && f.HighestModSeq > 0;
+        return Examined(folder, valid ? new MirrorChanges(since.UidValidity, since.HighestUid, flags, null, vanished) : null);
+    }
+
+    /// <summary>
+    /// The remote flags and expunges of the messages up to <paramref name="since"/>'s highest UID, for Sync Flags: what
+    /// EXAMINE (QRESYNC) reported; else with CONDSTORE <c>UID FETCH 1:highest (FLAGS) (CHANGEDSINCE modseq)</c> and
+    /// <c>UID SEARCH UID 1:highest</c> for the UIDs still there; else (or with no saved HIGHESTMODSEQ) a full
+    /// <c>UID FETCH 1:highest (FLAGS)</c>. Only read: nothing changes on the server.
+    /// </summary>
+    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    public async Task<(MirrorChanges Changes, string How)> ChangesAsync(RimapRemoteFolder folder, RimapExamined examined, RimapFolderState since,
+        CancellationToken cancellationToken)
+    {
+        Live();
+        var validity = examined.UidValidity;
+        if (examined.Resynced is { } resynced) return (resynced, "QRESYNC");
+        var none = new HashSet<uint>();
+        if (since.HighestUid == 0 || examined.Count == 0)
+            return (new MirrorChanges(validity, since.HighestUid, new Dictionary<uint, MessageFlags>(), none, none), "empty");
+        var range = new UniqueIdRange(new UniqueId(validity, 1), new UniqueId(validity, since.HighestUid));
+        var scan = examined.Count * PerMessageOverhead + ControlBudget;
+        var condStore = examined.HighestModSeq > 0 && since.HighestModSeq > 0;
+        IList<IMessageSummary> fetched = condStore && since.HighestModSeq >= examined.HighestModSeq ? []
+            : await RunAsync(Phase.Session, Scaled(examined.Count * 64L), scan, t => condStore
+                ? folder.Folder.FetchAsync(range, since.HighestModSeq, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags, t)
+                : folder.Folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags, t),
+                cancellationToken, folder.Name).ConfigureAwait(false);
+        var flags = new Dictionary<uint, MessageFlags>();
+        foreach (var s in fetched)
+            if (s.UniqueId.IsValid && s.UniqueId.Id <= since.HighestUid && s.Flags is { } f) flags[s.UniqueId.Id] = f & ~MessageFlags.Recent;
+        if (!condStore)
+            return (new MirrorChanges(validity, since.HighestUid, flags, flags.Keys.ToHashSet(), none), "full scan");
+        var present = await RunAsync(Phase.Session, Scaled(examined.Count * 16L), examined.Count * 16L + ControlBudget,
+            t => folder.Folder.SearchAsync(SearchQuery.Uids(range), t), cancellationToken, folder.Name).ConfigureAwait(false);
+        return (new MirrorChanges(validity, since.HighestUid, flags, present.Select(u => u.Id).ToHashSet(), none), "CONDSTORE");
     }
 
     /// <summary>UID, size, flags, keywords and internal date of every message above <paramref name="afterUid"/>, by UID.</summary>
@@ -176,6 +278,8 @@ internal sealed class RimapSession : IAsyncDisposable
     {
         Live();
         if (examined.Count == 0 || afterUid == uint.MaxValue) return [];
+        // UIDNEXT says nothing is new: "n:*" would still answer the last message.
+        if (examined.UidNext is { } next && next > 0 && next - 1 <= afterUid) return [];
         var range = new UniqueIdRange(new UniqueId(examined.UidValidity, afterUid + 1), UniqueId.MaxValue);
         var summaries = await RunAsync(Phase.Session, Scaled(examined.Count * 256L), examined.Count * PerMessageOverhead + ControlBudget,
             t => folder.Folder.FetchAsync(range, MessageSummaryItems.UniqueId | MessageSummaryItems.Flags

@@ -8,6 +8,8 @@ public sealed class RimapRow : RecordRow
     public string? Filter { get; set; }
     /// <summary>Push (IDLE) besides Poll Every (issue 20).</summary>
     public bool Push { get; set; }
+    /// <summary>Local copies follow the remote flags and deletions (issue 20 point 3).</summary>
+    public bool SyncFlags { get; set; }
 
     /// <summary>Shown, not sent.</summary>
     public string? Error { get; set; }

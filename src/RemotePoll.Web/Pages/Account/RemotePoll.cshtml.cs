@@ -65,6 +65,7 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
                 AuthMethod = row.AuthMethod,
                 ListFilter = row.Filter?.Trim() ?? "",
                 Push = row.Push,
+                SyncFlags = row.SyncFlags,
             },
             changes => new ReplaceRimapRecords(Address, changes),
             view => { Rpop = RpopRows(view); Rimap = WithStatus(Rimap, RimapRows(view)); }, ct);
@@ -198,7 +199,7 @@ public sealed class RemotePollModel(AdminGateway admin) : PageModel
         .. view.Rimap.Select(r => new RimapRow
         {
             Name = r.Name, Existing = true, Every = r.Every, AuthName = r.AuthName, Host = r.Host,
-            Security = r.Security, AuthMethod = r.AuthMethod, Filter = r.Filter, Push = r.Push,
+            Security = r.Security, AuthMethod = r.AuthMethod, Filter = r.Filter, Push = r.Push, SyncFlags = r.SyncFlags,
             Error = r.Error is null ? null : $"{r.ErrorKind}: {r.Error}",
             Last = Time(r.Last),
             Order = r.ExtOrder is { } o ? Time(o) : null,
