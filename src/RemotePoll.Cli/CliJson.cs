@@ -75,10 +75,11 @@ public static class CliJson
     /// <summary>One RIMAP record as <c>rimap list</c> shows it; <see cref="TryNow"/> is the pending Try Now order's time.</summary>
     public sealed record RimapRecordJson(string Name, string Every, string AuthName, string Host, bool HasPassword, string Security,
         string AuthMethod, string? Filter, DateTimeOffset? TryNow, DateTimeOffset? Last, string? Error, string? ErrorKind, string TlsTrust,
-        bool ByAccountUser, bool Push, SignInJson? SignIn)
+        bool ByAccountUser, bool Push, bool SyncFlags, SignInJson? SignIn)
     {
         public static RimapRecordJson Of(RimapRecordView r) => new(r.Name, r.Every, r.AuthName, r.Host, r.HasPassword, r.Security,
-            r.AuthMethod, r.Filter, r.ExtOrder, r.Last, r.Error, r.ErrorKind, r.TlsTrust, r.ByAccountUser, r.Push, SignInJson.Of(r.OAuth));
+            r.AuthMethod, r.Filter, r.ExtOrder, r.Last, r.Error, r.ErrorKind, r.TlsTrust, r.ByAccountUser, r.Push, r.SyncFlags,
+            SignInJson.Of(r.OAuth));
     }
 
     /// <summary><c>node stats</c>: the lateness histograms as counts per bucket, bucket i ending at latenessBoundsMs[i] (the last unbounded).</summary>

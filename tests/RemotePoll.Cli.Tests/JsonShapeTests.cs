@@ -54,12 +54,13 @@ public sealed class JsonShapeTests
     [Fact]
     public void A_rimap_list_names_the_pending_try_now_and_push()
     {
-        var record = new RimapRecordView("work", "disabled", "j", "imap.example.com", false, "SSL", "Normal", "INBOX*", T, null, null, null, Push: true);
+        var record = new RimapRecordView("work", "disabled", "j", "imap.example.com", false, "SSL", "Normal", "INBOX*", T, null, null, null, Push: true, SyncFlags: true);
 
         var json = Output.Render(new AccountView("a@b.c", false, [], [record]), CliView.RimapRecords, json: true);
 
         Assert.Contains("\"tryNow\": \"2026-12-03T10:00:00+00:00\"", json);
         Assert.Contains("\"push\": true", json);
+        Assert.Contains("\"syncFlags\": true", json);
         Assert.Contains("\"signIn\": null", json);
         Assert.DoesNotContain("extOrder", json);
     }
