@@ -37,8 +37,8 @@ public sealed partial class DeployFilesTests
     [Fact]
     public void Every_RPOLL_variable_in_deploy_and_the_README_is_one_the_node_or_the_CLI_reads()
     {
-        var node = VariablesReadBy("RemotePoll.Host", "RemotePoll.Cluster", "RemotePoll.Core", "RemotePoll.Web"); // Core: the cluster secret's variables
-        var cli = VariablesReadBy("RemotePoll.Cli");
+        var node = VariablesReadBy("RemotePoll.Host", "RemotePoll.Cluster", "RemotePoll.Core", "RemotePoll.Web", "RemotePoll.Contracts"); // Core: the cluster secret's variables
+        var cli = VariablesReadBy("RemotePoll.Cli", "RemotePoll.Contracts"); // Contracts: the cluster transport's TLS, shared with the node
         Assert.Superset(new HashSet<string> { "RPOLL_DATA", "RPOLL_HOSTNAME", "RPOLL_PORT", "RPOLL_SEEDS", "RPOLL_DB" }, node);
         Assert.Contains("RPOLL_CONTACT", cli);
 
