@@ -75,29 +75,20 @@ public sealed class AccountEntity : SnapshottingActor
             case FetchAccountState:
                 Sender.Tell(AccountSnapshot.From(_state));
                 return true;
-            case GetLedger g:
-                Sender.Tell(_state.LedgerOf(g.Name));
-                return true;
             case CommitLedger c:
-                PersistAndAck(new LedgerChanged(c.Name, c.Change));
+                PersistAndAck(new LedgerChanged(c.Name, c.Change), RecordKind.Rpop, c.Name);
                 return true;
             case MarkInFlight c:
-                PersistAndAck(new DeliveriesStarted(c.Name, c.Deliveries));
-                return true;
-            case GetUnifiedLedger g:
-                Sender.Tell(_state.UnifiedLedgerOf(g.Name));
+                PersistAndAck(new DeliveriesStarted(c.Name, c.Deliveries), RecordKind.Rpop, c.Name);
                 return true;
             case CommitUnified c:
-                PersistAndAck(new UnifiedDeliveriesRecorded(c.Name, c.Change));
-                return true;
-            case GetMarks g:
-                Sender.Tell(_state.MarksOf(g.Name));
+                PersistAndAck(new UnifiedDeliveriesRecorded(c.Name, c.Change), RecordKind.Rpop, c.Name);
                 return true;
             case ResealPasswords:
                 Reseal();
                 return true;
             case CommitMark c:
-                PersistAndAck(new RimapFolderMarked(c.Name, c.Folder, c.Mark));
+                PersistAndAck(new RimapFolderMarked(c.Name, c.Folder, c.Mark), RecordKind.Rimap, c.Name);
                 return true;
             case CommitOAuthGrant c:
                 CommitRotatedGrant(c);
@@ -113,14 +104,19 @@ public sealed class AccountEntity : SnapshottingActor
         }
     }
 
-    /// <summary>A poller's progress (ledger, in-flight marks, folder marks): persisted, applied, then acknowledged.</summary>
-    private void PersistAndAck(IAccountEvent change)
+    /// <summary>
+    /// A poller's progress (ledger, in-flight marks, folder marks): persisted, applied, handed to the record's poller, then
+    /// acknowledged; the poller has the ledgers in its mailbox before the poll that committed can end.
+    /// </summary>
+    private void PersistAndAck(IAccountEvent change, RecordKind kind, string name)
     {
         var sender = Sender;
         Persist(change, e =>
         {
             _state = _state.Apply(e);
             MaybeSnapshot(() => AccountSnapshot.From(_state));
+            if ((kind == RecordKind.Rpop ? _rpopPollers : _rimapPollers)?.GetValueOrDefault(name) is { } poller)
+                poller.Tell(new LedgersUpdated(RecordLedgers.Of(_state, kind, name)));
             sender.Tell(new LedgerCommitted());
         });
     }
@@ -186,14 +182,14 @@ public sealed class AccountEntity : SnapshottingActor
     private void SyncPollers(bool spreadFirstPolls = false)
     {
         Sync(ref _rpopPollers, _state.Rpop, RecordKind.Rpop,
-            (r, last) => RpopPoller.Props(_state.Address, r, last, _env, spreadFirstPolls, _state.StatusOf(RecordKind.Rpop, r.Name).LoginDelay),
+            (r, ledgers, last) => RpopPoller.Props(_state.Address, r, ledgers, last, _env, spreadFirstPolls, _state.StatusOf(RecordKind.Rpop, r.Name).LoginDelay),
             (r, last) => new RpopRecordUpdated(r, last));
         Sync(ref _rimapPollers, _state.Rimap, RecordKind.Rimap,
-            (r, last) => RimapPoller.Props(_state.Address, r, last, _env, spreadFirstPolls), (r, _) => new RimapRecordUpdated(r));
+            (r, ledgers, last) => RimapPoller.Props(_state.Address, r, ledgers, last, _env, spreadFirstPolls), (r, _) => new RimapRecordUpdated(r));
     }
 
     private void Sync<TRecord>(ref Dictionary<string, IActorRef>? known, IReadOnlyDictionary<string, TRecord> records, RecordKind kind,
-        Func<TRecord, DateTimeOffset?, Props> props, Func<TRecord, DateTimeOffset?, object> updated)
+        Func<TRecord, RecordLedgers, DateTimeOffset?, Props> props, Func<TRecord, DateTimeOffset?, object> updated)
     {
         if (known is null && records.Count == 0) return;
         var pollers = known ??= new Dictionary<string, IActorRef>(AccountState.NameComparer);
@@ -201,8 +197,14 @@ public sealed class AccountEntity : SnapshottingActor
         {
             var status = _state.StatusOf(kind, name);
             var lastAttempt = Max(status.Last, status.ErrorAt);
-            if (pollers.TryGetValue(name, out var poller)) poller.Tell(updated(record, lastAttempt));
-            else pollers[name] = Context.ActorOf(props(record, lastAttempt).WithMailbox(CompactMailbox.ConfigPath), $"{kind.ToString().ToLowerInvariant()}-{Uri.EscapeDataString(name)}");
+            // The ledgers go with the record: saving or importing may have changed them, and the next poll starts from them.
+            var ledgers = RecordLedgers.Of(_state, kind, name);
+            if (pollers.TryGetValue(name, out var poller))
+            {
+                poller.Tell(updated(record, lastAttempt));
+                poller.Tell(new LedgersUpdated(ledgers));
+            }
+            else pollers[name] = Context.ActorOf(props(record, ledgers, lastAttempt).WithMailbox(CompactMailbox.ConfigPath), $"{kind.ToString().ToLowerInvariant()}-{Uri.EscapeDataString(name)}");
         }
         foreach (var gone in pollers.Keys.Where(n => !records.ContainsKey(n)).ToList())
         {

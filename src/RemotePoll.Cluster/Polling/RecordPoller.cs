@@ -55,11 +55,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// <summary>The due time the wake schedule last had from this poller (reported, or carried by the wake).</summary>
     private DateTimeOffset? _scheduleKnows;
     private ILoggingAdapter? _log;
+    /// <summary>The record's ledgers as the entity last handed them (<see cref="LedgersUpdated"/>).</summary>
+    private RecordLedgers _ledgers;
 
     /// <param name="spreadFirstPoll">started by the recovery of its account after a (re)start, or by a bulk import: a first
     /// poll that is due now is spread over the whole period (<see cref="PollSchedule"/>)</param>
-    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll)
+    protected RecordPoller(string account, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll, RecordLedgers ledgers)
     {
+        _ledgers = ledgers;
         _spreadFirstPoll = spreadFirstPoll;
         Account = account;
         _lastAttempt = lastAttempt;
@@ -84,8 +87,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             case GetPollProgress g:
                 Sender.Tell(AdminReply.Success(ProgressOf(g.Ticket)));
                 break;
-            case PollReport report:
-                Finished(report);
+            case Resolved r:
+                Checked(r.Plan);
+                break;
+            case PollOutcome outcome:
+                Finished(outcome);
+                break;
+            case LedgersUpdated l:
+                _ledgers = l.Ledgers;
                 break;
             case PollDueAt d:
                 KeepToSchedule(d.Due);
@@ -130,8 +139,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// <summary>The record's access token in memory; made at its first OAuth2 poll.</summary>
     private RecordAccessToken? _accessToken;
 
-    /// <summary>Runs one poll to its end; must not throw: every failure becomes a report with a typed error.</summary>
-    protected abstract Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken cancellationToken);
+    /// <summary>The protocol work of a poll starting now, closed over the record as it is now (see <see cref="PollPlan"/>).</summary>
+    protected abstract PollRun Snapshot();
 
     protected override void PreStart()
     {
@@ -247,13 +256,79 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         _runStarted = started;
         ShowProgress(0, 0);
         _cancel = new CancellationTokenSource(Env.PollTimeout);
-        var own = OwnAddresses.Of(Context.System, Env.ConfiguredOwnAddresses);
-        var registry = ActorRegistry.For(Context.System);
-        GuardedAsync(Env.Settings.Current!, own, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), started, due, _cancel.Token).PipeTo(Self);
+        var plan = Plan(started, due);
+        // Nothing is sent, not even a connection made, for a record whose password a change of destination voided.
+        if (MissingCredential is { } missing) Finished(new PollOutcome(plan, plan.Failure(PollErrorKind.Refused, missing)));
+        else ResolveAsync(plan, _cancel.Token).PipeTo(Self);
     }
 
-    private void Finished(PollReport report)
+    /// <summary>The poll as a value, made here on the actor's thread from the record and settings as they are now.</summary>
+    private PollPlan Plan(DateTimeOffset started, DateTimeOffset? due)
     {
+        var settings = Env.Settings.Current!;
+        return new PollPlan(Account, Kind, Name, started)
+        {
+            Due = due,
+            Host = Host,
+            Port = Port,
+            ByAccountUser = ByAccountUser,
+            SignIn = SignIn,
+            AccessToken = SignIn is null ? null : _accessToken ??= new RecordAccessToken(),
+            Settings = settings,
+            SourceAddress = SourceFor(settings),
+            OwnAddresses = OwnAddresses.Of(Context.System, Env.ConfiguredOwnAddresses),
+            Ledgers = _ledgers,
+            Run = Snapshot(),
+        };
+    }
+
+    /// <summary>The plan's host resolved (off the actor's thread); the answer comes back as <see cref="Resolved"/> or an outcome.</summary>
+    private async Task<object> ResolveAsync(PollPlan plan, CancellationToken ct)
+    {
+        var host = plan.Host.Host;
+        try
+        {
+            var addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false);
+            return new Resolved(plan with { Addresses = addresses });
+        }
+        catch (SocketException ex)
+        {
+            return new PollOutcome(plan, plan.Failure(PollErrorKind.ConnectionFailed, $"{host}: cannot resolve: {ex.Message}"));
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            return new PollOutcome(plan, Stopped(plan));
+        }
+    }
+
+    /// <summary>
+    /// On the actor's thread: the resolved addresses are not this server (Allow Self-Poll) and a user's record does not
+    /// reach a private address; then the poll goes on with them (<see cref="GuardedAsync"/>).
+    /// </summary>
+    private void Checked(PollPlan plan)
+    {
+        var settings = plan.Settings;
+        var host = plan.Host.Host;
+        if (!settings.AllowSelfPoll && plan.Addresses.FirstOrDefault(a => OwnAddresses.Contains(plan.OwnAddresses, a)) is { } self)
+        {
+            Finished(new PollOutcome(plan, plan.Failure(PollErrorKind.Refused,
+                $"{host} ({self}) is this server's own address and Allow Self-Poll is off: polling it would loop mail back")));
+            return;
+        }
+        // Checked on the addresses the session will connect to (the plan hands them to it), so a DNS change
+        // after the record was saved cannot lead a user's record into the operator's networks.
+        if (plan.ByAccountUser && !settings.AllowUserPrivateTargets && OutboundGuard.Refusal(host, plan.Addresses.ToArray(), plan.OwnAddresses) is { } unsafeTarget)
+        {
+            Finished(new PollOutcome(plan, plan.Failure(PollErrorKind.Refused, unsafeTarget)));
+            return;
+        }
+        var registry = ActorRegistry.For(Context.System);
+        GuardedAsync(plan, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), _cancel!.Token).PipeTo(Self);
+    }
+
+    private void Finished(PollOutcome outcome)
+    {
+        var report = outcome.Report;
         _running = false;
         _lastAttempt = report.Ended;
         _accountFailed = report.ErrorKind is nameof(PollErrorKind.AuthenticationFailed) or nameof(PollErrorKind.MailboxLocked)
@@ -272,14 +347,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         foreach (var w in _waiters) w.Tell(AdminReply.Success(report));
         _waiters.Clear();
         EndTickets(_runTickets, report);
-        LogOutcome(report);
-        PollFinished(report);
+        LogOutcome(outcome);
+        PollFinished(outcome);
         if (_pollAgain) { _pollAgain = false; Start(); }
         else Schedule();
     }
 
     /// <summary>A poll ended and its outcome went to the entity (RIMAP push starts or stops here).</summary>
-    protected virtual void PollFinished(PollReport report)
+    protected virtual void PollFinished(PollOutcome outcome)
     {
     }
 
@@ -311,58 +386,44 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     }
 
     /// <summary>
-    /// The checks every poll passes before it connects: the record has a password (a change of destination voids it),
-    /// the host's resolved addresses and port are not failed for this account (Delay Failed Hosts), it is not this server
-    /// (Allow Self-Poll), a user's record does not reach a private address, a permit is free (Processes). Then the poll
-    /// runs, holding the permit, and a connection failure is reported to HostHealth for this account and endpoints.
+    /// What a planned, checked poll passes before it connects, off the actor's thread and reading only the plan: the
+    /// host's addresses and port are not failed for this account (Delay Failed Hosts), the OAuth2 token, a permit is free
+    /// (Processes). Then the poll runs, holding the permit, and a connection failure is reported to HostHealth for this
+    /// account and endpoints.
     /// </summary>
-    private async Task<PollReport> GuardedAsync(ModuleSettings settings, IReadOnlySet<IPAddress> own, IActorRef hostHealth,
-        IActorRef governor, DateTimeOffset started, DateTimeOffset? due, CancellationToken ct)
+    private async Task<PollOutcome> GuardedAsync(PollPlan plan, IActorRef hostHealth, IActorRef governor, CancellationToken ct)
     {
-        var host = Host.Host;
+        var host = plan.Host.Host;
         try
         {
-            // Nothing is sent, not even a connection made, for a record whose password a change of destination voided.
-            if (MissingCredential is { } missing) return Failure(started, PollErrorKind.Refused, missing);
-            IPAddress[] addresses;
-            try { addresses = IPAddress.TryParse(host, out var literal) ? [literal] : await Dns.GetHostAddressesAsync(host, ct).ConfigureAwait(false); }
-            catch (SocketException ex) { return Failure(started, PollErrorKind.ConnectionFailed, $"{host}: cannot resolve: {ex.Message}"); }
             // Delay Failed Hosts is kept by the addresses and port this poll would connect to, per account (FailedHosts).
-            var port = Port;
-            var endpoints = addresses.Select(a => FailedHosts.Endpoint(a, port)).Distinct().ToList();
-            var check = await hostHealth.Ask<HostCheck>(new CheckHost(host, endpoints, Account), AskTimeout, ct).ConfigureAwait(false);
+            var endpoints = plan.Addresses.Select(a => FailedHosts.Endpoint(a, plan.Port)).Distinct().ToList();
+            var check = await hostHealth.Ask<HostCheck>(new CheckHost(host, endpoints, plan.Account), AskTimeout, ct).ConfigureAwait(false);
             if (check.Failure is { } f)
-                return Failure(started, PollErrorKind.ConnectionFailed,
-                    $"host {f.Describe()} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}");
-            if (!settings.AllowSelfPoll && addresses.FirstOrDefault(a => OwnAddresses.Contains(own, a)) is { } self)
-                return Failure(started, PollErrorKind.Refused,
-                    $"{host} ({self}) is this server's own address and Allow Self-Poll is off: polling it would loop mail back");
-            // Checked on the addresses the session will connect to (they are handed to it below), so a DNS change
-            // after the record was saved cannot lead a user's record into the operator's networks.
-            if (ByAccountUser && !settings.AllowUserPrivateTargets && OutboundGuard.Refusal(host, addresses, own) is { } unsafeTarget)
-                return Failure(started, PollErrorKind.Refused, unsafeTarget);
+                return new(plan, plan.Failure(PollErrorKind.ConnectionFailed,
+                    $"host {f.Describe()} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}"));
 
             // OAuth2: the access token before the permit, so a token request never holds one of the Processes.
             OAuth2Bearer? bearer = null;
-            if (SignIn is { } signIn)
+            if (plan.SignIn is { } signIn)
             {
-                var (b, refusal) = await BearerAsync(signIn, started, ct).ConfigureAwait(false);
-                if (refusal is not null) return refusal;
+                var (b, refusal) = await BearerAsync(plan, signIn, ct).ConfigureAwait(false);
+                if (refusal is not null) return new(plan, refusal);
                 bearer = b;
             }
 
-            var permit = $"{Account}/{Kind}/{Name}/{Guid.NewGuid():N}";
+            var permit = $"{plan.Account}/{plan.Kind}/{plan.Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
-            if (due is { } d) Env.Stats.PollStarted(Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", DateTimeOffset.UtcNow - d);
+            if (plan.Due is { } d) Env.Stats.PollStarted(plan.Protocol, DateTimeOffset.UtcNow - d);
             using var renew = new CancellationTokenSource();
             var renewing = RenewAsync(governor, permit, renew.Token);
             try
             {
-                var context = new PollContext(settings, SourceFor(settings), (_, _) => Task.FromResult(addresses)) { Bearer = bearer };
-                var report = await RunAsync(context, started, ct).ConfigureAwait(false);
-                if (report.ErrorKind == nameof(PollErrorKind.ConnectionFailed))
-                    hostHealth.Tell(new ReportHostFailure(host, endpoints, Account, report.Error ?? "connection failed", settings.DelayFailedHostsOrDefault));
-                return report;
+                var outcome = await plan.Run(plan, bearer, ct).ConfigureAwait(false);
+                if (outcome.Report.ErrorKind == nameof(PollErrorKind.ConnectionFailed))
+                    hostHealth.Tell(new ReportHostFailure(host, endpoints, plan.Account, outcome.Report.Error ?? "connection failed",
+                        plan.Settings.DelayFailedHostsOrDefault));
+                return outcome;
             }
             finally
             {
@@ -373,55 +434,52 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            return Failure(started, PollErrorKind.ConnectionLost, $"the poll was stopped after {Env.PollTimeout}");
+            return new(plan, Stopped(plan));
         }
         catch (AskTimeoutException ex)
         {
-            return Failure(started, PollErrorKind.Internal, $"the cluster did not answer: {ex.Message}");
+            return new(plan, plan.Failure(PollErrorKind.Internal, $"the cluster did not answer: {ex.Message}"));
         }
     }
+
+    private PollReport Stopped(PollPlan plan) => plan.Failure(PollErrorKind.ConnectionLost, $"the poll was stopped after {Env.PollTimeout}");
 
     /// <summary>
     /// The access token of an OAuth2 record (issue 17 part 4), or the report of why there is none: not connected or the grant
     /// refused (AuthorizationExpired: the user must reconnect; Delay Failed Account applies), the provider not registered,
     /// the token request failed otherwise (TemporarilyUnavailable, with the HTTP status). Never a password instead.
     /// </summary>
-    private async Task<(OAuth2Bearer? Bearer, PollReport? Refusal)> BearerAsync(OAuthSignIn signIn, DateTimeOffset started, CancellationToken ct)
+    private async Task<(OAuth2Bearer? Bearer, PollReport? Refusal)> BearerAsync(PollPlan plan, OAuthSignIn signIn, CancellationToken ct)
     {
-        var kind = Kind == RecordKind.Rpop ? "rpop" : "rimap";
-        var reconnect = $"run 'rpoll {kind} authorize {Account} {Name}' or Connect on the record's web page";
+        var reconnect = $"run 'rpoll {plan.Protocol.ToLowerInvariant()} authorize {plan.Account} {plan.Name}' or Connect on the record's web page";
         if (Env.OAuthProviders.Find(signIn.Provider) is not { } provider)
             return (null, Env.OAuthProviders.Known
-                ? Failure(started, PollErrorKind.Refused, $"the OAuth2 provider '{signIn.Provider}' is not registered (rpoll oauth provider list)")
-                : Failure(started, PollErrorKind.Internal, "the OAuth2 providers are not known on this node yet"));
+                ? plan.Failure(PollErrorKind.Refused, $"the OAuth2 provider '{signIn.Provider}' is not registered (rpoll oauth provider list)")
+                : plan.Failure(PollErrorKind.Internal, "the OAuth2 providers are not known on this node yet"));
         try
         {
             var access = OAuthProviderLookup.Open(provider, Env.Sealer);
             if (provider.Grant == OAuthGrantType.ClientCredentials)
                 return (new OAuth2Bearer(await Env.OAuthTokens.AppTokenAsync(access, ct).ConfigureAwait(false), provider.AllowsOAuthBearer), null);
             if (!signIn.Connected)
-                return (null, Failure(started, PollErrorKind.AuthorizationExpired, $"not connected: {reconnect}"));
-            var tokens = _accessToken ??= new RecordAccessToken();
-            var kindOf = Kind;
-            var name = Name;
-            var entity = Entity;
-            var token = await tokens.GetAsync(signIn, access, Env.OAuthTokens, Env.Sealer,
-                (next, t) => entity.Ask<LedgerCommitted>(new CommitOAuthGrant(kindOf, name, signIn.Grant!, next), AskTimeout, t), ct).ConfigureAwait(false);
+                return (null, plan.Failure(PollErrorKind.AuthorizationExpired, $"not connected: {reconnect}"));
+            var token = await plan.AccessToken!.GetAsync(signIn, access, Env.OAuthTokens, Env.Sealer,
+                (next, t) => Entity.Ask<LedgerCommitted>(new CommitOAuthGrant(plan.Kind, plan.Name, signIn.Grant!, next), AskTimeout, t), ct).ConfigureAwait(false);
             return (new OAuth2Bearer(token, provider.AllowsOAuthBearer), null);
         }
         catch (OAuthGrantRefusedException ex)
         {
-            _accessToken?.Forget();
-            return (null, Failure(started, PollErrorKind.AuthorizationExpired, $"{ex.Message}: reconnect: {reconnect}"));
+            plan.AccessToken!.Forget();
+            return (null, plan.Failure(PollErrorKind.AuthorizationExpired, $"{ex.Message}: reconnect: {reconnect}"));
         }
         catch (OAuthTokenException ex)
         {
             // The provider is in trouble (5xx, no answer, not its JSON), not the grant: temporary, tried again after Delay Failed Account.
-            return (null, Failure(started, PollErrorKind.TemporarilyUnavailable, $"{ex.Message}; the grant is kept and tried again later"));
+            return (null, plan.Failure(PollErrorKind.TemporarilyUnavailable, $"{ex.Message}; the grant is kept and tried again later"));
         }
         catch (System.Security.Cryptography.CryptographicException ex)
         {
-            return (null, Failure(started, PollErrorKind.Internal, $"the OAuth2 grant or client secret cannot be opened: {ex.Message}"));
+            return (null, plan.Failure(PollErrorKind.Internal, $"the OAuth2 grant or client secret cannot be opened: {ex.Message}"));
         }
     }
 
@@ -487,13 +545,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// transfers; Problems adds polls that delivered but left messages behind; Low-Level and All Info add every poll
     /// (and the protocol trace, see <see cref="ProtocolTrace"/>). Every line carries RPOLL, the account and the record.
     /// </summary>
-    private void LogOutcome(PollReport report)
+    private void LogOutcome(PollOutcome outcome)
     {
+        var (report, host) = (outcome.Report, outcome.Plan.Host);
         var level = (Env.Settings.Current ?? ModuleSettings.Default).Log;
         if (!report.Ok && report.Messages > 0)
         {
             if (level >= PollLogLevel.Problems)
-                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{CountText.Of(report.Messages, "message")}, {CountText.Of(report.Bytes, "byte")} from {Host}; problem: {report.ErrorKind}: {report.Error}");
+                Log.Warning("RPOLL {0}/{1}: {2}", Account, Name, $"{CountText.Of(report.Messages, "message")}, {CountText.Of(report.Bytes, "byte")} from {host}; problem: {report.ErrorKind}: {report.Error}");
             else if (level >= PollLogLevel.Failures)
                 Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         }
@@ -502,29 +561,22 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             if (level >= PollLogLevel.Failures) Log.Warning("RPOLL {0}/{1}: {2}: {3}", Account, Name, report.ErrorKind, report.Error);
         }
         else if ((report.Messages > 0 && level >= PollLogLevel.Major) || level >= PollLogLevel.LowLevel)
-            Log.Info("RPOLL {0}/{1}: {2}, {3} from {4}", Account, Name, CountText.Of(report.Messages, "message"), CountText.Of(report.Bytes, "byte"), Host);
+            Log.Info("RPOLL {0}/{1}: {2}, {3} from {4}", Account, Name, CountText.Of(report.Messages, "message"), CountText.Of(report.Bytes, "byte"), host);
     }
 
-    /// <summary>A report of a poll that failed before or while it ran.</summary>
-    protected PollReport Failure(DateTimeOffset started, PollErrorKind kind, string error, int messages = 0, long bytes = 0,
-        IReadOnlyList<FolderReport>? folders = null) =>
-        new(Account, Kind == RecordKind.Rpop ? "RPOP" : "RIMAP", Name, false, messages, bytes, 0, kind.ToString(), error,
-            started, DateTimeOffset.UtcNow, folders ?? []);
-
     /// <summary>Failures every poller maps the same way; null for ones the subclass must map itself.</summary>
-    protected PollReport? CommonFailure(Exception ex, DateTimeOffset started, CancellationToken ct) => ex switch
+    protected PollReport? CommonFailure(Exception ex, PollPlan plan, CancellationToken ct) => ex switch
     {
-        Mail.Delivery.DeliveryUnavailableException d => Failure(started, PollErrorKind.LocalDeliveryFailed, d.Message),
-        OperationCanceledException when ct.IsCancellationRequested =>
-            Failure(started, PollErrorKind.ConnectionLost, $"the poll was stopped after {Env.PollTimeout}"),
+        Mail.Delivery.DeliveryUnavailableException d => plan.Failure(PollErrorKind.LocalDeliveryFailed, d.Message),
+        OperationCanceledException when ct.IsCancellationRequested => Stopped(plan),
         _ => null,
     };
 
     /// <summary>Why this node may not poll now, or null.</summary>
     private PollReport? Refusal(DateTimeOffset started) => Env.Settings.Current switch
     {
-        null => Failure(started, PollErrorKind.Internal, "the module settings are not known on this node yet"),
-        { Processes: 0 } => Failure(started, PollErrorKind.Refused, "the module does not poll: Processes is 0"),
+        null => PollPlan.Failed(Account, Kind, Name, started, PollErrorKind.Internal, "the module settings are not known on this node yet"),
+        { Processes: 0 } => PollPlan.Failed(Account, Kind, Name, started, PollErrorKind.Refused, "the module does not poll: Processes is 0"),
         _ => null,
     };
 
@@ -532,4 +584,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     {
         public static readonly Tick Instance = new();
     }
+
+    /// <summary>The plan's host resolved; checked next on the actor's thread.</summary>
+    private sealed record Resolved(PollPlan Plan);
 }

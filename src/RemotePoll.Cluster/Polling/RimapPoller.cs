@@ -24,8 +24,8 @@ public sealed class RimapPoller : RecordPoller
 {
     private const string PushRetryKey = "push-retry";
     private RimapRecord _record;
-    /// <summary>The request of the last poll (its sign-in), for the push session; written by the poll, read after its report.</summary>
-    private volatile RimapMirrorRequest? _lastRequest;
+    /// <summary>The record's destination or sign-in changed while a poll ran: that poll's session is not held for push.</summary>
+    private bool _signInChangedMidPoll;
     private IActorRef? _push;
     private DateTimeOffset _pushSince;
     private int _pushFailures;
@@ -34,8 +34,9 @@ public sealed class RimapPoller : RecordPoller
     /// <summary>Since when the record wants push, as the wake schedule was told (<see cref="MustRunSince"/>).</summary>
     private DateTimeOffset? _pushWantedSince;
 
-    public RimapPoller(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false)
-        : base(account, lastAttempt, env, spreadFirstPoll)
+    public RimapPoller(string account, RimapRecord record, RecordLedgers ledgers, DateTimeOffset? lastAttempt, PollEnvironment env,
+        bool spreadFirstPoll = false)
+        : base(account, lastAttempt, env, spreadFirstPoll, ledgers)
     {
         _record = record;
     }
@@ -59,8 +60,9 @@ public sealed class RimapPoller : RecordPoller
         var before = _record;
         _record = u.Record;
         // The held session signed in as the record was: a new destination or sign-in reconnects after the next poll.
-        if (!_record.Push || _record.Destination != before.Destination || _record.Password != before.Password || _record.OAuth != before.OAuth)
-            StopPush();
+        var signInChanged = _record.Destination != before.Destination || _record.Password != before.Password || _record.OAuth != before.OAuth;
+        if (signInChanged && Running) _signInChangedMidPoll = true;
+        if (!_record.Push || signInChanged) StopPush();
         if (reschedule) Schedule();
         SignInChanged(before.OAuth, _record.OAuth);
         if (_record.Push && !before.Push && !Running) Self.Tell(new PollNow(null));
@@ -80,10 +82,14 @@ public sealed class RimapPoller : RecordPoller
     /// <summary>A record that wants push must run: its account is woken at once wherever its shard goes.</summary>
     protected override DateTimeOffset? MustRunSince() => WantsPush ? _pushWantedSince ??= DateTimeOffset.UtcNow : _pushWantedSince = null;
 
-    protected override void PollFinished(PollReport report)
+    protected override void PollFinished(PollOutcome outcome)
     {
+        var stale = _signInChangedMidPoll;
+        _signInChangedMidPoll = false;
         if (!WantsPush) StopPush();
-        else if (report.Ok && _push is null && _lastRequest is { } request && !Timers.IsTimerActive(PushRetryKey))
+        // The poll signed in as the record was when it started: push goes on with the record as it is now, after a poll of it.
+        else if (stale) Self.Tell(new PollNow(null));
+        else if (outcome.Report.Ok && _push is null && outcome.PushRequest is { } request && !Timers.IsTimerActive(PushRetryKey))
         {
             _push = Context.ActorOf(RimapPushHolder.Props(request, Env,
                 ProtocolTrace.For((Env.Settings.Current ?? ModuleSettings.Default).Log, Log, Account, _record.Name)), $"push-{++_pushSerial}");
@@ -115,8 +121,9 @@ public sealed class RimapPoller : RecordPoller
         public static readonly PushRetry Instance = new();
     }
 
-    public static Props Props(string account, RimapRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false) =>
-        Akka.Actor.Props.Create<RimapPoller>(account, record, lastAttempt, env, spreadFirstPoll);
+    public static Props Props(string account, RimapRecord record, RecordLedgers ledgers, DateTimeOffset? lastAttempt, PollEnvironment env,
+        bool spreadFirstPoll = false) =>
+        Akka.Actor.Props.Create<RimapPoller>(account, record, ledgers, lastAttempt, env, spreadFirstPoll);
 
     protected override RecordKind Kind => RecordKind.Rimap;
     protected override string Name => _record.Name;
@@ -128,26 +135,30 @@ public sealed class RimapPoller : RecordPoller
     protected override Core.OAuth.OAuthSignIn? SignIn => _record.OAuth;
     protected override DateTimeOffset? PendingOrder => _record.ExtOrder;
 
-    protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
+    protected override PollRun Snapshot()
     {
         var record = _record;
+        return (plan, bearer, ct) => RunAsync(plan, record, bearer, ct);
+    }
+
+    private async Task<PollOutcome> RunAsync(PollPlan plan, RimapRecord record, Mail.OAuth.OAuth2Bearer? bearer, CancellationToken ct)
+    {
+        var started = plan.Started;
         try
         {
-            var marks = await Entity.Ask<ImmutableDictionary<string, FolderMark>>(new GetMarks(record.Name), AskTimeout, ct).ConfigureAwait(false);
-            var known = marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid, m.Value.HighestModSeq));
+            var known = plan.Ledgers.Marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid, m.Value.HighestModSeq));
             var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
             {
                 CaFilePath = Env.CaFile,
                 CaFolder = Env.CaFolder,
-                SourceAddress = context.SourceAddress,
-                Resolver = context.Resolver,
+                SourceAddress = plan.SourceAddress,
+                Resolver = plan.ResolveAsync,
                 ConnectTimeout = Env.ConnectTimeout,
                 CommandTimeout = Env.CommandTimeout,
                 MaxMessageSize = Env.MaxMessageSize,
                 MaxFolders = Env.RimapMaxFolders,
-                Bearer = context.Bearer,
+                Bearer = bearer,
             };
-            _lastRequest = request;
             long messages = 0, bytes = 0;
             var result = await RimapMirror.RunAsync(request, Env.Store, known,
                 async (p, t) =>
@@ -156,7 +167,7 @@ public sealed class RimapPoller : RecordPoller
                         new FolderMark(p.State.UidValidity, p.State.HighestUid, p.State.HighestModSeq)), AskTimeout, t).ConfigureAwait(false);
                     ShowProgress(messages += p.Messages, bytes += p.Bytes);
                 },
-                ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
+                ProtocolTrace.For(plan.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
             var folders = result.Folders.Select(f => new FolderReport(
                 f.LocalFolder?.ToString() ?? f.RemoteName, f.Messages, f.Bytes,
                 f.Error ?? (f.Notes.Count == 0 ? null : string.Join("; ", f.Notes)))).ToList();
@@ -166,22 +177,22 @@ public sealed class RimapPoller : RecordPoller
             {
                 // Over the folder limit: what was mirrored is reported as copied, the rest named in Error (not silently dropped).
                 foreach (var name in skipped) folders.Add(new FolderReport(name, 0, 0, $"not mirrored: over the limit of {Env.RimapMaxFolders} folders"));
-                return new PollReport(Account, "RIMAP", record.Name, false, result.Messages, result.Bytes, 0, PollErrorKind.Refused.ToString(),
+                return new(plan, new PollReport(Account, "RIMAP", record.Name, false, result.Messages, result.Bytes, 0, PollErrorKind.Refused.ToString(),
                     $"{CountText.Of(skipped.Count, "remote folder")} not mirrored: the record's tree may hold at most {Env.RimapMaxFolders} folders " +
                     $"(rimap-max-folders); skipped {string.Join(", ", skipped.Take(5).Select(n => $"'{n}'"))}{(skipped.Count > 5 ? ", …" : "")}",
-                    started, DateTimeOffset.UtcNow, folders);
+                    started, DateTimeOffset.UtcNow, folders)) { PushRequest = request };
             }
-            return new PollReport(Account, "RIMAP", record.Name, failed is null, result.Messages, result.Bytes, result.Failed.Count(),
+            return new(plan, new PollReport(Account, "RIMAP", record.Name, failed is null, result.Messages, result.Bytes, result.Failed.Count(),
                 failed is null ? null : PollErrorKind.ProtocolError.ToString(),
-                failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders);
+                failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders)) { PushRequest = request };
         }
         catch (ImapPollException ex)
         {
-            return Failure(started, ex.Kind, ex.Message);
+            return new(plan, plan.Failure(ex.Kind, ex.Message));
         }
         catch (Exception ex)
         {
-            return CommonFailure(ex, started, ct) ?? Failure(started, PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}");
+            return new(plan, CommonFailure(ex, plan, ct) ?? plan.Failure(PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}"));
         }
     }
 }

@@ -14,17 +14,17 @@ using RemotePoll.Core.Unified;
 namespace RemotePoll.Cluster.Polling;
 
 /// <summary>
-/// Polls one RPOP record. Record changes arrive as <see cref="RpopRecordUpdated"/> and apply from the next poll on;
-/// the UID ledger is read from and committed through the account entity, batch by batch.
+/// Polls one RPOP record. Record changes arrive as <see cref="RpopRecordUpdated"/> and apply from the next poll on (a poll
+/// runs on its <see cref="PollPlan"/>); the UID ledger comes with the plan and is committed through the account entity, batch by batch.
 /// </summary>
 public sealed class RpopPoller : RecordPoller
 {
     private RpopRecord _record;
 
     /// <param name="loginDelay">the server's LOGIN-DELAY as the account's status last recorded it (a floor under Poll Every)</param>
-    public RpopPoller(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false,
-        TimeSpan? loginDelay = null)
-        : base(account, lastAttempt, env, spreadFirstPoll)
+    public RpopPoller(string account, RpopRecord record, RecordLedgers ledgers, DateTimeOffset? lastAttempt, PollEnvironment env,
+        bool spreadFirstPoll = false, TimeSpan? loginDelay = null)
+        : base(account, lastAttempt, env, spreadFirstPoll, ledgers)
     {
         _record = record;
         LoginDelay = loginDelay;
@@ -41,9 +41,9 @@ public sealed class RpopPoller : RecordPoller
         return true;
     }
 
-    public static Props Props(string account, RpopRecord record, DateTimeOffset? lastAttempt, PollEnvironment env, bool spreadFirstPoll = false,
-        TimeSpan? loginDelay = null) =>
-        Akka.Actor.Props.Create<RpopPoller>(account, record, lastAttempt, env, spreadFirstPoll, loginDelay);
+    public static Props Props(string account, RpopRecord record, RecordLedgers ledgers, DateTimeOffset? lastAttempt, PollEnvironment env,
+        bool spreadFirstPoll = false, TimeSpan? loginDelay = null) =>
+        Akka.Actor.Props.Create<RpopPoller>(account, record, ledgers, lastAttempt, env, spreadFirstPoll, loginDelay);
 
     protected override RecordKind Kind => RecordKind.Rpop;
     protected override string Name => _record.Name;
@@ -54,22 +54,27 @@ public sealed class RpopPoller : RecordPoller
     protected override string? MissingCredential => _record.OAuth is null && _record.Password.IsNone ? RecordDestination.PasswordRequired : null;
     protected override Core.OAuth.OAuthSignIn? SignIn => _record.OAuth;
 
-    protected override async Task<PollReport> RunAsync(PollContext context, DateTimeOffset started, CancellationToken ct)
+    protected override PollRun Snapshot()
     {
         var record = _record;
+        return (plan, bearer, ct) => RunAsync(plan, record, bearer, ct);
+    }
+
+    private async Task<PollOutcome> RunAsync(PollPlan plan, RpopRecord record, Mail.OAuth.OAuth2Bearer? bearer, CancellationToken ct)
+    {
+        var started = plan.Started;
         try
         {
-            var ledger = await Entity.Ask<UidLedger>(new GetLedger(record.Name), AskTimeout, ct).ConfigureAwait(false);
             var request = new RpopPollRequest
             {
                 Account = Account,
                 Record = record,
                 Password = Env.Sealer.Unseal(record.Password),
-                Bearer = context.Bearer,
-                Ledger = ledger,
-                UseApop = context.Settings.UseApop,
-                SourceAddress = context.SourceAddress,
-                Resolver = context.Resolver,
+                Bearer = bearer,
+                Ledger = plan.Ledgers.Uids,
+                UseApop = plan.Settings.UseApop,
+                SourceAddress = plan.SourceAddress,
+                Resolver = plan.ResolveAsync,
                 CaFile = Env.CaFile,
                 CaFolder = Env.CaFolder,
                 ConnectTimeout = Env.ConnectTimeout,
@@ -78,22 +83,22 @@ public sealed class RpopPoller : RecordPoller
                 MarkInFlight = (started, t) => Entity.Ask<LedgerCommitted>(new MarkInFlight(record.Name, started), AskTimeout, t),
                 QueueLookup = Env.QueueLookup,
                 Progress = (messages, bytes) => ShowProgress(messages, bytes),
-                Unified = record.Special is null ? null : await UnifiedOptionsAsync(record.Name, ct).ConfigureAwait(false),
+                Unified = record.Special is null ? null : UnifiedOptions(record.Name, plan.Ledgers.Unified),
             };
             var result = await RpopPoll.RunAsync(request, Env.Queue, Env.Store,
                 (change, t) => Entity.Ask<LedgerCommitted>(new CommitLedger(record.Name, change), AskTimeout, t),
-                ProtocolTrace.For(context.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
-            LogRecovery(context.Settings.Log, record.Name, result);
-            return new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
-                result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []) { LoginDelay = result.LoginDelay };
+                ProtocolTrace.For(plan.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
+            LogRecovery(plan.Settings.Log, record.Name, result);
+            return new(plan, new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
+                result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []) { LoginDelay = result.LoginDelay });
         }
         catch (Pop3PollException ex)
         {
-            return Failure(started, ex.Kind, ex.Message) with { LoginDelay = ex.LoginDelay };
+            return new(plan, plan.Failure(ex.Kind, ex.Message) with { LoginDelay = ex.LoginDelay });
         }
         catch (Exception ex)
         {
-            return CommonFailure(ex, started, ct) ?? Failure(started, PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}");
+            return new(plan, CommonFailure(ex, plan, ct) ?? plan.Failure(PollErrorKind.Internal, $"{ex.GetType().Name}: {ex.Message}"));
         }
     }
 
@@ -107,9 +112,8 @@ public sealed class RpopPoller : RecordPoller
     }
 
     /// <summary>A Unified Domain-Wide Account's poll: the local domains, its duplicate ledger, the report relay.</summary>
-    private async Task<UnifiedOptions> UnifiedOptionsAsync(string name, CancellationToken ct)
+    private UnifiedOptions UnifiedOptions(string name, UnifiedLedger ledger)
     {
-        var ledger = await Entity.Ask<UnifiedLedger>(new GetUnifiedLedger(name), AskTimeout, ct).ConfigureAwait(false);
         // Its own domain only (the directory lists no domain aliases): never another tenant's domain.
         var domains = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { Account[(Account.LastIndexOf('@') + 1)..].ToLowerInvariant() };
         return new UnifiedOptions
