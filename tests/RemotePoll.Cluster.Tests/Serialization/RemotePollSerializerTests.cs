@@ -41,7 +41,6 @@ public sealed class RemotePollSerializerTests : IDisposable
         new FetchAccountState("a@b.c"),
         new ModuleSettingsChanged(new ModuleSettings(PollLogLevel.AllInfo, 3, false, "127.0.0.2", true, TimeSpan.FromMinutes(2), null, true)),
         new DomainSaved(new DomainSettings("example.com", ["127.0.0.2", "::1"], true)),
-        new GetDirectory(),
         new AdminRequest("token", new DomainSet("example.com", ["127.0.0.3"], null)),
         new AdminRequest(null, new CgpSetRecords("a@b.c", RecordKind.Rpop, "{}")),
         new AdminRequest(null, new PollRecord("a@b.c", RecordKind.Rimap, "work", true)),
