@@ -106,6 +106,7 @@ public static class Rpoll
             return Refused;
         }
         if (save && reply.Result is IssuedToken issued) return await SaveTokenAsync(issued, json, stdout, stderr);
+        if (reply.Warning is { } warning) await stderr.WriteLineAsync($"rpoll: warning: {warning}");
         await stdout.WriteLineAsync(Output.Render(reply.Result!, command.View, json));
         return reply.Result is PollReport { Ok: false } ? PollFailed : Ok;
     }

@@ -242,9 +242,8 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
                 using var expiry = new CancellationTokenSource(device.ExpiresAt - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(30));
                 var tokens = await env!.OAuthTokens.Client.CompleteDeviceAsync(provider, secret, device, expiry.Token);
                 if (tokens.RefreshToken is null) { self.Tell(new DeviceFlowEnded(ticket, OAuthAuthorizationView.Failed, "the provider gave no refresh token (offline access not granted)")); return; }
-                var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
                 var store = new StoreOAuthGrant(a.Account, a.Kind, name, providerName, tokens.RefreshToken, null, DateTimeOffset.UtcNow);
-                var reply = await accounts.Ask<AdminReply>(new AccountEnvelope(store, directory.ToDirectory().MainDomain, byUser, byDomain), AskTimeout);
+                var reply = await accounts.Ask<AdminReply>(new AccountEnvelope(store, env.Directory.Current.MainDomain, byUser, byDomain), AskTimeout);
                 (state, message) = reply.Ok ? (OAuthAuthorizationView.Connected, $"{kind} record '{name}' connected through {providerName}")
                     : (OAuthAuthorizationView.Failed, $"{reply.Error ?? "the grant was not stored"}; " +
                         await env.OAuthTokens.Client.RevokeUnstoredAsync(provider, secret, tokens.RefreshToken, CancellationToken.None));
@@ -472,10 +471,12 @@ public sealed class AdminApi : ReceiveActor, IWithTimers
             try { command = await WithRegisteredProviders(command, named); }
             catch (ValidationException ex) { return AdminReply.From(ex); }
         }
-        var directory = await _directory.Ask<DirectorySnapshot>(new GetDirectory(), AskTimeout);
         var timeout = command is PollRecord { Wait: true, Ticket: null } ? PollWaitTimeout : AskTimeout;
-        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, directory.ToDirectory().MainDomain, byAccountUser, byDomainAdministrator), timeout);
+        return await _accounts.Ask<AdminReply>(new AccountEnvelope(command, MainDomain, byAccountUser, byDomainAdministrator), timeout);
     }
+
+    /// <summary>The main domain from this node's replicated copy of the directory: read locally, no singleton is asked.</summary>
+    private string? MainDomain => _env?.Directory.Current.MainDomain;
 
     /// <summary>The OAuth2 providers a record change names (by field), so they are checked against the registry before the account sees them.</summary>
     private static List<(string Field, string Provider)> ProvidersNamed(IAccountCommand command) => command switch

@@ -1,13 +1,18 @@
 using Akka.Actor;
 using Akka.Persistence;
 using RemotePoll.Cluster.Persistence;
+using RemotePoll.Cluster.Replication;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Settings;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cluster.Domains;
 
-/// <summary>The local domains (assigned IP addresses, main domain): a persistent cluster singleton.</summary>
+/// <summary>
+/// The local domains (assigned IP addresses, main domain): a persistent cluster singleton. It replicates the directory to
+/// every node (<see cref="ReplicaKeys.Directory"/>) after recovery and on each change, where pollers and the admin API
+/// read it locally; <c>domain set</c> answers once every node confirmed the change (or with a warning naming those that did not).
+/// </summary>
 public sealed class DirectoryActor : SnapshottingActor
 {
     private DomainDirectory _directory = DomainDirectory.Empty;
@@ -18,6 +23,7 @@ public sealed class DirectoryActor : SnapshottingActor
         {
             case SnapshotOffer { Snapshot: DirectorySnapshot s }: _directory = s.ToDirectory(); return true;
             case DomainSaved e: _directory = _directory.Apply(e.Domain); return true;
+            case RecoveryCompleted: _ = ReplicaPublisher.WriteAsync(Context.System, ReplicaKeys.Directory, Replicated()); return true;
             default: return false;
         }
     }
@@ -26,9 +32,6 @@ public sealed class DirectoryActor : SnapshottingActor
     {
         switch (message)
         {
-            case GetDirectory:
-                Sender.Tell(Snapshot());
-                return true;
             case DomainList:
                 Sender.Tell(AdminReply.Success(new DomainsView(_directory.Domains.Values.ToList())));
                 return true;
@@ -60,7 +63,11 @@ public sealed class DirectoryActor : SnapshottingActor
         {
             _directory = _directory.Apply(e.Domain);
             MaybeSnapshot(Snapshot);
-            sender.Tell(AdminReply.Success(new DomainsView([e.Domain])));
+            var reply = AdminReply.Success(new DomainsView([e.Domain]));
+            ReplicaPublisher.PublishAsync(Context.System, ReplicaKeys.Directory, Replicated())
+                .PipeTo(sender, success: missing => reply with { Warning = ReplicaPublisher.Warning(missing) }, failure: _ => reply);
         });
     }
+
+    private ReplicatedDirectory Replicated() => new(LastSequenceNr, _directory.Domains.Values.ToList());
 }

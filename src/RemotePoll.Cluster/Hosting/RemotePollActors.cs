@@ -10,6 +10,7 @@ using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.OAuth;
 using RemotePoll.Cluster.Polling;
+using RemotePoll.Cluster.Replication;
 using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Cluster.Settings;
@@ -61,19 +62,15 @@ public static class RemotePollActors
                 })
             .WithActors((system, registry) => system.ActorOf(WakeSchedulesStarter.Props(registry.Get<WakeScheduleRegion>()), "wake-schedules-starter"));
 
-    /// <summary>The module-settings singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
-    public static AkkaConfigurationBuilder AddModuleSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache cache) =>
+    /// <summary>
+    /// The module-settings and directory singletons, which replicate their data to every node, and on every node the
+    /// <see cref="ReplicaCaches"/> that keep the pollers' and the admin API's copies current and confirm each change.
+    /// </summary>
+    public static AkkaConfigurationBuilder AddReplicatedSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings, DirectoryCache directory) =>
         builder
             .WithSingleton<ModuleSettingsActor>(ModuleSettingsSingleton, Props.Create(() => new ModuleSettingsActor()))
-            .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<ModuleSettingsActor>(), new ModuleShow(),
-                answer => { if (answer is AdminReply { Result: ModuleSettingsView v }) cache.Update(v.Settings); }), "module-settings-watcher"));
-
-    /// <summary>The directory singleton, and on every node a watcher for Use Domain IP Addresses.</summary>
-    public static AkkaConfigurationBuilder AddDirectory(this AkkaConfigurationBuilder builder, DirectoryCache cache) =>
-        builder
             .WithSingleton<DirectoryActor>(DirectorySingleton, Props.Create(() => new DirectoryActor()))
-            .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<DirectoryActor>(), new GetDirectory(),
-                answer => { if (answer is DirectorySnapshot d) cache.Update(d.ToDirectory()); }), "directory-watcher"));
+            .WithActors((system, _) => system.ActorOf(ReplicaCaches.Props(settings, directory), ReplicaCaches.Name));
 
     /// <summary>The OAuth2 provider registry singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
     public static AkkaConfigurationBuilder AddOAuthProviders(this AkkaConfigurationBuilder builder, ISecretSealer sealer, OAuthProviderCache cache) =>

@@ -4,7 +4,8 @@ namespace RemotePoll.Cluster.Polling;
 
 /// <summary>
 /// Keeps a node-local copy of a singleton's state fresh by asking it every <see cref="Interval"/>, so a change reaches
-/// every node within seconds, also while the singleton moves. Used for the module settings and the directory.
+/// every node within seconds, also while the singleton moves. Used only for the OAuth2 providers now; the module
+/// settings and the directory are replicated to every node on change (Replication).
 /// </summary>
 public sealed class SingletonWatcher : ReceiveActor, IWithTimers
 {

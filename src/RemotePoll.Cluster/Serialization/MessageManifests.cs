@@ -40,7 +40,6 @@ public static class MessageManifests
         (typeof(ModuleSettingsChanged), "ev.module-settings"),
         (typeof(DomainSaved), "ev.domain-saved"),
         (typeof(DirectorySnapshot), "snap.directory"),
-        (typeof(GetDirectory), "msg.get-directory"),
         (typeof(CheckHost), "msg.check-host"),
         (typeof(HostCheck), "msg.host-check"),
         (typeof(ReportHostFailure), "msg.host-failure"),
@@ -64,6 +63,11 @@ public static class MessageManifests
         (typeof(RevokePermit), "msg.permit-revoke"),
         (typeof(GetPermitUse), "msg.permit-use-get"),
         (typeof(PermitUse), "msg.permit-use"),
+        // replicated to every node (Replication)
+        (typeof(Replication.ReplicatedSettings), "rep.module-settings"),
+        (typeof(Replication.ReplicatedDirectory), "rep.directory"),
+        (typeof(Replication.ConfirmReplica), "msg.confirm-replica"),
+        (typeof(Replication.ReplicaConfirmed), "msg.replica-confirmed"),
         // the admin protocol (RemotePoll.Contracts, shared with rpoll)
         .. AdminManifests.All,
         (typeof(ResealPasswords), "msg.reseal-passwords"),

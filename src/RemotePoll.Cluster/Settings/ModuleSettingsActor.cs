@@ -1,13 +1,18 @@
 using Akka.Actor;
 using Akka.Persistence;
 using RemotePoll.Cluster.Persistence;
+using RemotePoll.Cluster.Replication;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Settings;
 using RemotePoll.Core.Validation;
 
 namespace RemotePoll.Cluster.Settings;
 
-/// <summary>The server-wide Remote Poll settings: a persistent cluster singleton (spec, Remote Poll settings).</summary>
+/// <summary>
+/// The server-wide Remote Poll settings: a persistent cluster singleton (spec, Remote Poll settings). It replicates them
+/// to every node (<see cref="ReplicaKeys.Settings"/>) after recovery and on each change, and answers <c>module set</c>
+/// once every node confirmed the new version (or with a warning naming those that did not).
+/// </summary>
 public sealed class ModuleSettingsActor : SnapshottingActor
 {
     private ModuleSettings _settings = ModuleSettings.Default;
@@ -18,6 +23,7 @@ public sealed class ModuleSettingsActor : SnapshottingActor
         {
             case SnapshotOffer { Snapshot: ModuleSettingsChanged s }: _settings = s.Settings; return true;
             case ModuleSettingsChanged e: _settings = e.Settings; return true;
+            case RecoveryCompleted: _ = ReplicaPublisher.WriteAsync(Context.System, ReplicaKeys.Settings, Replicated()); return true;
             default: return false;
         }
     }
@@ -50,7 +56,11 @@ public sealed class ModuleSettingsActor : SnapshottingActor
         {
             _settings = e.Settings;
             MaybeSnapshot(() => e);
-            sender.Tell(AdminReply.Success(new ModuleSettingsView(_settings)));
+            var reply = AdminReply.Success(new ModuleSettingsView(_settings));
+            ReplicaPublisher.PublishAsync(Context.System, ReplicaKeys.Settings, Replicated())
+                .PipeTo(sender, success: missing => reply with { Warning = ReplicaPublisher.Warning(missing) }, failure: _ => reply);
         });
     }
+
+    private ReplicatedSettings Replicated() => new(LastSequenceNr, _settings);
 }

@@ -52,14 +52,31 @@ public sealed class AdminApiSecurityTests : TestKit
 
     private IActorRef? _settings, _directory, _hosts, _revocations;
 
-    /// <summary>An admin API as one node has it; a second one stands for another node of the same cluster (same singletons).</summary>
-    private IActorRef NodeApi() => Sys.ActorOf(AdminApi.Props(
+    /// <summary>
+    /// An admin API as one node has it; a second one stands for another node of the same cluster (same singletons). The
+    /// node is a one-node cluster with its replica caches, where the API reads the directory that the singleton replicates.
+    /// </summary>
+    private IActorRef NodeApi()
+    {
+        if (_caches is null)
+        {
+            var cluster = Akka.Cluster.Cluster.Get(Sys);
+            cluster.Join(cluster.SelfAddress);
+            AwaitCondition(() => cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(30), cancellationToken: Ct);
+            _caches = Sys.ActorOf(RemotePoll.Cluster.Replication.ReplicaCaches.Props(_env.Settings, _env.Directory), RemotePoll.Cluster.Replication.ReplicaCaches.Name);
+        }
+        return NewApi();
+    }
+
+    private IActorRef? _caches;
+
+    private IActorRef NewApi() => Sys.ActorOf(AdminApi.Props(
         Router,
         _settings ??= Sys.ActorOf(Props.Create(() => new ModuleSettingsActor())),
         _directory ??= Sys.ActorOf(Props.Create(() => new DirectoryActor())),
         _hosts ??= Sys.ActorOf(Props.Create(() => new HostHealth())),
         _keys, _secret, new RemotePoll.Cluster.Stats.PollStats(),
-        _revocations ??= Sys.ActorOf(TokenRevocations.Props())));
+        _revocations ??= Sys.ActorOf(TokenRevocations.Props()), _env));
 
     private string Token(Caller caller, TimeSpan? lifetime = null) =>
         _secret.Signer().Issue(caller, DateTimeOffset.UtcNow, lifetime ?? TimeSpan.FromHours(1));

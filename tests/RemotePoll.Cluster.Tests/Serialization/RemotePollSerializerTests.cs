@@ -41,7 +41,6 @@ public sealed class RemotePollSerializerTests : IDisposable
         new FetchAccountState("a@b.c"),
         new ModuleSettingsChanged(new ModuleSettings(PollLogLevel.AllInfo, 3, false, "127.0.0.2", true, TimeSpan.FromMinutes(2), null, true)),
         new DomainSaved(new DomainSettings("example.com", ["127.0.0.2", "::1"], true)),
-        new GetDirectory(),
         new AdminRequest("token", new DomainSet("example.com", ["127.0.0.3"], null)),
         new AdminRequest(null, new CgpSetRecords("a@b.c", RecordKind.Rpop, "{}")),
         new AdminRequest(null, new PollRecord("a@b.c", RecordKind.Rimap, "work", true)),
@@ -73,6 +72,11 @@ public sealed class RemotePollSerializerTests : IDisposable
         new RemotePoll.Cluster.Governor.GetPermitUse(),
         new RemotePoll.Cluster.Governor.PermitUse(2, 3, 1),
         new AdminReply(new ModuleSettingsView(ModuleSettings.Default with { PushConnections = 3 }, 2)),
+        new AdminReply(new DomainsView([new DomainSettings("example.com", ["127.0.0.2"], true)]), Warning: "not yet confirmed by akka.tcp://remotepoll@127.0.0.1:1"),
+        new RemotePoll.Cluster.Replication.ReplicatedSettings(7, ModuleSettings.Default with { Processes = 4 }),
+        new RemotePoll.Cluster.Replication.ReplicatedDirectory(3, [new DomainSettings("example.com", ["127.0.0.2", "::1"], true)]),
+        new RemotePoll.Cluster.Replication.ConfirmReplica("module-settings", 7),
+        new RemotePoll.Cluster.Replication.ReplicaConfirmed("module-settings", 7),
     ];
 
     private static readonly RemotePoll.Core.OAuth.OAuthProvider Provider = new("gmail", RemotePoll.Core.OAuth.OAuthProviderKind.Google, "id", Sealed,

@@ -91,6 +91,14 @@ internal sealed class NodeGroup : IAsyncDisposable
     public async Task<ClusterView> ClusterAsync(int node) =>
         JsonSerializer.Deserialize<ClusterView>(await RpollOk(node, "cluster", "show", "--json"), Json)!;
 
+    /// <summary>Waits until node <paramref name="node"/> lists exactly <paramref name="members"/> as Up and reachable.</summary>
+    public Task WaitForMembersAsync(int node, int[] members) => EventuallyAsync(TimeSpan.FromSeconds(90), async () =>
+    {
+        var c = await ClusterAsync(node);
+        var up = c.Members.Where(m => m.Status == "Up" && m.Reachable).Select(m => m.Address).ToHashSet();
+        return (up.SetEquals(members.Select(Address)) && c.Members.Count == members.Length, string.Join(", ", c.Members.Select(m => $"{m.Address} {m.Status}")));
+    }, $"node {node} lists nodes {string.Join(", ", members)} as Up");
+
     public async Task<RegionStatsView> RegionStatsAsync(int node) =>
         JsonSerializer.Deserialize<RegionStatsView>(await RpollOk(node, "cluster-sharding", "region-stats", "--json"), Json)!;
 

@@ -48,9 +48,8 @@ public sealed class RimapPushFailoverTests(PostgresFixture postgres)
             var (_, connection) = await postgres.NewDatabaseAsync("pushkill", Ct);
             await using var group = new NodeGroup(connection, 3);
             await group.StartAllAsync();
-            for (var n = 0; n < 3; n++) await WaitForMembersAsync(group, n, [0, 1, 2]);
+            for (var n = 0; n < 3; n++) await group.WaitForMembersAsync(n, [0, 1, 2]);
             await group.RpollScript(0, ["module set allow-self-poll yes", $"module set push-connections {Records}"]);
-            await Task.Delay(PollingCluster.SettingsReachEveryNode, Ct);
 
             // Held sessions, counted at the proxies every 20 ms until the end.
             using var stopSampling = new CancellationTokenSource();
@@ -134,10 +133,4 @@ public sealed class RimapPushFailoverTests(PostgresFixture postgres)
         $"held at the proxies {string.Join(", ", proxies.Select(p => p.ActiveMarked))}; " +
         $"held per node {string.Join(", ", held.Select(h => $"node {h.Key}: {h.Value}"))}";
 
-    private static Task WaitForMembersAsync(NodeGroup group, int node, int[] members) => group.EventuallyAsync(TimeSpan.FromSeconds(90), async () =>
-    {
-        var c = await group.ClusterAsync(node);
-        var up = c.Members.Where(m => m.Status == "Up" && m.Reachable).Select(m => m.Address).ToHashSet();
-        return (up.SetEquals(members.Select(group.Address)) && c.Members.Count == members.Length, string.Join(", ", c.Members.Select(m => $"{m.Address} {m.Status}")));
-    }, $"node {node} lists nodes {string.Join(", ", members)} as Up");
 }

@@ -31,7 +31,7 @@ public sealed class OAuthClusterKillTests(PostgresFixture postgres, OAuthDovecot
         var (_, connection) = await postgres.NewDatabaseAsync("oauthkill", Ct);
         await using var group = new NodeGroup(connection, 3, "--ca-file", fixture.Server.CaCertificatePath);
         await group.StartAllAsync();
-        for (var n = 0; n < 3; n++) await WaitForMembersAsync(group, n, [0, 1, 2]);
+        for (var n = 0; n < 3; n++) await group.WaitForMembersAsync(n, [0, 1, 2]);
 
         var secret = Path.Combine(group.DataDir(0), "client.secret");
         await File.WriteAllTextAsync(secret, fixture.ClientSecret, Ct);
@@ -41,7 +41,6 @@ public sealed class OAuthClusterKillTests(PostgresFixture postgres, OAuthDovecot
             "--client-secret-file", secret, "--token-endpoint", p.TokenEndpoint, "--authorization-endpoint", p.AuthorizationEndpoint,
             "--device-endpoint", p.DeviceAuthorizationEndpoint, "--scopes", "mail offline_access");
         File.Delete(secret);
-        await Task.Delay(PollingCluster.SettingsReachEveryNode, Ct); // each node's copy of the settings is refreshed every 2 s
 
         var user = "k" + Guid.NewGuid().ToString("N")[..10];
         await fixture.Server.AddUserAsync(user, "unused-" + Guid.NewGuid().ToString("N"), Ct); // for doveadm; sessions sign in with tokens
@@ -97,7 +96,7 @@ public sealed class OAuthClusterKillTests(PostgresFixture postgres, OAuthDovecot
 
         // The survivors remove the dead node; the account comes up on one of them, which has no access token in memory: it
         // refreshes with the grant in PostgreSQL. The token the dead node used is void, so only the rotated one signs in.
-        foreach (var n in survivors) await WaitForMembersAsync(group, n, survivors);
+        foreach (var n in survivors) await group.WaitForMembersAsync(n, survivors);
         string last = "";
         await group.EventuallyAsync(TimeSpan.FromSeconds(60), async () =>
         {
@@ -119,10 +118,4 @@ public sealed class OAuthClusterKillTests(PostgresFixture postgres, OAuthDovecot
     }
 
     /// <summary>Waits until node <paramref name="node"/> lists exactly the nodes <paramref name="members"/> as Up and reachable.</summary>
-    private static Task WaitForMembersAsync(NodeGroup group, int node, int[] members) => group.EventuallyAsync(TimeSpan.FromSeconds(90), async () =>
-    {
-        var c = await group.ClusterAsync(node);
-        var up = c.Members.Where(m => m.Status == "Up" && m.Reachable).Select(m => m.Address).ToHashSet();
-        return (up.SetEquals(members.Select(group.Address)) && c.Members.Count == members.Length, string.Join(", ", c.Members.Select(m => $"{m.Address} {m.Status}")));
-    }, $"node {node} lists nodes {string.Join(", ", members)} as Up");
 }
