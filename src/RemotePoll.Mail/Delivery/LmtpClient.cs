@@ -104,15 +104,32 @@ public sealed partial class LmtpClient : IAsyncDisposable
     /// message in flight unknown.</exception>
     public async Task<IReadOnlyList<MessageDeliveryResult>> DeliverAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken)
     {
+        var results = new MessageDeliveryResult?[batch.Count];
+        var next = -1;
+        var lost = await DeliverTakingAsync(batch, () => ++next, results, cancellationToken).ConfigureAwait(false);
+        return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], lost!)).ToArray();
+    }
+
+    /// <summary>
+    /// Delivers the messages of <paramref name="batch"/> whose indexes <paramref name="take"/> hands out (an index past
+    /// the end: none left), each into its slot of <paramref name="results"/>. Several sessions share one
+    /// <paramref name="take"/>: a session takes a message only when it is about to send it (with PIPELINING, beside the
+    /// previous message's dot), so the sessions finish a batch together instead of the slowest holding it back, and a
+    /// session that breaks fails only the messages it took (<see cref="DeliverAsync"/> for the rules).
+    /// </summary>
+    /// <returns>Null; or, when a failure ended the session, the temporary outcome it gave the messages it took.</returns>
+    internal async Task<DeliveryOutcome?> DeliverTakingAsync(IReadOnlyList<MessageToDeliver> batch, Func<int> take, MessageDeliveryResult?[] results,
+        CancellationToken cancellationToken)
+    {
         EnsureConnected();
-        var transactions = new Transaction?[batch.Count];
-        var next = 0;
+        var taken = new List<(int Index, Transaction Tx)>();
+        DeliveryOutcome? lost = null;
         Transaction? PrepareNext()
         {
-            while (next < batch.Count)
+            while (take() is var i && i < batch.Count)
             {
-                var tx = transactions[next] = Prepare(batch[next]);
-                next++;
+                var tx = Prepare(batch[i]);
+                taken.Add((i, tx));
                 if (tx.Sendable.Count > 0) return tx;
             }
             return null;
@@ -156,21 +173,20 @@ public sealed partial class LmtpClient : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException or ObjectDisposedException)
         {
             Break();
-            var lost = DeliveryOutcome.Temporary($"4.4.2 {Peer}: {e.Message}");
-            for (var i = 0; i < batch.Count; i++)
-            {
-                transactions[i] ??= new Transaction(batch[i], batch[i].Envelope.Recipients.Count);
-                for (var r = 0; r < transactions[i]!.Outcomes.Length; r++) transactions[i]!.Outcomes[r] ??= lost;
-            }
+            lost = DeliveryOutcome.Temporary($"4.4.2 {Peer}: {e.Message}");
+            foreach (var (_, tx) in taken)
+                for (var r = 0; r < tx.Outcomes.Length; r++) tx.Outcomes[r] ??= lost;
         }
         catch
         {
             Break();
             throw;
         }
-        return transactions.Select(tx => new MessageDeliveryResult(tx!.Message, tx.Message.Envelope.Recipients
-            .Select((rcpt, r) => new RecipientOutcome(rcpt, tx.Outcomes[r] ?? DeliveryOutcome.Temporary("4.4.2 no reply for this recipient")))
-            .ToArray())).ToArray();
+        foreach (var (i, tx) in taken)
+            results[i] = new MessageDeliveryResult(tx.Message, tx.Message.Envelope.Recipients
+                .Select((rcpt, r) => new RecipientOutcome(rcpt, tx.Outcomes[r] ?? DeliveryOutcome.Temporary("4.4.2 no reply for this recipient")))
+                .ToArray());
+        return lost;
     }
 
     /// <summary>Asks the server whether it would accept mail for <paramref name="address"/> (MAIL FROM:&lt;&gt;, RCPT, RSET).</summary>
