@@ -106,7 +106,7 @@ public sealed partial class LmtpClient : IAsyncDisposable
     {
         var results = new MessageDeliveryResult?[batch.Count];
         var next = -1;
-        var lost = await DeliverTakingAsync(batch, () => ++next, results, cancellationToken).ConfigureAwait(false);
+        var lost = await DeliverTakingAsync(batch, () => ++next, results, null, cancellationToken).ConfigureAwait(false);
         return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], lost!)).ToArray();
     }
 
@@ -115,11 +115,13 @@ public sealed partial class LmtpClient : IAsyncDisposable
     /// the end: none left), each into its slot of <paramref name="results"/>. Several sessions share one
     /// <paramref name="take"/>: a session takes a message only when it is about to send it (with PIPELINING, beside the
     /// previous message's dot), so the sessions finish a batch together instead of the slowest holding it back, and a
-    /// session that breaks fails only the messages it took (<see cref="DeliverAsync"/> for the rules).
+    /// session that breaks fails only the messages it took (<see cref="DeliverAsync"/> for the rules). A message taken
+    /// whose content was not sent yet (its envelope pipelined behind the previous dot) cannot have been delivered: it is
+    /// offered to <paramref name="giveBack"/> for another session (true: taken back, no result here).
     /// </summary>
     /// <returns>Null; or, when a failure ended the session, the temporary outcome it gave the messages it took.</returns>
     internal async Task<DeliveryOutcome?> DeliverTakingAsync(IReadOnlyList<MessageToDeliver> batch, Func<int> take, MessageDeliveryResult?[] results,
-        CancellationToken cancellationToken)
+        Func<int, bool>? giveBack, CancellationToken cancellationToken)
     {
         EnsureConnected();
         var taken = new List<(int Index, Transaction Tx)>();
@@ -143,6 +145,7 @@ public sealed partial class LmtpClient : IAsyncDisposable
                 carried = null;
                 if (UsesChunking)
                 {
+                    tx.ContentSent = true;
                     await ChunkedTransactionAsync(tx, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -157,6 +160,7 @@ public sealed partial class LmtpClient : IAsyncDisposable
                     foreach (var r in tx.Accepted) tx.Outcomes[r] = dataReply.ToOutcome();
                     continue;
                 }
+                tx.ContentSent = true;
                 await WriteContentAsync(tx.Message.Content, cancellationToken).ConfigureAwait(false);
                 if (SupportsPipelining && PrepareNext() is { } following)
                 {
@@ -174,6 +178,7 @@ public sealed partial class LmtpClient : IAsyncDisposable
         {
             Break();
             lost = DeliveryOutcome.Temporary($"4.4.2 {Peer}: {e.Message}");
+            taken.RemoveAll(t => !t.Tx.ContentSent && t.Tx.Outcomes.Any(o => o is null) && giveBack?.Invoke(t.Index) == true);
             foreach (var (_, tx) in taken)
                 for (var r = 0; r < tx.Outcomes.Length; r++) tx.Outcomes[r] ??= lost;
         }
@@ -282,6 +287,9 @@ public sealed partial class LmtpClient : IAsyncDisposable
         public List<int> Accepted { get; } = [];
         public List<string> Commands { get; } = [];
         public bool ResetFirst { get; set; }
+
+        /// <summary>Its content (or BDAT chunk) may have gone out: from then on it may have been delivered.</summary>
+        public bool ContentSent { get; set; }
         public bool Queued { get; set; }
     }
 

@@ -66,8 +66,12 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         // previous dot), so the sessions end the batch together: no slow share or run holds the batch back.
         var sessions = Math.Min(MaxSessions, batch.Count);
         var next = -1;
-        int Take() => Interlocked.Increment(ref next);
-        bool Left() => Volatile.Read(ref next) < batch.Count - 1;
+        // A message a broken session took but had not sent is taken again by another session, once.
+        var givenBack = new ConcurrentQueue<int>();
+        var retried = new int[batch.Count];
+        int Take() => givenBack.TryDequeue(out var i) ? i : Interlocked.Increment(ref next);
+        bool GiveBack(int i) => Interlocked.Increment(ref retried[i]) == 1 && Enqueue(givenBack, i);
+        bool Left() => !givenBack.IsEmpty || Volatile.Read(ref next) < batch.Count - 1;
         var results = new MessageDeliveryResult?[batch.Count];
         string? unavailable = null;
 
@@ -90,7 +94,7 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
                 try
                 {
                     // One session, message after message, until none is left or the session broke.
-                    await client.DeliverTakingAsync(batch, Take, results, cancellationToken).ConfigureAwait(false);
+                    await client.DeliverTakingAsync(batch, Take, results, GiveBack, cancellationToken).ConfigureAwait(false);
                     returned = Return(client);
                 }
                 finally
@@ -104,6 +108,12 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => WorkAsync())).ConfigureAwait(false);
         var notSent = DeliveryOutcome.Temporary("4.4.1 " + (unavailable ?? $"{_peer}: no session took the message"));
         return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], notSent)).ToArray();
+    }
+
+    private static bool Enqueue(ConcurrentQueue<int> queue, int index)
+    {
+        queue.Enqueue(index);
+        return true;
     }
 
     /// <exception cref="DeliveryUnavailableException">The LMTP server could not be asked or answered 4xx.</exception>
