@@ -1,11 +1,9 @@
 using System.Net.Security;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 using MailKit;
 using MailKit.Net.Imap;
 using MailKit.Search;
 using MailKit.Security;
-using MimeKit;
 
 namespace RemotePoll.Mail.Delivery;
 
@@ -15,8 +13,8 @@ namespace RemotePoll.Mail.Delivery;
 /// holds that delimiter cannot be stored and is refused. Missing folders are created (and subscribed) level by
 /// level. A batch is written as its bytes are, on a connection the store opened itself (<see cref="ImapAppendWriter"/>):
 /// with MULTIAPPEND when offered, one atomic command: all or none; when the server refuses it, or without MULTIAPPEND,
-/// one APPEND per message, pipelined, so that one bad message does not hold back the rest. Under STARTTLS, where MailKit
-/// owns the connection, MailKit's APPEND (MULTIAPPEND, then one by one) is used instead.
+/// one APPEND per message, pipelined, so that one bad message does not hold back the rest. The store does the TLS too
+/// (on connect, or STARTTLS: <see cref="ImapStartTls"/>), so every session writes APPEND this way.
 /// The server's tagged OK is the acknowledgement. A call takes a logged-in session of its account kept from an earlier
 /// call (checked with NOOP; one that died while idle is replaced) or opens one, and gives it back when it is still
 /// sound, so the calls of one poll share one login (<see cref="ImapStoreOptions.SessionIdleTimeout"/>). Concurrent calls
@@ -282,54 +280,18 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
                 if (target is null)
                     return Enumerable.Repeat(DeliveryOutcome.Temporary($"4.2.0 mailbox '{folder}' of {account} does not exist"), messages.Count).ToArray();
 
-                if (client is WiredImapClient { Wire: { } wire })
+                var writer = new ImapAppendWriter(((WiredImapClient)client).Wire!, client.Capabilities.HasFlag(ImapCapabilities.LiteralPlus),
+                    client.Capabilities.HasFlag(ImapCapabilities.LiteralMinus), _options.CommandTimeout);
+                try
                 {
-                    var writer = new ImapAppendWriter(wire, client.Capabilities.HasFlag(ImapCapabilities.LiteralPlus),
-                        client.Capabilities.HasFlag(ImapCapabilities.LiteralMinus), _options.CommandTimeout);
-                    try
-                    {
-                        await AppendRawAsync(writer, ModifiedUtf7.Encode(target.FullName), messages, outcomes,
-                            client.Capabilities.HasFlag(ImapCapabilities.MultiAppend), cancellationToken).ConfigureAwait(false);
-                    }
-                    finally
-                    {
-                        sound = writer.Sound;
-                    }
-                    return outcomes.Select(o => o!).ToArray();
+                    await AppendRawAsync(writer, ModifiedUtf7.Encode(target.FullName), messages, outcomes,
+                        client.Capabilities.HasFlag(ImapCapabilities.MultiAppend), cancellationToken).ConfigureAwait(false);
                 }
-                var requests = new List<(int Index, IAppendRequest Request)>();
-                for (var i = 0; i < messages.Count; i++)
+                finally
                 {
-                    if (ToRequest(messages[i], out var request, out var refusal)) requests.Add((i, request));
-                    else outcomes[i] = refusal;
+                    sound = writer.Sound;
                 }
-                var multiAppended = false;
-                if (requests.Count > 1 && client.Capabilities.HasFlag(ImapCapabilities.MultiAppend))
-                {
-                    try
-                    {
-                        await target.AppendAsync(requests.Select(r => r.Request).ToList(), cancellationToken).ConfigureAwait(false);
-                        multiAppended = true;
-                    }
-                    catch (ImapCommandException)
-                    {
-                        // MULTIAPPEND is atomic (RFC 3502): nothing was stored, so each message can be tried alone.
-                    }
-                }
-                foreach (var (index, request) in requests)
-                {
-                    if (multiAppended) { outcomes[index] = DeliveryOutcome.Delivered; continue; }
-                    try
-                    {
-                        await target.AppendAsync(request, cancellationToken).ConfigureAwait(false);
-                        outcomes[index] = DeliveryOutcome.Delivered;
-                    }
-                    catch (ImapCommandException e)
-                    {
-                        outcomes[index] = OutcomeOf(e);
-                    }
-                }
-                sound = true;
+                return outcomes.Select(o => o!).ToArray();
             }
             catch (Exception e) when (IsStoreFailure(e))
             {
@@ -373,42 +335,15 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
         }
     }
 
-    /// <summary>The old path, for sessions whose TLS MailKit runs (STARTTLS): MailKit's APPEND of a parsed message.</summary>
-    private static bool ToRequest(MessageToStore message, out IAppendRequest request, out DeliveryOutcome refusal)
-    {
-        request = null!;
-        refusal = null!;
-        MimeMessage mime;
-        try
-        {
-            // Persistent: the parts' content stays in the message's own bytes (read back when APPEND writes it) instead
-            // of being copied into MimeKit's buffers; and the bytes themselves are not copied when they are an array.
-            var bytes = MemoryMarshal.TryGetArray(message.Content, out var segment)
-                ? new MemoryStream(segment.Array!, segment.Offset, segment.Count, writable: false)
-                : new MemoryStream(message.Content.ToArray(), writable: false);
-            mime = MimeMessage.Load(bytes, persistent: true);
-        }
-        catch (FormatException e)
-        {
-            refusal = DeliveryOutcome.Permanent($"5.6.0 the message cannot be parsed for IMAP APPEND: {e.Message}");
-            return false;
-        }
-        var flags = message.Flags & StorableFlags;
-        var keywords = message.Keywords ?? [];
-        request = message.InternalDate is { } date
-            ? new AppendRequest(mime, flags, keywords, date)
-            : new AppendRequest(mime, flags, keywords);
-        return true;
-    }
-
-    // NO is the server declining now (quota, lock, missing folder: [TRYCREATE]); BAD is a message it will never take.
-    private static DeliveryOutcome OutcomeOf(ImapCommandException e) =>
-        OutcomeOf(e.Response == ImapCommandResponse.Bad ? "BAD" : "NO", e.ResponseText);
-
+    // NO is the server declining now (quota, lock, missing folder: [TRYCREATE]); BAD is a message it will never take,
+    // and so is NO [TOOBIG] (RFC 4469, 7889: over the server's size limit) or NO [LIMIT] (RFC 5530: a hard limit, which
+    // Dovecot answers for a message over quota_max_mail_size): asking again gets the same answer, like SMTP's 552 5.3.4.
     private static DeliveryOutcome OutcomeOf(string status, string text) => status switch
     {
         "OK" => DeliveryOutcome.Delivered,
         "BAD" => DeliveryOutcome.Permanent($"5.6.0 APPEND BAD {text}"),
+        _ when text.StartsWith("[TOOBIG]", StringComparison.OrdinalIgnoreCase) || text.StartsWith("[LIMIT]", StringComparison.OrdinalIgnoreCase)
+            => DeliveryOutcome.Permanent($"5.3.4 APPEND NO {text}"),
         _ => DeliveryOutcome.Temporary($"4.2.0 APPEND NO {text}"),
     };
 
@@ -569,12 +504,8 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
             using (var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
                 cts.CancelAfter(_options.ConnectTimeout);
-                if (_options.Security is SecureSocketOptions.None or SecureSocketOptions.SslOnConnect)
-                {
-                    client.Wire = await OpenWireAsync(cts.Token).ConfigureAwait(false);
-                    await client.ConnectAsync(client.Wire, _host, _port, SecureSocketOptions.None, cts.Token).ConfigureAwait(false);
-                }
-                else await client.ConnectAsync(_host, _port, _options.Security, cts.Token).ConfigureAwait(false);
+                client.Wire = await OpenWireAsync(cts.Token).ConfigureAwait(false);
+                await client.ConnectAsync(client.Wire, _host, _port, SecureSocketOptions.None, cts.Token).ConfigureAwait(false);
             }
             // One PLAIN exchange: trying every mechanism in turn would collect the server's failure delay for each.
             var login = account + _options.MasterSeparator + _options.MasterUser;
@@ -595,9 +526,9 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
     }
 
     /// <summary>
-    /// The connection, and its TLS for <see cref="SecureSocketOptions.SslOnConnect"/>, owned by the store rather than
-    /// MailKit: APPEND is then written on it as it is (<see cref="ImapAppendWriter"/>). Under STARTTLS MailKit owns the
-    /// TLS layer, so those sessions keep MailKit's APPEND.
+    /// The connection and its TLS (on connect, or STARTTLS: <see cref="ImapStartTls"/>), owned by the store rather than
+    /// MailKit: APPEND is then written on it as it is (<see cref="ImapAppendWriter"/>). Auto is MailKit's: TLS on connect
+    /// on port 993, else STARTTLS when offered.
     /// </summary>
     private async Task<Stream> OpenWireAsync(CancellationToken cancellationToken)
     {
@@ -612,7 +543,28 @@ public sealed class ImapMailboxStore : IMailboxStore, IMailPasswordCheck, IAsync
             throw;
         }
         Stream wire = new NetworkStream(socket, ownsSocket: true);
-        if (_options.Security != SecureSocketOptions.SslOnConnect) return wire;
+        var security = _options.Security == SecureSocketOptions.Auto
+            ? _port == 993 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTlsWhenAvailable
+            : _options.Security;
+        try
+        {
+            return security switch
+            {
+                SecureSocketOptions.None => wire,
+                SecureSocketOptions.SslOnConnect => await HandshakeAsync(wire, cancellationToken).ConfigureAwait(false),
+                _ => await ImapStartTls.NegotiateAsync(wire, required: security == SecureSocketOptions.StartTls, HandshakeAsync, cancellationToken)
+                    .ConfigureAwait(false),
+            };
+        }
+        catch
+        {
+            await wire.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task<Stream> HandshakeAsync(Stream wire, CancellationToken cancellationToken)
+    {
         var tls = new SslStream(wire, leaveInnerStreamOpen: false, _options.ServerCertificateValidation);
         try
         {

@@ -104,15 +104,34 @@ public sealed partial class LmtpClient : IAsyncDisposable
     /// message in flight unknown.</exception>
     public async Task<IReadOnlyList<MessageDeliveryResult>> DeliverAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken)
     {
+        var results = new MessageDeliveryResult?[batch.Count];
+        var next = -1;
+        var lost = await DeliverTakingAsync(batch, () => ++next, results, null, cancellationToken).ConfigureAwait(false);
+        return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], lost!)).ToArray();
+    }
+
+    /// <summary>
+    /// Delivers the messages of <paramref name="batch"/> whose indexes <paramref name="take"/> hands out (an index past
+    /// the end: none left), each into its slot of <paramref name="results"/>. Several sessions share one
+    /// <paramref name="take"/>: a session takes a message only when it is about to send it (with PIPELINING, beside the
+    /// previous message's dot), so the sessions finish a batch together instead of the slowest holding it back, and a
+    /// session that breaks fails only the messages it took (<see cref="DeliverAsync"/> for the rules). A message taken
+    /// whose content was not sent yet (its envelope pipelined behind the previous dot) cannot have been delivered: it is
+    /// offered to <paramref name="giveBack"/> for another session (true: taken back, no result here).
+    /// </summary>
+    /// <returns>Null; or, when a failure ended the session, the temporary outcome it gave the messages it took.</returns>
+    internal async Task<DeliveryOutcome?> DeliverTakingAsync(IReadOnlyList<MessageToDeliver> batch, Func<int> take, MessageDeliveryResult?[] results,
+        Func<int, bool>? giveBack, CancellationToken cancellationToken)
+    {
         EnsureConnected();
-        var transactions = new Transaction?[batch.Count];
-        var next = 0;
+        var taken = new List<(int Index, Transaction Tx)>();
+        DeliveryOutcome? lost = null;
         Transaction? PrepareNext()
         {
-            while (next < batch.Count)
+            while (take() is var i && i < batch.Count)
             {
-                var tx = transactions[next] = Prepare(batch[next]);
-                next++;
+                var tx = Prepare(batch[i]);
+                taken.Add((i, tx));
                 if (tx.Sendable.Count > 0) return tx;
             }
             return null;
@@ -126,6 +145,7 @@ public sealed partial class LmtpClient : IAsyncDisposable
                 carried = null;
                 if (UsesChunking)
                 {
+                    tx.ContentSent = true;
                     await ChunkedTransactionAsync(tx, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
@@ -140,6 +160,7 @@ public sealed partial class LmtpClient : IAsyncDisposable
                     foreach (var r in tx.Accepted) tx.Outcomes[r] = dataReply.ToOutcome();
                     continue;
                 }
+                tx.ContentSent = true;
                 await WriteContentAsync(tx.Message.Content, cancellationToken).ConfigureAwait(false);
                 if (SupportsPipelining && PrepareNext() is { } following)
                 {
@@ -156,21 +177,21 @@ public sealed partial class LmtpClient : IAsyncDisposable
         catch (Exception e) when (e is IOException or SocketException or TimeoutException or LmtpProtocolException or ObjectDisposedException)
         {
             Break();
-            var lost = DeliveryOutcome.Temporary($"4.4.2 {Peer}: {e.Message}");
-            for (var i = 0; i < batch.Count; i++)
-            {
-                transactions[i] ??= new Transaction(batch[i], batch[i].Envelope.Recipients.Count);
-                for (var r = 0; r < transactions[i]!.Outcomes.Length; r++) transactions[i]!.Outcomes[r] ??= lost;
-            }
+            lost = DeliveryOutcome.Temporary($"4.4.2 {Peer}: {e.Message}");
+            taken.RemoveAll(t => !t.Tx.ContentSent && t.Tx.Outcomes.Any(o => o is null) && giveBack?.Invoke(t.Index) == true);
+            foreach (var (_, tx) in taken)
+                for (var r = 0; r < tx.Outcomes.Length; r++) tx.Outcomes[r] ??= lost;
         }
         catch
         {
             Break();
             throw;
         }
-        return transactions.Select(tx => new MessageDeliveryResult(tx!.Message, tx.Message.Envelope.Recipients
-            .Select((rcpt, r) => new RecipientOutcome(rcpt, tx.Outcomes[r] ?? DeliveryOutcome.Temporary("4.4.2 no reply for this recipient")))
-            .ToArray())).ToArray();
+        foreach (var (i, tx) in taken)
+            results[i] = new MessageDeliveryResult(tx.Message, tx.Message.Envelope.Recipients
+                .Select((rcpt, r) => new RecipientOutcome(rcpt, tx.Outcomes[r] ?? DeliveryOutcome.Temporary("4.4.2 no reply for this recipient")))
+                .ToArray());
+        return lost;
     }
 
     /// <summary>Asks the server whether it would accept mail for <paramref name="address"/> (MAIL FROM:&lt;&gt;, RCPT, RSET).</summary>
@@ -266,6 +287,9 @@ public sealed partial class LmtpClient : IAsyncDisposable
         public List<int> Accepted { get; } = [];
         public List<string> Commands { get; } = [];
         public bool ResetFirst { get; set; }
+
+        /// <summary>Its content (or BDAT chunk) may have gone out: from then on it may have been delivered.</summary>
+        public bool ContentSent { get; set; }
         public bool Queued { get; set; }
     }
 

@@ -5,9 +5,9 @@ namespace RemotePoll.Mail.Delivery;
 
 /// <summary>
 /// Queue delivery over LMTP (<c>lmtp://host:port</c> or <c>lmtp:/path</c>): the local mail system applies its
-/// rules. A batch is cut into runs of consecutive messages that go over several sessions at once (each pipelined,
-/// see <see cref="LmtpClient"/>), because a drain into one session waits for the server's delivery of each message
-/// in turn. At most <see cref="MaxSessions"/> sessions to this target are open at any time, for all callers
+/// rules. A batch goes over several sessions at once, each taking the next message when it is ready for one (each
+/// pipelined, see <see cref="LmtpClient"/>), because a drain into one session waits for the server's delivery of each
+/// message in turn. At most <see cref="MaxSessions"/> sessions to this target are open at any time, for all callers
 /// together (the node's bound per target); idle sessions are kept for the next batch (checked with RSET first,
 /// dropped after <see cref="IdleTimeout"/>). A batch's results come back only when every recipient of every
 /// message has its reply.
@@ -62,17 +62,22 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
     public async Task<IReadOnlyList<MessageDeliveryResult>> DeliverBatchAsync(IReadOnlyList<MessageToDeliver> batch, CancellationToken cancellationToken)
     {
         if (batch.Count == 0) return [];
-        // Runs of about half a session's share, so that a session that finishes early takes another run and a slow
-        // message does not hold the batch back; within a run the next message travels with the previous dot.
+        // Every session takes the next message when it is ready to send one (within a session it travels with the
+        // previous dot), so the sessions end the batch together: no slow share or run holds the batch back.
         var sessions = Math.Min(MaxSessions, batch.Count);
-        var runLength = Math.Max(1, (batch.Count + 2 * sessions - 1) / (2 * sessions));
-        var runs = new ConcurrentQueue<int>(Enumerable.Range(0, (batch.Count + runLength - 1) / runLength).Select(r => r * runLength));
+        var next = -1;
+        // A message a broken session took but had not sent is taken again by another session, once.
+        var givenBack = new ConcurrentQueue<int>();
+        var retried = new int[batch.Count];
+        int Take() => givenBack.TryDequeue(out var i) ? i : Interlocked.Increment(ref next);
+        bool GiveBack(int i) => Interlocked.Increment(ref retried[i]) == 1 && Enqueue(givenBack, i);
+        bool Left() => !givenBack.IsEmpty || Volatile.Read(ref next) < batch.Count - 1;
         var results = new MessageDeliveryResult?[batch.Count];
         string? unavailable = null;
 
         async Task WorkAsync()
         {
-            while (!runs.IsEmpty)
+            while (Left())
             {
                 LmtpClient client;
                 try
@@ -81,20 +86,15 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
                 }
                 catch (DeliveryUnavailableException e)
                 {
-                    // The runs no session took are answered below; another session may still take some.
+                    // The messages no session took are answered below; another session may still take some.
                     unavailable ??= e.Message;
                     return;
                 }
                 var returned = false;
                 try
                 {
-                    // One session, runs after runs, until none is left or the session broke.
-                    while (client.IsConnected && runs.TryDequeue(out var start))
-                    {
-                        var run = batch.Skip(start).Take(runLength).ToList();
-                        var delivered = await client.DeliverAsync(run, cancellationToken).ConfigureAwait(false);
-                        for (var k = 0; k < delivered.Count; k++) results[start + k] = delivered[k];
-                    }
+                    // One session, message after message, until none is left or the session broke.
+                    await client.DeliverTakingAsync(batch, Take, results, GiveBack, cancellationToken).ConfigureAwait(false);
                     returned = Return(client);
                 }
                 finally
@@ -108,6 +108,12 @@ public sealed class LmtpQueueDelivery : IQueueDelivery, IAsyncDisposable
         await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => WorkAsync())).ConfigureAwait(false);
         var notSent = DeliveryOutcome.Temporary("4.4.1 " + (unavailable ?? $"{_peer}: no session took the message"));
         return results.Select((r, i) => r ?? MessageDeliveryResult.AllWith(batch[i], notSent)).ToArray();
+    }
+
+    private static bool Enqueue(ConcurrentQueue<int> queue, int index)
+    {
+        queue.Enqueue(index);
+        return true;
     }
 
     /// <exception cref="DeliveryUnavailableException">The LMTP server could not be asked or answered 4xx.</exception>

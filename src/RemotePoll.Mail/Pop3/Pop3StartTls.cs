@@ -1,5 +1,6 @@
 using System.Text;
 using RemotePoll.Core.Polling;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Pop3;
 
@@ -85,67 +86,6 @@ internal static class Pop3StartTls
             line.Add(one[0]);
             if (one[0] == '\n') return [.. line];
             if (line.Count > MaxLine) throw new StreamBoundExceededException(StreamBound.LineLength, MaxLine);
-        }
-    }
-
-    /// <summary>The connection with the greeting read before STLS put back in front, for MailKit to read again.</summary>
-    private sealed class ReplayStream(byte[] replay, Stream inner) : Stream
-    {
-        private int _at;
-
-        public override bool CanRead => true;
-        public override bool CanWrite => true;
-        public override bool CanSeek => false;
-        public override bool CanTimeout => inner.CanTimeout;
-        public override int ReadTimeout { get => inner.ReadTimeout; set => inner.ReadTimeout = value; }
-        public override int WriteTimeout { get => inner.WriteTimeout; set => inner.WriteTimeout = value; }
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_at < replay.Length) return Replay(buffer);
-            return inner.Read(buffer);
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            _at < replay.Length ? ValueTask.FromResult(Replay(buffer.Span)) : inner.ReadAsync(buffer, cancellationToken);
-
-        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
-
-        public override void Write(ReadOnlySpan<byte> buffer) => inner.Write(buffer);
-
-        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            inner.WriteAsync(buffer, offset, count, cancellationToken);
-
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-            inner.WriteAsync(buffer, cancellationToken);
-
-        public override void Flush() => inner.Flush();
-
-        public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing) inner.Dispose();
-            base.Dispose(disposing);
-        }
-
-        private int Replay(Span<byte> buffer)
-        {
-            var n = Math.Min(buffer.Length, replay.Length - _at);
-            replay.AsSpan(_at, n).CopyTo(buffer);
-            _at += n;
-            return n;
         }
     }
 }

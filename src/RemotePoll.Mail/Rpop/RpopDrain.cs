@@ -170,7 +170,9 @@ public static class RpopDrain
             }
         }
 
-        var fetching = Start(NextBatch(batchBytes / 2, alone: true));
+        // The first batch is kept to an eighth of the budget: nothing is delivered while it is fetched, so the local side
+        // waits for all of it (200 KB messages: 80 of them, 16 MB, before the first delivery); the next ones overlap.
+        var fetching = Start(NextBatch(batchBytes / 8, alone: true));
         var toDeleteLater = new List<int>();
         var toDeleteLaterUids = new List<string>();
         try

@@ -116,7 +116,7 @@ public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : 
 
     [Theory]
     [MemberData(nameof(Servers))]
-    public async Task A_message_the_server_refuses_fails_alone_and_the_rest_of_the_batch_is_stored(string serverName)
+    public async Task A_message_over_the_size_limit_fails_alone_for_good_and_the_rest_of_the_batch_is_stored(string serverName)
     {
         var server = fixture[serverName];
         var (user, account) = await NewAccountAsync(server);
@@ -129,8 +129,9 @@ public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : 
         var outcomes = await store.AppendBatchAsync(account, MailboxPath.Inbox, batch, Ct);
 
         Assert.True(outcomes[0].IsDelivered, outcomes[0].ToString());
-        Assert.Equal(DeliveryStatus.TemporaryFailure, outcomes[1].Status);
-        Assert.Contains("APPEND NO", outcomes[1].ToString(), StringComparison.Ordinal);
+        // Dovecot answers NO [LIMIT] for a message over quota_max_mail_size: asking again would get the same answer.
+        Assert.Equal(DeliveryStatus.PermanentFailure, outcomes[1].Status);
+        Assert.Contains("5.3.4 APPEND NO [LIMIT]", outcomes[1].ToString(), StringComparison.Ordinal);
         Assert.True(outcomes[2].IsDelivered, outcomes[2].ToString());
         Assert.True(outcomes[3].IsDelivered, outcomes[3].ToString());
         Assert.Equal(["first", "third", "fourth"], (await server.ListAsync(user, "INBOX", Ct)).Select(m => m.Subject));
@@ -191,22 +192,28 @@ public sealed class ImapAppendDovecotTests(ImapAppendDovecotsFixture fixture) : 
         Assert.Equal(ids.Order(StringComparer.Ordinal), stamps.Order(StringComparer.Ordinal));
     }
 
-    [Fact]
-    public async Task Over_implicit_tls_the_store_writes_the_bytes_on_its_own_tls_connection()
+    // The MailKit APPEND the store used under STARTTLS before adds a CRLF to a message whose last line has none.
+    [Theory]
+    [InlineData(SecureSocketOptions.SslOnConnect)]
+    [InlineData(SecureSocketOptions.StartTls)]
+    public async Task Over_tls_the_store_writes_the_bytes_on_its_own_tls_connection(SecureSocketOptions security)
     {
         var server = fixture["multiappend"];
         var (user, account) = await NewAccountAsync(server);
         var ca = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(server.CaCertificatePath);
-        await using var store = new ImapMailboxStore(server.Host, server.ImapsPort, new ImapStoreOptions
+        var port = security == SecureSocketOptions.StartTls ? server.ImapPort : server.ImapsPort;
+        var secured = false;
+        await using var store = new ImapMailboxStore(server.Host, port, new ImapStoreOptions
         {
-            MasterUser = server.MasterUser, MasterPassword = server.MasterPassword, Security = SecureSocketOptions.SslOnConnect,
-            ServerCertificateValidation = (_, cert, _, _) => cert is not null && cert.GetCertHash().SequenceEqual(ca.GetCertHash()),
+            MasterUser = server.MasterUser, MasterPassword = server.MasterPassword, Security = security,
+            ServerCertificateValidation = (_, cert, _, _) => secured = cert is not null && cert.GetCertHash().SequenceEqual(ca.GetCertHash()),
         });
         var raw = Encoding.ASCII.GetBytes("From: bob@remote.example\r\nSubject: tls\r\n\r\nno line end");
 
         var outcomes = await store.AppendBatchAsync(account, MailboxPath.Inbox, [new(raw), new(Message("second"))], Ct);
 
         Assert.All(outcomes, o => Assert.True(o.IsDelivered, o.ToString()));
+        Assert.True(secured, "no TLS handshake took place");
         var stored = await ReadBackAsync(server, user);
         Assert.Equal(raw, stored[0].Bytes);
         Assert.Equal(Message("second"), stored[1].Bytes);
