@@ -15,7 +15,14 @@ public sealed class DovecotNode : IAsyncLifetime
 {
     public DovecotNode() : this("shared") { }
 
-    internal DovecotNode(string name) => Data = Directory.CreateTempSubdirectory($"rpoll-{name}-").FullName;
+    /// <param name="options">How the Dovecot is set up (e.g. which capabilities it announces); null: everything offered.</param>
+    internal DovecotNode(string name, DovecotOptions? options = null)
+    {
+        Data = Directory.CreateTempSubdirectory($"rpoll-{name}-").FullName;
+        _options = options;
+    }
+
+    private readonly DovecotOptions? _options;
 
     public string Data { get; }
     public int Port { get; } = FreePorts.Take(1)[0];
@@ -28,7 +35,7 @@ public sealed class DovecotNode : IAsyncLifetime
     /// <param name="setup">Extra node options and environment, given the running Dovecot.</param>
     public async Task StartAsync(Func<DovecotServer, (string[] Args, Dictionary<string, string> Environment)> setup, CancellationToken cancellationToken)
     {
-        Dovecot = await DovecotServer.StartAsync(cancellationToken: cancellationToken);
+        Dovecot = await DovecotServer.StartAsync(_options, cancellationToken);
         var (args, environment) = setup(Dovecot);
         Node = await NodeProcess.StartAsync(Data, Port, ["--ca-file", Dovecot.CaCertificatePath, .. args], environment);
         Assert.Equal(0, (await RpollCli.RunAsync(Port, null, "module", "set", "allow-self-poll", "yes")).ExitCode);

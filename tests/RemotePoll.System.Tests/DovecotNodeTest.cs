@@ -16,10 +16,10 @@ public abstract class DovecotNodeTest : IAsyncLifetime
     private readonly DovecotNode _node;
     private readonly bool _owned;
 
-    /// <summary>A Dovecot and a node of this test's own.</summary>
-    protected DovecotNodeTest(string name)
+    /// <summary>A Dovecot (set up as <paramref name="options"/> say, null: everything offered) and a node of this test's own.</summary>
+    protected DovecotNodeTest(string name, DovecotOptions? options = null)
     {
-        _node = new DovecotNode(name);
+        _node = new DovecotNode(name, options);
         _owned = true;
     }
 

@@ -26,7 +26,10 @@ public sealed class RimapPushHolder : ReceiveActor
     {
         var poller = Context.Parent;
         var governor = ActorRegistry.For(Context.System).Get<PushGovernor>();
-        HoldAsync(request, env, governor, Self, () => poller.Tell(RimapPushNewMail.Instance), log, _stop.Token, _revoked.Token).PipeTo(Self);
+        var logger = Context.GetLogger();
+        void Watching(string what) => logger.Info("RPOLL {0}/{1}: push connection held: {2}", request.Account, request.RecordName, what);
+        HoldAsync(request, env, governor, Self, () => poller.Tell(RimapPushNewMail.Instance), Watching, log, _stop.Token, _revoked.Token)
+            .PipeTo(Self);
         Receive<RevokePermit>(_ =>
         {
             if (_revoked.IsCancellationRequested) return;
@@ -51,7 +54,7 @@ public sealed class RimapPushHolder : ReceiveActor
     }
 
     private static async Task<RimapPushEnded> HoldAsync(RimapMirrorRequest request, PollEnvironment env, IActorRef governor, IActorRef self,
-        Action newMail, IImapProtocolLog? log, CancellationToken stop, CancellationToken revoked)
+        Action newMail, Action<string> watched, IImapProtocolLog? log, CancellationToken stop, CancellationToken revoked)
     {
         var permit = $"push/{request.Account}/{request.RecordName}/{Guid.NewGuid():N}";
         try
@@ -63,7 +66,7 @@ public sealed class RimapPushHolder : ReceiveActor
             using var watching = CancellationTokenSource.CreateLinkedTokenSource(stop, revoked);
             try
             {
-                await RimapPush.WatchAsync(request, env.PushIdleEvery, newMail, log, watching.Token).ConfigureAwait(false);
+                await RimapPush.WatchAsync(request, env.PushIdleEvery, newMail, log, watching.Token, watching: watched).ConfigureAwait(false);
                 return new RimapPushEnded(PollErrorKind.Internal, "the push session ended");
             }
             catch (OperationCanceledException) when (revoked.IsCancellationRequested && !stop.IsCancellationRequested)

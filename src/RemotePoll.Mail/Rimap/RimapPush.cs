@@ -2,9 +2,10 @@ namespace RemotePoll.Mail.Rimap;
 
 /// <summary>
 /// Push for one RIMAP record (issue 20): one read-only session held open, INBOX examined and watched with IDLE
-/// (RFC 2177), re-issued every <c>reissueEvery</c> (RFC 2177 asks for less than 29 minutes). It only announces: the
-/// mirror itself is the record's normal poll, with its own session, permit and no-loss rules. NOTIFY (RFC 5465) is not
-/// used: the other folders keep being polled at Poll Every.
+/// (RFC 2177), re-issued every <c>reissueEvery</c> (RFC 2177 asks for less than 29 minutes). Where the server offers
+/// NOTIFY (RFC 5465) every mirrored folder is watched too (<see cref="RimapPushNotify"/>); else the other folders keep
+/// being polled at Poll Every. It only announces: the mirror itself is the record's normal poll (all its folders), with
+/// its own session, permit and no-loss rules.
 /// </summary>
 public static class RimapPush
 {
@@ -12,14 +13,15 @@ public static class RimapPush
     public static readonly TimeSpan DefaultReissueEvery = TimeSpan.FromMinutes(25);
 
     /// <summary>
-    /// Connects as the record says (TLS rules and sign-in as for a poll), examines INBOX and idles until cancelled.
-    /// <paramref name="newMail"/> is called once when INBOX is examined (mail that came while no IDLE was held) and again
-    /// on each announcement of new mail. Never returns normally.
+    /// Connects as the record says (TLS rules and sign-in as for a poll), examines INBOX, sets NOTIFY where offered and
+    /// idles until cancelled. <paramref name="newMail"/> is called once when INBOX is examined (mail that came while no
+    /// IDLE was held), on each announcement of new mail, and when a re-issue finds the record's folders changed.
+    /// <paramref name="watching"/> is told once what is watched (NOTIFY or IDLE on INBOX, and why). Never returns normally.
     /// </summary>
     /// <exception cref="ImapPollException">The connection failed or dropped, or the server offers no IDLE: push ends and says why.</exception>
     /// <exception cref="OperationCanceledException">Cancelled: the connection is closed.</exception>
     public static async Task WatchAsync(RimapMirrorRequest request, TimeSpan reissueEvery, Action newMail, IImapProtocolLog? log,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, Action<string>? watching = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(newMail);
@@ -27,11 +29,15 @@ public static class RimapPush
             throw new ArgumentOutOfRangeException(nameof(reissueEvery), reissueEvery, "IDLE must be re-issued within 29 minutes (RFC 2177)");
         await using var session = await RimapSession.OpenAsync(request, log, cancellationToken).ConfigureAwait(false);
         await session.ExamineInboxAsync(cancellationToken).ConfigureAwait(false);
+        var notify = new RimapPushNotify(request, session);
+        var watched = await notify.StartAsync(cancellationToken).ConfigureAwait(false);
+        watching?.Invoke(watched);
         newMail();
         while (true)
         {
             if (await session.IdleAsync(reissueEvery, cancellationToken).ConfigureAwait(false)) newMail();
             if (cancellationToken.IsCancellationRequested) throw new OperationCanceledException(cancellationToken);
+            if (await notify.RefreshAsync(cancellationToken).ConfigureAwait(false)) newMail();
         }
     }
 

@@ -37,6 +37,8 @@ internal sealed class RimapSession : IAsyncDisposable
     private BoundedStream? _stream;
     private string? _closedReason;
     private bool _quickResync;
+    /// <summary>The folders besides INBOX that NOTIFY watches (RFC 5465); empty: IDLE on INBOX only.</summary>
+    private IReadOnlyList<ImapFolder> _notified = [];
 
     private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IImapProtocolLog? log)
     {
@@ -337,26 +339,62 @@ internal sealed class RimapSession : IAsyncDisposable
             async t => await inbox.OpenAsync(FolderAccess.ReadOnly, t).ConfigureAwait(false), cancellationToken, "INBOX").ConfigureAwait(false);
     }
 
+    /// <summary>Whether the server offers NOTIFY (RFC 5465): push can then watch every mirrored folder, not INBOX only.</summary>
+    public bool OffersNotify => Live().Capabilities.HasFlag(ImapCapabilities.Notify);
+
     /// <summary>
-    /// IDLE on the examined INBOX until the server announces new mail (EXISTS that grows the folder) or
-    /// <paramref name="idleFor"/> has passed, then DONE. True when new mail was announced. The silence tolerated is the
-    /// IDLE time plus the command timeout; an answer beyond the control budget ends the session.
+    /// <c>NOTIFY SET (selected (MessageNew MessageExpunge)) (mailboxes f1 f2 … (MessageNew MessageExpunge))</c> for the
+    /// examined INBOX and <paramref name="folders"/> (INBOX among them is left out: it is the selected one). RFC 5465 asks
+    /// for MessageExpunge whenever MessageNew is asked. New mail in those folders then arrives as STATUS answers during
+    /// <see cref="IdleAsync"/>. False when the server refused it (NO or BAD): the session stays usable, IDLE on INBOX only.
+    /// </summary>
+    /// <exception cref="ImapPollException">ConnectionLost, ProtocolError (the server does not offer NOTIFY).</exception>
+    public async Task<bool> NotifyAsync(IReadOnlyList<RimapRemoteFolder> folders, CancellationToken cancellationToken)
+    {
+        var client = Live();
+        var inbox = client.Inbox ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: the server announced no INBOX");
+        var others = folders.Select(f => f.Folder).Where(f => !f.FullName.Equals(inbox.FullName, StringComparison.OrdinalIgnoreCase)).ToArray();
+        ImapEvent[] events = [new ImapEvent.MessageNew(MessageSummaryItems.None), ImapEvent.MessageExpunge];
+        var groups = new List<ImapEventGroup> { new(ImapMailboxFilter.Selected, events) };
+        if (others.Length > 0) groups.Add(new ImapEventGroup(new ImapMailboxFilter.Mailboxes(others), events));
+        try
+        {
+            await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
+                t => client.NotifyAsync(false, groups, t), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ImapPollException e) when (e.SessionUsable)
+        {
+            _notified = [];
+            return false;
+        }
+        _notified = others;
+        return true;
+    }
+
+    /// <summary>
+    /// IDLE on the examined INBOX until the server announces new mail (EXISTS that grows INBOX, or with NOTIFY a STATUS
+    /// whose UIDNEXT or MESSAGES grows a watched folder) or <paramref name="idleFor"/> has passed, then DONE. True when new
+    /// mail was announced. The silence tolerated is the IDLE time plus the command timeout; an answer beyond the control
+    /// budget ends the session.
     /// </summary>
     /// <exception cref="ImapPollException">ConnectionLost (dropped, silent, BYE), ProtocolError.</exception>
     public async Task<bool> IdleAsync(TimeSpan idleFor, CancellationToken cancellationToken)
     {
         var client = Live();
         var inbox = client.Inbox!;
-        var seen = inbox.Count;
+        IMailFolder[] watched = [inbox, .. _notified];
+        // EXPUNGE lowers a count and STATUS repeats an unchanged UIDNEXT: only growth beyond the last seen is new mail.
+        var seen = watched.ToDictionary(f => f, f => (f.Count, f.UidNext?.Id ?? 0));
         var arrived = false;
         using var done = new CancellationTokenSource(idleFor);
         void Changed(object? sender, EventArgs e)
         {
-            // EXPUNGE lowers the count, EXISTS sets it: only a count above the last one seen is new mail.
-            if (inbox.Count > seen) { arrived = true; done.Cancel(); }
-            seen = inbox.Count;
+            if (sender is not IMailFolder f || !seen.TryGetValue(f, out var last)) return;
+            var now = (f.Count, f.UidNext?.Id ?? 0);
+            if (now.Count > last.Count || now.Item2 > last.Item2) { arrived = true; done.Cancel(); }
+            seen[f] = now;
         }
-        inbox.CountChanged += Changed;
+        foreach (var f in watched) { f.CountChanged += Changed; f.UidNextChanged += Changed; }
         var timeout = client.Timeout;
         client.Timeout = ToMilliseconds(idleFor + _request.CommandTimeout);
         try
@@ -366,7 +404,7 @@ internal sealed class RimapSession : IAsyncDisposable
         }
         finally
         {
-            inbox.CountChanged -= Changed;
+            foreach (var f in watched) { f.CountChanged -= Changed; f.UidNextChanged -= Changed; }
             if (_client is not null) client.Timeout = timeout;
         }
         return arrived;

@@ -14,7 +14,7 @@ public sealed class RimapHostileServerTests
     private const string Password = "Fake-Secret-17";
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static RimapMirrorRequest RequestFor(HostilePop3Server server) => new()
+    internal static RimapMirrorRequest RequestFor(HostilePop3Server server) => new()
     {
         Account = Account,
         RecordName = "Remote",

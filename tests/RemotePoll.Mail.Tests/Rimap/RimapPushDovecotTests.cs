@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Rimap;
@@ -17,42 +16,11 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
     private DovecotServer Server => fixture.Server;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private sealed class Watch : IAsyncDisposable
-    {
-        private readonly CancellationTokenSource _stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        public Channel<DateTimeOffset> Announced { get; } = Channel.CreateUnbounded<DateTimeOffset>();
-        public RecordingImapLog Log { get; } = new();
-        public Task Running { get; }
-
-        public Watch(RimapMirrorRequest request, TimeSpan reissueEvery) =>
-            Running = Task.Run(() => RimapPush.WatchAsync(request, reissueEvery, () => Announced.Writer.TryWrite(DateTimeOffset.UtcNow), Log, _stop.Token));
-
-        public async Task<DateTimeOffset> NextAsync(TimeSpan within)
-        {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-            limit.CancelAfter(within);
-            return await Announced.Reader.ReadAsync(limit.Token);
-        }
-
-        public async Task StopAsync()
-        {
-            _stop.Cancel();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Running);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _stop.Cancel();
-            try { await Running; } catch (Exception) { }
-            _stop.Dispose();
-        }
-    }
-
     [Fact]
     public async Task New_mail_in_INBOX_is_announced_within_5_seconds_of_its_arrival()
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
-        await using var watch = new Watch(Request(Server, user, password), TimeSpan.FromMinutes(5));
+        await using var watch = new PushWatch(Request(Server, user, password), TimeSpan.FromMinutes(5));
         await watch.NextAsync(TimeSpan.FromSeconds(20)); // the catch-up announcement once INBOX is examined
 
         var latencies = new List<TimeSpan>();
@@ -77,7 +45,7 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
     public async Task IDLE_is_reissued_at_the_configured_interval()
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
-        await using var watch = new Watch(Request(Server, user, password), TimeSpan.FromSeconds(1));
+        await using var watch = new PushWatch(Request(Server, user, password), TimeSpan.FromSeconds(1));
         await watch.NextAsync(TimeSpan.FromSeconds(20));
 
         var clock = Stopwatch.StartNew();
@@ -95,14 +63,14 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
         await using var proxy = TcpProxy.Start(Server.Host, Server.ImapPort);
         var request = Request(Server, user, password) with { Host = new HostAndPort(proxy.Host, proxy.Port) };
 
-        var watch = new Watch(request, TimeSpan.FromMinutes(5));
+        var watch = new PushWatch(request, TimeSpan.FromMinutes(5));
         await watch.NextAsync(TimeSpan.FromSeconds(20));
         Assert.Equal(1, proxy.ActiveConnections);
         await watch.StopAsync();
         await WaitUntilAsync(() => proxy.ActiveConnections == 0);
         await watch.DisposeAsync();
 
-        await using var dropped = new Watch(request, TimeSpan.FromMinutes(5));
+        await using var dropped = new PushWatch(request, TimeSpan.FromMinutes(5));
         await dropped.NextAsync(TimeSpan.FromSeconds(20));
         proxy.DropAll();
         var error = await Assert.ThrowsAsync<ImapPollException>(() => dropped.Running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
@@ -114,7 +82,7 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
         var wrong = password + "-wrong";
-        await using var watch = new Watch(Request(Server, user, wrong), TimeSpan.FromMinutes(5));
+        await using var watch = new PushWatch(Request(Server, user, wrong), TimeSpan.FromMinutes(5));
         var error = await Assert.ThrowsAsync<ImapPollException>(() => watch.Running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
         Assert.DoesNotContain(wrong, watch.Log.AllText);

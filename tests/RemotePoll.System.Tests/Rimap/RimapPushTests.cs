@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using RemotePoll.Testing.Dovecot;
 using RemotePoll.Testing.Net;
 
@@ -8,35 +7,11 @@ namespace RemotePoll.System.Tests.Rimap;
 /// <summary>
 /// Issue 20: RIMAP push on a real node against the test Dovecot (IDLE). New mail of a push record is mirrored within
 /// 5 s of its arrival, a record without push waits for Poll Every, held push connections never exceed push-connections,
-/// and turning push off or removing the record closes its connection. IDLE is re-issued every 2 s here.
+/// and turning push off or removing the record closes its connection; the test Dovecot offers NOTIFY (RFC 5465), so new
+/// mail in any mirrored folder is pushed too. IDLE is re-issued every 2 s here.
 /// </summary>
-public sealed class RimapPushTests() : DovecotNodeTest("push")
+public sealed class RimapPushTests() : PushNodeTest("push")
 {
-    private const string Owner = "owner@example.com";
-
-    protected override (string[] Args, Dictionary<string, string> Environment) NodeSetup(DovecotServer dovecot)
-    {
-        var config = Path.Combine(Data, "push.conf");
-        File.WriteAllText(config, "remotepoll.push-idle-every = 2s\n");
-        return (["--config", config], []);
-    }
-
-    private static byte[] Message(string tag) => Encoding.ASCII.GetBytes(
-        $"From: a@example.org\r\nTo: b@example.net\r\nSubject: {tag}\r\nMessage-ID: <{tag}.{Guid.NewGuid():N}@example.org>\r\n\r\nBody.\r\n");
-
-    private int Count(string record)
-    {
-        var dir = Path.Combine(Data, "mail", "example.com", "owner", "Maildir", $".{record}.INBOX");
-        return new[] { "new", "cur" }.Select(d => Path.Combine(dir, d)).Where(Directory.Exists).Sum(d => Directory.GetFiles(d).Length);
-    }
-
-    private async Task SetAsync(string record, string user, int port, params string[] options)
-    {
-        var set = await Rpoll("pw\n", ["rimap", "set", Owner, record, "--host", $"127.0.0.1:{port}", "--user", user, "--password-stdin",
-            "--security", "starttls", "--auth", "encrypted", "--every", "30m", .. options]);
-        Assert.True(set.ExitCode == 0, set.StandardError);
-    }
-
     /// <summary>Sets push-connections, then one push record per name, each signing in as the Dovecot user of its name through <paramref name="proxy"/>.</summary>
     private async Task<string[]> SetPushRecordsAsync(TcpProxy proxy, int pushConnections, params string[] records)
     {
@@ -47,23 +22,6 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
             await SetAsync(r, r, proxy.Port, "--push", "yes");
         }
         return records;
-    }
-
-    private async Task<int> PushHeldAsync() => (await NodeStatsAsync()).GetProperty("pushHeld").GetInt32();
-
-    private async Task WaitForAsync(Func<Task<bool>> condition, string what, int seconds = 60)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > TimeSpan.FromSeconds(seconds))
-            {
-                var log = string.Join('\n', Node.Log.Split('\n').Where(l => l.Contains("RPOLL") || l.Contains("rror")).TakeLast(40));
-                Assert.Fail($"not within {seconds} s: {what}\n{(await Rpoll(null, "rimap", "list", Owner)).StandardOutput}\n" +
-                    $"{(await Rpoll(null, "node", "stats")).StandardOutput}\n{log}");
-            }
-            await Task.Delay(100, Ct);
-        }
     }
 
     [Fact]
@@ -97,6 +55,36 @@ public sealed class RimapPushTests() : DovecotNodeTest("push")
         // The record without push saw none of it: its next poll is 30 minutes away.
         Assert.Equal(1, Count("polled"));
         Assert.Equal(7, await Dovecot.CountAsync("pushed", cancellationToken: Ct)); // the remote side is only read
+    }
+
+    [Fact]
+    public async Task With_NOTIFY_new_mail_in_a_folder_other_than_INBOX_is_mirrored_within_5_seconds()
+    {
+        Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "4")).ExitCode);
+        await Dovecot.AddUserAsync("notified", "pw", Ct);
+        await Dovecot.CreateFolderAsync("notified", "Work", Ct);
+        await Dovecot.InjectAsync("notified", Message("first"), cancellationToken: Ct);
+        await SetAsync("notified", "notified", Dovecot.ImapPort, "--push", "yes");
+        await WaitForAsync(async () => Count("notified") == 1 && await PushHeldAsync() == 1, "first poll and push held");
+        Assert.Contains("push connection held: NOTIFY", Node.Log);
+
+        var latencies = new List<TimeSpan>();
+        for (var i = 0; i < 4; i++)
+        {
+            var sent = Stopwatch.StartNew();
+            await Dovecot.DeliverAsync("notified", Message($"work-{i}"), "Work", Ct);
+            await WaitForAsync(() => Task.FromResult(Count("notified", "Work") == 1 + i), $"message {i} of Work mirrored by push", seconds: 5);
+            latencies.Add(sent.Elapsed);
+        }
+        TestContext.Current.TestOutputHelper?.WriteLine($"NOTIFY: arrival in Work to local file: max {latencies.Max().TotalMilliseconds:F0} ms");
+
+        // A folder created remotely later is watched from the next IDLE re-issue (2 s here) on.
+        await Dovecot.CreateFolderAsync("notified", "Later", Ct);
+        await WaitForAsync(() => Task.FromResult(Directory.Exists(Path.Combine(Data, "mail", "example.com", "owner", "Maildir", ".notified.Later"))),
+            "the new folder mirrored", seconds: 15);
+        await Task.Delay(3000, Ct); // past the next re-issue, which sets NOTIFY for the new folder
+        await Dovecot.DeliverAsync("notified", Message("later-1"), "Later", Ct);
+        await WaitForAsync(() => Task.FromResult(Count("notified", "Later") == 1), "mail of the new folder mirrored by push", seconds: 5);
     }
 
     [Fact]

@@ -191,6 +191,27 @@ public sealed class DovecotServer : IAsyncDisposable
         File.Move(temp, Path.Combine(dir, "new", name));
     }
 
+    /// <summary>
+    /// Saves a message into <paramref name="user"/>'s folder through Dovecot itself (<c>doveadm save</c>), as a delivery
+    /// does: unlike <see cref="InjectAsync(string, byte[], string, CancellationToken)"/> Dovecot's indexes change at once,
+    /// so IDLE and NOTIFY (RFC 5465) sessions are told of it as of a real arrival. The folder must exist.
+    /// </summary>
+    public async Task DeliverAsync(string user, byte[] rfc822, string folder = "INBOX", CancellationToken cancellationToken = default)
+    {
+        var file = Path.Combine(RootDirectory, $"deliver-{Guid.NewGuid():N}.eml");
+        await File.WriteAllBytesAsync(file, rfc822, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ExternalCommand.RunCheckedAsync("/bin/sh",
+                ["-c", $"'{DoveadmBinary}' -c '{ConfigPath}' save -u '{user}' -m '{folder}' < '{file}'"],
+                cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     /// <inheritdoc cref="InjectAsync(string, byte[], string, CancellationToken)"/>
     public Task InjectAsync(string user, string rfc822, string folder = "INBOX", CancellationToken cancellationToken = default) =>
         InjectAsync(user, Encoding.UTF8.GetBytes(rfc822), folder, cancellationToken);
