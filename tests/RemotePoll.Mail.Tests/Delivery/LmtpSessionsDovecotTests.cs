@@ -155,10 +155,13 @@ public sealed class LmtpSessionsDovecotTests(DovecotFixture fixture) : IClassFix
         proxy.DropAfterServerBytes(2500);
 
         var first = await RpopPoll.RunAsync(Request(), lmtp, imap, journal.CommitAsync, null, Ct);
+        var afterFirst = proxy.TotalConnections;
         var arrivedFirst = await Server.CountAsync(local, cancellationToken: Ct);
         var second = await RpopPoll.RunAsync(Request(), lmtp, imap, journal.CommitAsync, null, Ct);
 
-        Assert.True(first.Delivered < count, $"the drop did not hit the batch: {first.Delivered} delivered");
+        // The drop hit the batch: a message was left in doubt, or (the drop fell between two messages) the sessions had
+        // to be opened again to finish it (4 connections without the drop).
+        Assert.True(first.Delivered < count || afterFirst > 4, $"the drop did not hit the batch: {first.Delivered} delivered over {afterFirst} connections");
         Assert.True(arrivedFirst > 0, "nothing arrived before the drop");
         Assert.Equal(count, first.Delivered + second.Delivered + second.Recovered);
         var inbox = await Server.ListAsync(local, cancellationToken: Ct);

@@ -156,11 +156,14 @@ public sealed class SmtpSessionsPostfixTests(PostfixFixture fixture) : IClassFix
         proxy.DropAfterServerBytes(3000);
 
         var first = await RpopPoll.RunAsync(Request(), smtp, imap, journal.CommitAsync, null, Ct);
+        var afterFirst = proxy.TotalConnections;
         // What Postfix queued before the drop reaches Dovecot before the next poll looks for it there.
         var arrivedFirst = (await ArrivedAsync(Postfix, local)).Count;
         var second = await RpopPoll.RunAsync(Request(), smtp, imap, journal.CommitAsync, null, Ct);
 
-        Assert.True(first.Delivered < count, $"the drop did not hit the batch: {first.Delivered} delivered");
+        // The drop hit the batch: a message was left in doubt, or (the drop fell between two messages) the sessions had
+        // to be opened again to finish it (4 connections without the drop).
+        Assert.True(first.Delivered < count || afterFirst > 4, $"the drop did not hit the batch: {first.Delivered} delivered over {afterFirst} connections");
         Assert.True(arrivedFirst > 0, "nothing arrived before the drop");
         Assert.Equal(count, first.Delivered + second.Delivered + second.Recovered);
         var inbox = await ArrivedAsync(Postfix, local);
