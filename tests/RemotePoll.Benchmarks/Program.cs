@@ -11,6 +11,7 @@ if (args is ["scale" or "cluster", ..])
     try { return await RemotePoll.Benchmarks.Scale.ScaleRunner.RunAsync(args[0], args.Skip(1).ToList()); }
     catch (ArgumentException e) { Console.Error.WriteLine($"remotepoll-bench: {e.Message}"); return 2; }
 }
+if (args is ["push", ..]) return await RemotePoll.Benchmarks.Push.PushRunner.RunAsync(args.Skip(1).ToList());
 BenchmarkOptions options;
 try
 {

@@ -39,6 +39,8 @@ internal sealed class RimapSession : IAsyncDisposable
     private bool _quickResync;
     /// <summary>The folders besides INBOX that NOTIFY watches (RFC 5465); empty: IDLE on INBOX only.</summary>
     private IReadOnlyList<ImapFolder> _notified = [];
+    /// <summary>Each watched folder's MESSAGES and UIDNEXT when last seen by push, kept from one IDLE to the next.</summary>
+    private readonly Dictionary<IMailFolder, (int Count, uint UidNext)> _announced = [];
 
     private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IImapProtocolLog? log)
     {
@@ -374,25 +376,22 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <summary>
     /// IDLE on the examined INBOX until the server announces new mail (EXISTS that grows INBOX, or with NOTIFY a STATUS
     /// whose UIDNEXT or MESSAGES grows a watched folder) or <paramref name="idleFor"/> has passed, then DONE. True when new
-    /// mail was announced. The silence tolerated is the IDLE time plus the command timeout; an answer beyond the control
+    /// mail was announced, during this IDLE or since the last one (then without idling). The silence tolerated is the IDLE time plus the command timeout; an answer beyond the control
     /// budget ends the session.
     /// </summary>
     /// <exception cref="ImapPollException">ConnectionLost (dropped, silent, BYE), ProtocolError.</exception>
     public async Task<bool> IdleAsync(TimeSpan idleFor, CancellationToken cancellationToken)
     {
         var client = Live();
-        var inbox = client.Inbox!;
-        IMailFolder[] watched = [inbox, .. _notified];
-        // EXPUNGE lowers a count and STATUS repeats an unchanged UIDNEXT: only growth beyond the last seen is new mail.
-        var seen = watched.ToDictionary(f => f, f => (f.Count, f.UidNext?.Id ?? 0));
+        IMailFolder[] watched = [client.Inbox!, .. _notified];
+        foreach (var f in watched) _announced.TryAdd(f, (f.Count, f.UidNext?.Id ?? 0));
+        // Told between two IDLEs (the LIST of a re-issue answers a folder's STATUS too): announced without idling.
+        if (Grew(watched)) return true;
         var arrived = false;
         using var done = new CancellationTokenSource(idleFor);
         void Changed(object? sender, EventArgs e)
         {
-            if (sender is not IMailFolder f || !seen.TryGetValue(f, out var last)) return;
-            var now = (f.Count, f.UidNext?.Id ?? 0);
-            if (now.Count > last.Count || now.Item2 > last.Item2) { arrived = true; done.Cancel(); }
-            seen[f] = now;
+            if (Grew(watched)) { arrived = true; done.Cancel(); }
         }
         foreach (var f in watched) { f.CountChanged += Changed; f.UidNextChanged += Changed; }
         var timeout = client.Timeout;
@@ -408,6 +407,23 @@ internal sealed class RimapSession : IAsyncDisposable
             if (_client is not null) client.Timeout = timeout;
         }
         return arrived;
+    }
+
+    /// <summary>
+    /// Whether a watched folder grew since last seen (MESSAGES or UIDNEXT above it), and remembers what it has now:
+    /// EXPUNGE lowers a count and STATUS repeats an unchanged UIDNEXT, neither is new mail.
+    /// </summary>
+    private bool Grew(IMailFolder[] watched)
+    {
+        var grew = false;
+        foreach (var f in watched)
+        {
+            var now = (f.Count, f.UidNext?.Id ?? 0);
+            var last = _announced[f];
+            grew |= now.Count > last.Count || now.Item2 > last.Item2;
+            _announced[f] = now;
+        }
+        return grew;
     }
 
     /// <summary>Sends LOGOUT and closes. Nothing depends on its answer, so a failure is not reported.</summary>

@@ -57,6 +57,27 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task Mail_told_between_two_IDLEs_is_announced_by_the_second_without_waiting_for_its_timeout()
+    {
+        var (user, password) = await NewRemoteAccountAsync(Server, Ct);
+        await Server.CreateFolderAsync(user, "Work", Ct);
+        await using var session = await RimapSession.OpenAsync(Request(Server, user, password), null, Ct);
+        await session.ExamineInboxAsync(Ct);
+        Assert.True(await session.NotifyAsync(await session.ListFoldersAsync("*", Ct), Ct));
+        Assert.False(await session.IdleAsync(TimeSpan.FromSeconds(1), Ct));
+
+        // Between two IDLEs, as at a re-issue: mail arrives in a watched folder and the LIST's STATUS answer tells of it.
+        await Server.DeliverAsync(user, Message("between-idles"), "Work", Ct);
+        await session.ListFoldersAsync("*", Ct);
+
+        var clock = Stopwatch.StartNew();
+        Assert.True(await session.IdleAsync(TimeSpan.FromSeconds(30), Ct));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"announced only after {clock.Elapsed}");
+        // Told once: the next IDLE waits for new mail again.
+        Assert.False(await session.IdleAsync(TimeSpan.FromSeconds(1), Ct));
+    }
+
+    [Fact]
     public async Task Stopping_closes_the_connection_and_a_dropped_one_ends_with_ConnectionLost()
     {
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
