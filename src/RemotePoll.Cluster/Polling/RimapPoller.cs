@@ -7,6 +7,7 @@ using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Polling;
@@ -186,7 +187,7 @@ public sealed class RimapPoller : RecordPoller
                 failed is null ? null : PollErrorKind.ProtocolError.ToString(),
                 failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders)) { PushRequest = request };
         }
-        catch (ImapPollException ex)
+        catch (RemotePollException ex)
         {
             return new(plan, plan.Failure(ex.Kind, ex.Message));
         }

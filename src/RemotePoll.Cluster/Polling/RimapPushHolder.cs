@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Core.Polling;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Polling;
@@ -73,7 +74,7 @@ public sealed class RimapPushHolder : ReceiveActor
             {
                 return new RimapPushEnded(null, "push-connections was lowered below the connections held");
             }
-            catch (ImapPollException ex)
+            catch (RemotePollException ex)
             {
                 return new RimapPushEnded(ex.Kind, ex.Message);
             }

@@ -7,6 +7,7 @@ using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rpop;
 using RemotePoll.Mail.Unified;
 using RemotePoll.Core.Unified;
@@ -92,7 +93,7 @@ public sealed class RpopPoller : RecordPoller
             return new(plan, new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
                 result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []) { LoginDelay = result.LoginDelay });
         }
-        catch (Pop3PollException ex)
+        catch (RemotePollException ex)
         {
             return new(plan, plan.Failure(ex.Kind, ex.Message) with { LoginDelay = ex.LoginDelay });
         }

@@ -1,6 +1,7 @@
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
@@ -12,7 +13,7 @@ public static class RpopPoll
     /// Runs one poll. A local side that cannot be reached is not an exception: the result says LocalDeliveryFailed, and
     /// the deletions of batches delivered before it still commit.
     /// </summary>
-    /// <exception cref="Pop3PollException">The remote side failed; its Kind says how.</exception>
+    /// <exception cref="RemotePollException">The remote side failed; its Kind says how.</exception>
     /// <exception cref="ArgumentException">The record's Mailbox is not a valid mailbox name.</exception>
     public static async Task<RpopDrainResult> RunAsync(RpopPollRequest request, IQueueDelivery queue, IMailboxStore store,
         Func<LedgerChange, CancellationToken, Task> commit, IPop3ProtocolLog? log, CancellationToken cancellationToken)
@@ -54,7 +55,7 @@ public static class RpopPoll
                 reopen: t => Pop3Session.OpenAsync(options, credentials, log, t)).ConfigureAwait(false);
             return result with { LoginDelay = session.LoginDelay };
         }
-        catch (Pop3PollException e)
+        catch (RemotePollException e)
         {
             e.LoginDelay ??= session.LoginDelay;
             throw;

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
@@ -87,7 +88,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var log = new RecordingImapLog();
         var port = security == ConnectionSecurity.SslTls ? Server.ImapsPort : Server.ImapPort;
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             PollAsync(request with { Security = security, Host = new HostAndPort(Server.Host, port) }, local, log));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
@@ -102,7 +103,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var (_, _, request) = await AccountAsync();
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => PollAsync(request with
         {
             Security = ConnectionSecurity.SslTls,
             Host = new HostAndPort("imap.example.net", Server.ImapsPort),
@@ -120,7 +121,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var (_, _, request) = await AccountAsync();
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFilePath = "/nonexistent/ca.pem" }, local));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
@@ -166,7 +167,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var log = new RecordingImapLog();
         const string wrong = "Wrong-Secret-42";
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             PollAsync(request with { Password = wrong, AuthMethod = method }, local, log));
 
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
@@ -185,7 +186,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with { Host = new HostAndPort("127.0.0.1", port) }, local));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => PollAsync(request with { Host = new HostAndPort("127.0.0.1", port) }, local));
 
         Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
         Assert.Contains("refused", error.Message);
@@ -209,7 +210,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var (_, _, request) = await AccountAsync();
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with { SourceAddress = IPAddress.IPv6Loopback }, local));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => PollAsync(request with { SourceAddress = IPAddress.IPv6Loopback }, local));
 
         Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
         Assert.Contains("reachable from ::1", error.Message);

@@ -7,6 +7,7 @@ using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rpop;
 using RemotePoll.Mail.Tests.Delivery;
 using RemotePoll.Testing.Dovecot;
@@ -233,7 +234,7 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
         // About half the mail: the first batch of ten is delivered and committed; the second, retrieved meanwhile, is cut
         // short, so the first batch's DELEs (which wait for the session) never go out; nothing is deleted without QUIT anyway.
         proxy.DropAfterServerBytes(messages.Sum(m => m.Raw.Length) / 2);
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, batchSize: 10));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, batchSize: 10));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
         var before = journal.DeliveredCommitted;
@@ -274,7 +275,7 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
             else proxy.DropAll();
         });
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, commandTimeout: TimeSpan.FromSeconds(2)));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
