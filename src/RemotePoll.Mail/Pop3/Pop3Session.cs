@@ -35,7 +35,7 @@ public sealed class Pop3Session : IAsyncDisposable
     private IReadOnlyList<string>? _uids;
     private string? _closedReason;
 
-    private Pop3Session(Pop3SessionOptions options, Pop3Credentials credentials, IPop3ProtocolLog? log)
+    private Pop3Session(Pop3SessionOptions options, Pop3Credentials credentials, IProtocolLog? log)
     {
         _options = options;
         _credentials = credentials;
@@ -96,7 +96,7 @@ public sealed class Pop3Session : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A timeout or the size limit is not positive.</exception>
     public static async Task<Pop3Session> OpenAsync(Pop3SessionOptions options, Pop3Credentials credentials,
-        IPop3ProtocolLog? log = null, CancellationToken cancellationToken = default)
+        IProtocolLog? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);

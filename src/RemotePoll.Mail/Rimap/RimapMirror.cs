@@ -46,7 +46,7 @@ public static class RimapMirror
         IMailboxStore store,
         IReadOnlyDictionary<string, RimapFolderState> known,
         Func<RimapFolderProgress, CancellationToken, Task> commit,
-        IImapProtocolLog? log = null,
+        IProtocolLog? log = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -178,7 +178,7 @@ public static class RimapMirror
         RimapMirrorRequest request,
         IMailboxStore store,
         RimapSession session,
-        IImapProtocolLog? log,
+        IProtocolLog? log,
         IReadOnlyDictionary<string, RimapFolderState> known,
         Func<RimapFolderProgress, CancellationToken, Task> commit,
         HashSet<MailboxPath> local,

@@ -21,7 +21,7 @@ public static class RimapPush
     /// </summary>
     /// <exception cref="RemotePollException">The connection failed or dropped, or the server offers no IDLE: push ends and says why.</exception>
     /// <exception cref="OperationCanceledException">Cancelled: the connection is closed.</exception>
-    public static async Task WatchAsync(RimapMirrorRequest request, TimeSpan reissueEvery, Action newMail, IImapProtocolLog? log,
+    public static async Task WatchAsync(RimapMirrorRequest request, TimeSpan reissueEvery, Action newMail, IProtocolLog? log,
         CancellationToken cancellationToken, Action<string>? watching = null)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -40,7 +40,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <summary>The folders besides INBOX that NOTIFY watches (RFC 5465); empty: IDLE on INBOX only.</summary>
     private IReadOnlyList<ImapFolder> _notified = [];
 
-    private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IImapProtocolLog? log)
+    private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IProtocolLog? log)
     {
         _request = request;
         _trust = trust;
@@ -70,7 +70,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// AuthenticationFailed, MailboxLocked.
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IImapProtocolLog? log, CancellationToken cancellationToken)
+    public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IProtocolLog? log, CancellationToken cancellationToken)
     {
         var trust = CertificateTrust.Load(request.CaFilePath, request.Trust, request.CaFolder);
         var session = new RimapSession(request, trust, log);

@@ -16,7 +16,7 @@ public static class RpopPoll
     /// <exception cref="RemotePollException">The remote side failed; its Kind says how.</exception>
     /// <exception cref="ArgumentException">The record's Mailbox is not a valid mailbox name.</exception>
     public static async Task<RpopDrainResult> RunAsync(RpopPollRequest request, IQueueDelivery queue, IMailboxStore store,
-        Func<LedgerChange, CancellationToken, Task> commit, IPop3ProtocolLog? log, CancellationToken cancellationToken)
+        Func<LedgerChange, CancellationToken, Task> commit, IProtocolLog? log, CancellationToken cancellationToken)
     {
         var r = request.Record;
         // Before connecting: a Mailbox name that cannot be parsed fails the poll without touching the remote side.

@@ -33,7 +33,7 @@ public sealed class Pop3HostileServerTests
         return error;
     }
 
-    private static Task<Pop3Session> Open(HostilePop3Server server, Pop3SessionOptions? options = null, IPop3ProtocolLog? log = null) =>
+    private static Task<Pop3Session> Open(HostilePop3Server server, Pop3SessionOptions? options = null, IProtocolLog? log = null) =>
         Pop3Session.OpenAsync(options ?? Options(server), new Pop3Credentials("joe", "secret"), log, Ct);
 
     [Fact]

@@ -53,7 +53,7 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
     private MaildirStore NewStore() => new(Path.Combine(_maildirs.Path, Guid.NewGuid().ToString("N")[..8]));
 
     private async Task<RpopDrainResult> DrainAsync(Remote remote, LedgerJournal journal, IMessageDestination destination,
-        bool leave = false, int? port = null, IPop3ProtocolLog? log = null, int batchSize = RpopDrain.DefaultBatchSize,
+        bool leave = false, int? port = null, IProtocolLog? log = null, int batchSize = RpopDrain.DefaultBatchSize,
         long maxMessageSize = 64L * 1024 * 1024, TimeSpan? commandTimeout = null, long? sessionMaxMessageSize = null)
     {
         var options = new Pop3SessionOptions

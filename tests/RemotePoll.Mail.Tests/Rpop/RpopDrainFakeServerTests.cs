@@ -29,7 +29,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         $"From: sender@remote.example\r\nSubject: {id}\r\nMessage-ID: <{id}@remote.example>\r\n\r\nBody of {id}.\r\n.dot line\r\n";
 
     private static async Task<RpopDrainResult> DrainAsync(HostilePop3Server server, LedgerJournal journal, IMessageDestination destination,
-        bool leave, IPop3ProtocolLog? log = null, bool reopen = false)
+        bool leave, IProtocolLog? log = null, bool reopen = false)
     {
         var options = new Pop3SessionOptions
         {
