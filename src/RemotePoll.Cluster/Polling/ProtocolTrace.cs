@@ -1,8 +1,6 @@
 using Akka.Event;
 using RemotePoll.Core.Settings;
-using RemotePoll.Mail.Pop3;
 using RemotePoll.Mail.Net;
-using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Polling;
 

@@ -148,15 +148,10 @@ public sealed class RimapPoller : RecordPoller
         try
         {
             var known = plan.Ledgers.Marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid, m.Value.HighestModSeq));
-            var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
+            var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password), Env.Limits) with
             {
-                CaFilePath = Env.CaFile,
-                CaFolder = Env.CaFolder,
                 SourceAddress = plan.SourceAddress,
                 Resolver = plan.ResolveAsync,
-                ConnectTimeout = Env.ConnectTimeout,
-                CommandTimeout = Env.CommandTimeout,
-                MaxMessageSize = Env.MaxMessageSize,
                 MaxFolders = Env.RimapMaxFolders,
                 Bearer = bearer,
             };

@@ -66,7 +66,7 @@ public sealed class RpopPoller : RecordPoller
         var started = plan.Started;
         try
         {
-            var request = new RpopPollRequest
+            var request = new RpopPollRequest(Env.Limits)
             {
                 Account = Account,
                 Record = record,
@@ -76,11 +76,6 @@ public sealed class RpopPoller : RecordPoller
                 UseApop = plan.Settings.UseApop,
                 SourceAddress = plan.SourceAddress,
                 Resolver = plan.ResolveAsync,
-                CaFile = Env.CaFile,
-                CaFolder = Env.CaFolder,
-                ConnectTimeout = Env.ConnectTimeout,
-                CommandTimeout = Env.CommandTimeout,
-                MaxMessageSize = Env.MaxMessageSize,
                 MarkInFlight = (started, t) => Entity.Ask<LedgerCommitted>(new MarkInFlight(record.Name, started), AskTimeout, t),
                 QueueLookup = Env.QueueLookup,
                 Progress = (messages, bytes) => ShowProgress(messages, bytes),

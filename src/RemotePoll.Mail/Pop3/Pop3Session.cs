@@ -40,7 +40,7 @@ public sealed class Pop3Session : IAsyncDisposable
         _options = options;
         _credentials = credentials;
         _transcript = new Pop3Transcript(log, credentials.Password);
-        _trust = CertificateTrust.Load(options.CaFilePath, options.Trust, options.CaFolder);
+        _trust = CertificateTrust.Load(options.CaFile, options.Trust, options.CaFolder);
     }
 
     private enum Phase

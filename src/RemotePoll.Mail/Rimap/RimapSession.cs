@@ -72,7 +72,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IProtocolLog? log, CancellationToken cancellationToken)
     {
-        var trust = CertificateTrust.Load(request.CaFilePath, request.Trust, request.CaFolder);
+        var trust = CertificateTrust.Load(request.CaFile, request.Trust, request.CaFolder);
         var session = new RimapSession(request, trust, log);
         try
         {

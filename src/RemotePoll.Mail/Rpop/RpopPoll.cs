@@ -28,21 +28,16 @@ public static class RpopPoll
             : r.Mailbox is null
             ? new QueueDestination(queue, request.Account, request.QueueLookup)
             : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
-        var options = new Pop3SessionOptions
+        var options = new Pop3SessionOptions(request)
         {
             Host = r.Host,
             Tls = r.Tls,
             StartTls = r.StartTls,
-            CaFilePath = request.CaFile,
-            CaFolder = request.CaFolder,
             Trust = r.Trust,
             SourceAddress = request.SourceAddress,
             Resolver = request.Resolver,
             UseApop = request.UseApop,
             Apop = r.Apop,
-            ConnectTimeout = request.ConnectTimeout,
-            CommandTimeout = request.CommandTimeout,
-            MaxMessageSize = request.MaxMessageSize,
         };
         var credentials = request.Bearer is { } bearer
             ? Pop3Credentials.ForBearer(r.AuthName, bearer)

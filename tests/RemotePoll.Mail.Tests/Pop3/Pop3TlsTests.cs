@@ -19,7 +19,7 @@ public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<Dovecot
     {
         Host = new HostAndPort(Server.Host, port ?? Server.Pop3sPort),
         Tls = true,
-        CaFilePath = caFile,
+        CaFile = caFile,
         CommandTimeout = TimeSpan.FromSeconds(10),
     };
 

@@ -54,7 +54,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         using var local = new TempStore();
         var log = new RecordingImapLog();
 
-        var result = await PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFilePath = Server.CaCertificatePath }, local, log);
+        var result = await PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFile = Server.CaCertificatePath }, local, log);
 
         Assert.Equal(1, result.Messages);
         Assert.Equal("STARTTLS", log.Commands.First(c => c is "STARTTLS" || c.StartsWith("AUTHENTICATE", StringComparison.Ordinal)));
@@ -71,7 +71,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         {
             Security = ConnectionSecurity.SslTls,
             Host = new HostAndPort(Server.Host, Server.ImapsPort),
-            CaFilePath = Server.CaCertificatePath,
+            CaFile = Server.CaCertificatePath,
         }, local);
 
         Assert.Equal(1, result.Messages);
@@ -107,7 +107,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         {
             Security = ConnectionSecurity.SslTls,
             Host = new HostAndPort("imap.example.net", Server.ImapsPort),
-            CaFilePath = Server.CaCertificatePath,
+            CaFile = Server.CaCertificatePath,
             Resolver = (_, _) => Task.FromResult(new[] { IPAddress.Loopback }),
         }, local));
 
@@ -122,7 +122,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         using var local = new TempStore();
 
         var error = await Assert.ThrowsAsync<RemotePollException>(() =>
-            PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFilePath = "/nonexistent/ca.pem" }, local));
+            PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFile = "/nonexistent/ca.pem" }, local));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
     }
