@@ -7,6 +7,7 @@ using MailKit.Net.Pop3;
 using MailKit.Security;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Net;
+using static RemotePoll.Mail.Net.FailureText;
 using RemotePoll.Mail.OAuth;
 
 namespace RemotePoll.Mail.Pop3;
@@ -27,7 +28,7 @@ public sealed class Pop3Session : IAsyncDisposable
     private readonly Pop3SessionOptions _options;
     private readonly Pop3Credentials _credentials;
     private readonly Pop3Transcript _transcript;
-    private readonly CertificateTrust _trust;
+    private readonly SessionLink _link;
     private Pop3Client? _client;
     private BoundedStream? _stream;
     private Pop3Retriever? _retriever;
@@ -40,7 +41,7 @@ public sealed class Pop3Session : IAsyncDisposable
         _options = options;
         _credentials = credentials;
         _transcript = new Pop3Transcript(log, credentials.Password);
-        _trust = CertificateTrust.Load(options.CaFile, options.Trust, options.CaFolder);
+        _link = new SessionLink(options.Host, options.Port, options, options.Trust, options.SourceAddress, options.Resolver);
     }
 
     private enum Phase
@@ -58,7 +59,7 @@ public sealed class Pop3Session : IAsyncDisposable
     public string? Greeting => _transcript.Greeting;
 
     /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
-    public IPEndPoint? RemoteEndPoint { get; private set; }
+    public IPEndPoint? RemoteEndPoint => _link.RemoteEndPoint;
 
     /// <summary>The number of messages in the maildrop when the session logged in.</summary>
     public int Count { get; private set; }
@@ -266,17 +267,12 @@ public sealed class Pop3Session : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private string Where => $"{_options.Host.Host}:{_options.Port}";
+    private string Where => _link.Where;
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
-        (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
-        if (_options.Tls)
-            network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
-        else if (_options.StartTls)
-            network = await StartTlsAsync(network, cancellationToken).ConfigureAwait(false);
-        _stream = new BoundedStream(network) { MaxLineLength = StatusLineLimit };
+        Func<Stream, CancellationToken, Task<Stream>>? secure = _options.Tls ? _link.HandshakeAsync : _options.StartTls ? StartTlsAsync : null;
+        _stream = await _link.OpenAsync(secure, StatusLineLimit, cancellationToken).ConfigureAwait(false);
         _client = new Pop3Client(_transcript) { Timeout = ToMilliseconds(_options.CommandTimeout) };
         var client = _client;
         await RunAsync(Phase.Connect, _options.CommandTimeout,
@@ -289,23 +285,13 @@ public sealed class Pop3Session : IAsyncDisposable
     private static TimeSpan? AnnouncedLoginDelay(Pop3Client client) =>
         (client.Capabilities & Pop3Capabilities.LoginDelay) != 0 && client.LoginDelay > 0 ? TimeSpan.FromSeconds(client.LoginDelay) : null;
 
-    private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
-        RemoteConnector.ConnectAsync(_options.Host.Host, _options.Port, _options.SourceAddress, _options.Resolver, _options.ConnectTimeout,
-            ConnectFailure, cancellationToken);
-
-    private RemotePollException ConnectFailure(string why, Exception? inner) => new(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!);
-
-    private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
-        RemoteConnector.HandshakeAsync(network, _options.Host.Host, _trust, _options.CommandTimeout,
-            (why, inner) => new RemotePollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
-
     /// <summary>STLS before MailKit reads anything (<see cref="Pop3StartTls"/>): greeting, CAPA, STLS and the handshake.</summary>
     private async Task<Stream> StartTlsAsync(Stream network, CancellationToken cancellationToken)
     {
         try
         {
             return await RunAsync(Phase.Connect, _options.CommandTimeout * 2,
-                t => Pop3StartTls.NegotiateAsync(network, _transcript, Where, HandshakeAsync, t), cancellationToken).ConfigureAwait(false);
+                t => Pop3StartTls.NegotiateAsync(network, _transcript, Where, _link.HandshakeAsync, t), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -385,28 +371,14 @@ public sealed class Pop3Session : IAsyncDisposable
         };
     }
 
-    private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, Func<CancellationToken, Task<T>> operation,
-        CancellationToken cancellationToken, int? batchIndex = null)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
-        try
+    private Task<T> RunAsync<T>(Phase phase, TimeSpan limit, Func<CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken, int? batchIndex = null) =>
+        CommandDeadline.RunAsync(limit, operation, (e, timedOut) =>
         {
-            return await operation(deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            Close("the operation was cancelled");
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            var error = Classify(e, phase, deadline.IsCancellationRequested, limit, batchIndex);
+            var error = Classify(e, phase, timedOut, limit, batchIndex);
             error.LoginDelay ??= LoginDelay;
-            if (!error.SessionUsable) Close(error.Message);
-            throw error;
-        }
-    }
+            return error;
+        }, Close, cancellationToken);
 
     private RemotePollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, int? batchIndex)
     {
@@ -499,13 +471,6 @@ public sealed class Pop3Session : IAsyncDisposable
         Phase.Quit => "QUIT",
         _ => "retrieving",
     };
-
-    private static IEnumerable<Exception> Chain(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
-    }
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private TimeSpan Scaled(int count, TimeSpan perItem) => _options.CommandTimeout + perItem * Math.Max(0, count - 1);
 

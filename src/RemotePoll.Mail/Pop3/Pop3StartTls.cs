@@ -1,6 +1,7 @@
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Net;
+using static RemotePoll.Mail.Net.FailureText;
 
 namespace RemotePoll.Mail.Pop3;
 
@@ -57,7 +58,6 @@ internal static class Pop3StartTls
 
     private static bool IsOk(string line) => line.StartsWith("+OK", StringComparison.OrdinalIgnoreCase);
 
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private static async Task SendAsync(Stream network, Pop3Transcript transcript, string command, CancellationToken cancellationToken)
     {

@@ -10,6 +10,7 @@ using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Net;
+using static RemotePoll.Mail.Net.FailureText;
 using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Pop3;
 
@@ -32,7 +33,7 @@ internal sealed class RimapSession : IAsyncDisposable
 
     private readonly RimapMirrorRequest _request;
     private readonly RimapTranscript _transcript;
-    private readonly CertificateTrust _trust;
+    private readonly SessionLink _link;
     private ImapClient? _client;
     private BoundedStream? _stream;
     private string? _closedReason;
@@ -40,10 +41,10 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <summary>The folders besides INBOX that NOTIFY watches (RFC 5465); empty: IDLE on INBOX only.</summary>
     private IReadOnlyList<ImapFolder> _notified = [];
 
-    private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IProtocolLog? log)
+    private RimapSession(RimapMirrorRequest request, SessionLink link, IProtocolLog? log)
     {
         _request = request;
-        _trust = trust;
+        _link = link;
         _transcript = new RimapTranscript(log, request.Bearer?.AccessToken ?? request.Password);
     }
 
@@ -56,12 +57,12 @@ internal sealed class RimapSession : IAsyncDisposable
     }
 
     /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
-    public IPEndPoint? RemoteEndPoint { get; private set; }
+    public IPEndPoint? RemoteEndPoint => _link.RemoteEndPoint;
 
     /// <summary>The SASL mechanism or command the session logged in with: PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or OAUTHBEARER.</summary>
     public string? LoginMethod { get; private set; }
 
-    public string Where => $"{_request.Host.Host}:{_request.Port}";
+    public string Where => _link.Where;
 
     /// <summary>Connects, secures the connection as the record says and logs in.</summary>
     /// <exception cref="RemotePollException">
@@ -72,8 +73,8 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IProtocolLog? log, CancellationToken cancellationToken)
     {
-        var trust = CertificateTrust.Load(request.CaFile, request.Trust, request.CaFolder);
-        var session = new RimapSession(request, trust, log);
+        var link = new SessionLink(request.Host, request.Port, request, request.Trust, request.SourceAddress, request.Resolver);
+        var session = new RimapSession(request, link, log);
         try
         {
             await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -432,16 +433,13 @@ internal sealed class RimapSession : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
-        (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
-        if (_request.Security == ConnectionSecurity.SslTls)
-            network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
         // With STARTTLS MailKit puts TLS above this stream, so budgets count TLS records too (see Budget).
-        _stream = new BoundedStream(network) { MaxLineLength = long.MaxValue };
+        Func<Stream, CancellationToken, Task<Stream>>? secure = _request.Security == ConnectionSecurity.SslTls ? _link.HandshakeAsync : null;
+        _stream = await _link.OpenAsync(secure, long.MaxValue, cancellationToken).ConfigureAwait(false);
         _client = new ImapClient(_transcript)
         {
             Timeout = ToMilliseconds(_request.CommandTimeout),
-            ServerCertificateValidationCallback = _trust.Validate,
+            ServerCertificateValidationCallback = _link.Trust.Validate,
             CheckCertificateRevocation = false,
         };
         var client = _client;
@@ -451,16 +449,6 @@ internal sealed class RimapSession : IAsyncDisposable
             async t => await client.ConnectAsync(stream, _request.Host.Host, _request.Port, options, t).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
     }
-
-    private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
-        RemoteConnector.ConnectAsync(_request.Host.Host, _request.Port, _request.SourceAddress, _request.Resolver, _request.ConnectTimeout,
-            ConnectFailure, cancellationToken);
-
-    private RemotePollException ConnectFailure(string why, Exception? inner) => new(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!);
-
-    private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
-        RemoteConnector.HandshakeAsync(network, _request.Host.Host, _trust, _request.CommandTimeout,
-            (why, inner) => new RemotePollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
 
     private async Task LoginAsync(CancellationToken cancellationToken)
     {
@@ -520,23 +508,11 @@ internal sealed class RimapSession : IAsyncDisposable
     private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, long budget, Func<CancellationToken, Task<T>> operation,
         CancellationToken cancellationToken, string? folder = null, bool fetchingContent = false)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
         _stream?.SetBudget(Budget(budget));
         try
         {
-            return await operation(deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            Close("the operation was cancelled");
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            var error = Classify(e, phase, deadline.IsCancellationRequested, limit, folder, fetchingContent);
-            if (!error.SessionUsable) Close(error.Message);
-            throw error;
+            return await CommandDeadline.RunAsync(limit, operation,
+                (e, timedOut) => Classify(e, phase, timedOut, limit, folder, fetchingContent), Close, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -561,7 +537,7 @@ internal sealed class RimapSession : IAsyncDisposable
                 $"{at}: {bound.Message}", e) { RemoteFolder = folder };
         if (phase == Phase.Connect && (e is SslHandshakeException || chain.Any(x => x is System.Security.Authentication.AuthenticationException)))
             return new RemotePollException(PollErrorKind.TlsFailed,
-                $"{Where}: TLS failed: {_trust.LastFailure ?? Chain(e).Last().Message}", e);
+                $"{Where}: TLS failed: {_link.Trust.LastFailure ?? Chain(e).Last().Message}", e);
         if (timedOut || chain.Any(x => x is TimeoutException))
             return new RemotePollException(transport,
                 $"{at}: no answer within {(timedOut ? limit : _request.CommandTimeout)} ({Describe(phase)})", e) { RemoteFolder = folder };
@@ -624,13 +600,6 @@ internal sealed class RimapSession : IAsyncDisposable
         Phase.Logout => "LOGOUT",
         _ => "mirroring",
     };
-
-    private static IEnumerable<Exception> Chain(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
-    }
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private TimeSpan Scaled(long bytes) => _request.CommandTimeout + TimeSpan.FromSeconds((double)bytes / MinimumBytesPerSecond);
 
