@@ -228,7 +228,7 @@ public sealed class AccountEntity : SnapshottingActor
         {
             events = _state.Process(envelope.Command,
                 new AccountContext(DateTimeOffset.UtcNow, envelope.MainDomain, _sealer, _env.Settings.Current ?? ModuleSettings.Default)
-                { ByAccountUser = envelope.ByAccountUser, ByDomainAdministrator = envelope.ByDomainAdministrator, CaFolder = _env.CaFolder });
+                { ByAccountUser = envelope.ByAccountUser, ByDomainAdministrator = envelope.ByDomainAdministrator, CaFolder = _env.Limits.CaFolder });
         }
         catch (PermissionDeniedException ex)
         {

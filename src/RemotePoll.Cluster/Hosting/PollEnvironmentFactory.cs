@@ -2,6 +2,7 @@ using Akka.Configuration;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Hosting;
@@ -58,12 +59,15 @@ public static class PollEnvironmentFactory
             Sealer = sealer,
             Queue = queueDelivery,
             Store = mailboxStore,
-            CaFile = caFile,
-            CaFolder = CaFolder(options, c),
-            ConnectTimeout = c.GetTimeSpan("connect-timeout", TimeSpan.FromSeconds(30)),
-            CommandTimeout = c.GetTimeSpan("command-timeout", TimeSpan.FromSeconds(60)),
+            Limits = new SessionLimits
+            {
+                CaFile = caFile,
+                CaFolder = CaFolder(options, c),
+                ConnectTimeout = c.GetTimeSpan("connect-timeout", SessionLimits.DefaultConnectTimeout),
+                CommandTimeout = c.GetTimeSpan("command-timeout", SessionLimits.DefaultCommandTimeout),
+                MaxMessageSize = c.GetByteSize("max-message-size") ?? SessionLimits.DefaultMaxMessageSize,
+            },
             PollTimeout = c.GetTimeSpan("poll-timeout", TimeSpan.FromMinutes(30)),
-            MaxMessageSize = c.GetByteSize("max-message-size") ?? 64L * 1024 * 1024,
             RimapMaxFolders = RimapMaxFolders(c.GetInt("rimap-max-folders", RimapMirrorRequest.DefaultMaxFolders)),
             PushIdleEvery = PushIdleEvery(c.GetTimeSpan("push-idle-every", RimapPush.DefaultReissueEvery)),
         };

@@ -1,5 +1,6 @@
 using RemotePoll.Core.Secrets;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Cluster.Polling;
 
@@ -20,16 +21,12 @@ public sealed class PollEnvironment
     /// delivered twice. Null: the queue's deliveries cannot be checked (at least once).
     /// </summary>
     public IMailboxStore? QueueLookup { get; init; }
-    /// <summary>A PEM file of extra trusted CA certificates (a private CA, a test server's self-signed one).</summary>
-    public string? CaFile { get; init; }
     /// <summary>
-    /// The only folder whose files records may name as their TLS CA file (remotepoll.tls.ca-folder, by default
-    /// DATA/tls-ca); null: no record may use one.
+    /// Every remote session's bounds and trust: the node's CA file (a private CA, a test server's self-signed one), the
+    /// only folder whose files records may name as their TLS CA file (remotepoll.tls.ca-folder, by default DATA/tls-ca),
+    /// the timeouts and the largest message.
     /// </summary>
-    public string? CaFolder { get; init; }
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
+    public SessionLimits Limits { get; init; } = new();
     /// <summary>The most local folders one RIMAP record's mirror may hold (<c>rimap-max-folders</c>); further remote folders are skipped and reported.</summary>
     public int RimapMaxFolders { get; init; } = Mail.Rimap.RimapMirrorRequest.DefaultMaxFolders;
     /// <summary>RIMAP push: IDLE is re-issued this often (<c>push-idle-every</c>, below RFC 2177's 29 minutes).</summary>

@@ -1,7 +1,6 @@
 using Akka.Event;
 using RemotePoll.Core.Settings;
-using RemotePoll.Mail.Pop3;
-using RemotePoll.Mail.Rimap;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Cluster.Polling;
 
@@ -11,7 +10,7 @@ namespace RemotePoll.Cluster.Polling;
 /// redacted, and message data only as its size (never its content, at any level). Low-Level keeps commands, status
 /// lines and capabilities; All Info also keeps the per-message lines of LIST and UIDL listings.
 /// </summary>
-public sealed class ProtocolTrace(ILoggingAdapter log, string account, string record, bool allInfo) : IPop3ProtocolLog, IImapProtocolLog
+public sealed class ProtocolTrace(ILoggingAdapter log, string account, string record, bool allInfo) : IProtocolLog
 {
     private const int MaxLine = 300;
 

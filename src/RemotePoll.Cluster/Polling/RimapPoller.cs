@@ -7,6 +7,7 @@ using RemotePoll.Core.Mirrors;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Polling;
@@ -147,15 +148,10 @@ public sealed class RimapPoller : RecordPoller
         try
         {
             var known = plan.Ledgers.Marks.ToDictionary(m => m.Key, m => new RimapFolderState(m.Key, m.Value.UidValidity, m.Value.HighestUid, m.Value.HighestModSeq));
-            var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password)) with
+            var request = RimapMirrorRequest.For(Account, record, Env.Sealer.Unseal(record.Password), Env.Limits) with
             {
-                CaFilePath = Env.CaFile,
-                CaFolder = Env.CaFolder,
                 SourceAddress = plan.SourceAddress,
                 Resolver = plan.ResolveAsync,
-                ConnectTimeout = Env.ConnectTimeout,
-                CommandTimeout = Env.CommandTimeout,
-                MaxMessageSize = Env.MaxMessageSize,
                 MaxFolders = Env.RimapMaxFolders,
                 Bearer = bearer,
             };
@@ -186,7 +182,7 @@ public sealed class RimapPoller : RecordPoller
                 failed is null ? null : PollErrorKind.ProtocolError.ToString(),
                 failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders)) { PushRequest = request };
         }
-        catch (ImapPollException ex)
+        catch (RemotePollException ex)
         {
             return new(plan, plan.Failure(ex.Kind, ex.Message));
         }

@@ -3,6 +3,7 @@ using Akka.Event;
 using Akka.Hosting;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Core.Polling;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Cluster.Polling;
@@ -22,7 +23,7 @@ public sealed class RimapPushHolder : ReceiveActor
     private readonly CancellationTokenSource _stop = new();
     private readonly CancellationTokenSource _revoked = new();
 
-    public RimapPushHolder(RimapMirrorRequest request, PollEnvironment env, IImapProtocolLog? log)
+    public RimapPushHolder(RimapMirrorRequest request, PollEnvironment env, IProtocolLog? log)
     {
         var poller = Context.Parent;
         var governor = ActorRegistry.For(Context.System).Get<PushGovernor>();
@@ -44,7 +45,7 @@ public sealed class RimapPushHolder : ReceiveActor
         });
     }
 
-    public static Props Props(RimapMirrorRequest request, PollEnvironment env, IImapProtocolLog? log) =>
+    public static Props Props(RimapMirrorRequest request, PollEnvironment env, IProtocolLog? log) =>
         Akka.Actor.Props.Create(() => new RimapPushHolder(request, env, log));
 
     protected override void PostStop()
@@ -54,7 +55,7 @@ public sealed class RimapPushHolder : ReceiveActor
     }
 
     private static async Task<RimapPushEnded> HoldAsync(RimapMirrorRequest request, PollEnvironment env, IActorRef governor, IActorRef self,
-        Action newMail, Action<string> watched, IImapProtocolLog? log, CancellationToken stop, CancellationToken revoked)
+        Action newMail, Action<string> watched, IProtocolLog? log, CancellationToken stop, CancellationToken revoked)
     {
         var permit = $"push/{request.Account}/{request.RecordName}/{Guid.NewGuid():N}";
         try
@@ -73,7 +74,7 @@ public sealed class RimapPushHolder : ReceiveActor
             {
                 return new RimapPushEnded(null, "push-connections was lowered below the connections held");
             }
-            catch (ImapPollException ex)
+            catch (RemotePollException ex)
             {
                 return new RimapPushEnded(ex.Kind, ex.Message);
             }

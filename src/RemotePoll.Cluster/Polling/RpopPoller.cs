@@ -7,6 +7,7 @@ using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rpop;
 using RemotePoll.Mail.Unified;
 using RemotePoll.Core.Unified;
@@ -65,7 +66,7 @@ public sealed class RpopPoller : RecordPoller
         var started = plan.Started;
         try
         {
-            var request = new RpopPollRequest
+            var request = new RpopPollRequest(Env.Limits)
             {
                 Account = Account,
                 Record = record,
@@ -75,11 +76,6 @@ public sealed class RpopPoller : RecordPoller
                 UseApop = plan.Settings.UseApop,
                 SourceAddress = plan.SourceAddress,
                 Resolver = plan.ResolveAsync,
-                CaFile = Env.CaFile,
-                CaFolder = Env.CaFolder,
-                ConnectTimeout = Env.ConnectTimeout,
-                CommandTimeout = Env.CommandTimeout,
-                MaxMessageSize = Env.MaxMessageSize,
                 MarkInFlight = (started, t) => Entity.Ask<LedgerCommitted>(new MarkInFlight(record.Name, started), AskTimeout, t),
                 QueueLookup = Env.QueueLookup,
                 Progress = (messages, bytes) => ShowProgress(messages, bytes),
@@ -92,7 +88,7 @@ public sealed class RpopPoller : RecordPoller
             return new(plan, new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
                 result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []) { LoginDelay = result.LoginDelay });
         }
-        catch (Pop3PollException ex)
+        catch (RemotePollException ex)
         {
             return new(plan, plan.Failure(ex.Kind, ex.Message) with { LoginDelay = ex.LoginDelay });
         }

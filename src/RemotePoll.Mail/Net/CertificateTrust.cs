@@ -38,7 +38,7 @@ internal sealed class CertificateTrust
     /// <param name="trust">The record's choice; null is validation.</param>
     /// <param name="caFolder">The node's folder of record CA files (remotepoll.tls.ca-folder); a record's CA file must be
     /// a regular file in it. Null: no record may use a CA file.</param>
-    /// <exception cref="Pop3PollException">TlsFailed: a CA file cannot be read or holds no certificate.</exception>
+    /// <exception cref="RemotePollException">TlsFailed: a CA file cannot be read or holds no certificate.</exception>
     public static CertificateTrust Load(string? caFilePath, TlsTrust? trust = null, string? caFolder = null)
     {
         trust ??= TlsTrust.Validate;
@@ -58,26 +58,26 @@ internal sealed class CertificateTrust
     {
         const string what = "the record's TLS CA file";
         if (caFolder is null)
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' is not used: this node has no CA folder (remotepoll.tls.ca-folder)");
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' is not used: this node has no CA folder (remotepoll.tls.ca-folder)");
         var folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(caFolder)) + Path.DirectorySeparatorChar;
         var full = Path.GetFullPath(path);
         if (!full.StartsWith(folder, StringComparison.Ordinal))
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' is not in the CA folder {folder}");
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' is not in the CA folder {folder}");
         var read = Task.Run(() => ReadRecordFile(full, folder));
         string pem;
         try
         {
             if (!read.Wait(RecordCaFileDeadline))
-                throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' could not be read within {RecordCaFileDeadline.TotalSeconds:0} s");
+                throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' could not be read within {RecordCaFileDeadline.TotalSeconds:0} s");
             pem = read.Result;
         }
-        catch (AggregateException e) when (e.InnerException is Pop3PollException p)
+        catch (AggregateException e) when (e.InnerException is RemotePollException p)
         {
-            throw new Pop3PollException(p.Kind, $"{what} '{path}' {p.Message}", p);
+            throw new RemotePollException(p.Kind, $"{what} '{path}' {p.Message}", p);
         }
         catch (AggregateException e) when (e.InnerException is IOException or UnauthorizedAccessException)
         {
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' cannot be read: {e.InnerException.Message}", e.InnerException);
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' cannot be read: {e.InnerException.Message}", e.InnerException);
         }
         var before = roots.Count;
         try
@@ -86,10 +86,10 @@ internal sealed class CertificateTrust
         }
         catch (CryptographicException e)
         {
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' cannot be read: {e.Message}", e);
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' cannot be read: {e.Message}", e);
         }
         if (roots.Count == before)
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' holds no PEM certificate");
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' holds no PEM certificate");
     }
 
     private static string ReadRecordFile(string full, string folder)
@@ -99,22 +99,22 @@ internal sealed class CertificateTrust
         {
             var target = info.ResolveLinkTarget(returnFinalTarget: true)?.FullName;
             if (target is null || !target.StartsWith(folder, StringComparison.Ordinal))
-                throw new Pop3PollException(PollErrorKind.TlsFailed, "is a link that leads out of the CA folder");
+                throw new RemotePollException(PollErrorKind.TlsFailed, "is a link that leads out of the CA folder");
             info = new FileInfo(target);
         }
-        if (!info.Exists) throw new Pop3PollException(PollErrorKind.TlsFailed, "does not exist in the CA folder");
+        if (!info.Exists) throw new RemotePollException(PollErrorKind.TlsFailed, "does not exist in the CA folder");
         // A regular file has a size and no device or pipe semantics: devices and pipes report 0 (or never end).
         if ((info.Attributes & (FileAttributes.Directory | FileAttributes.Device | FileAttributes.ReparsePoint)) != 0 || info.Length == 0)
-            throw new Pop3PollException(PollErrorKind.TlsFailed, "is not a regular file with content");
+            throw new RemotePollException(PollErrorKind.TlsFailed, "is not a regular file with content");
         if (info.Length > MaxRecordCaFileBytes)
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"is larger than {MaxRecordCaFileBytes / 1024} KiB");
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"is larger than {MaxRecordCaFileBytes / 1024} KiB");
         using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.None);
         var buffer = new byte[MaxRecordCaFileBytes + 1];
         var total = 0;
         int n;
         while (total < buffer.Length && (n = stream.Read(buffer, total, buffer.Length - total)) > 0) total += n;
         if (total > MaxRecordCaFileBytes)
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"is larger than {MaxRecordCaFileBytes / 1024} KiB");
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"is larger than {MaxRecordCaFileBytes / 1024} KiB");
         return System.Text.Encoding.ASCII.GetString(buffer, 0, total);
     }
 
@@ -127,10 +127,10 @@ internal sealed class CertificateTrust
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
         {
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' cannot be read: {e.Message}", e);
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' cannot be read: {e.Message}", e);
         }
         if (roots.Count == before)
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{what} '{path}' holds no PEM certificate");
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{what} '{path}' holds no PEM certificate");
     }
 
     public bool Validate(object? sender, X509Certificate? certificate, X509Chain? chain, SslPolicyErrors errors)

@@ -1,4 +1,5 @@
 using System.Text;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Pop3;
 

@@ -7,6 +7,7 @@ using MailKit.Net.Pop3;
 using MailKit.Security;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Net;
+using static RemotePoll.Mail.Net.FailureText;
 using RemotePoll.Mail.OAuth;
 
 namespace RemotePoll.Mail.Pop3;
@@ -15,7 +16,7 @@ namespace RemotePoll.Mail.Pop3;
 /// One POP3 session with a remote account, built on MailKit's <see cref="Pop3Client"/>: connect (own socket,
 /// optional source address, optional implicit TLS or STLS), log in by the method the spec allows, list, retrieve
 /// in pipelined batches, delete, QUIT. Every call is bounded in time and in bytes; every failure is a
-/// <see cref="Pop3PollException"/> with a <see cref="PollErrorKind"/>. Deletions take effect only when
+/// <see cref="RemotePollException"/> with a <see cref="PollErrorKind"/>. Deletions take effect only when
 /// <see cref="QuitAsync"/> succeeds; disposing without QUIT leaves the maildrop as it was.
 /// Not thread-safe: one caller at a time.
 /// </summary>
@@ -27,7 +28,7 @@ public sealed class Pop3Session : IAsyncDisposable
     private readonly Pop3SessionOptions _options;
     private readonly Pop3Credentials _credentials;
     private readonly Pop3Transcript _transcript;
-    private readonly CertificateTrust _trust;
+    private readonly SessionLink _link;
     private Pop3Client? _client;
     private BoundedStream? _stream;
     private Pop3Retriever? _retriever;
@@ -35,12 +36,12 @@ public sealed class Pop3Session : IAsyncDisposable
     private IReadOnlyList<string>? _uids;
     private string? _closedReason;
 
-    private Pop3Session(Pop3SessionOptions options, Pop3Credentials credentials, IPop3ProtocolLog? log)
+    private Pop3Session(Pop3SessionOptions options, Pop3Credentials credentials, IProtocolLog? log)
     {
         _options = options;
         _credentials = credentials;
         _transcript = new Pop3Transcript(log, credentials.Password);
-        _trust = CertificateTrust.Load(options.CaFilePath, options.Trust, options.CaFolder);
+        _link = new SessionLink(options.Host, options.Port, options, options.Trust, options.SourceAddress, options.Resolver);
     }
 
     private enum Phase
@@ -58,7 +59,7 @@ public sealed class Pop3Session : IAsyncDisposable
     public string? Greeting => _transcript.Greeting;
 
     /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
-    public IPEndPoint? RemoteEndPoint { get; private set; }
+    public IPEndPoint? RemoteEndPoint => _link.RemoteEndPoint;
 
     /// <summary>The number of messages in the maildrop when the session logged in.</summary>
     public int Count { get; private set; }
@@ -88,7 +89,7 @@ public sealed class Pop3Session : IAsyncDisposable
     public bool SupportsUids => _client is { } c && (c.Capabilities & Pop3Capabilities.UIDL) != 0;
 
     /// <summary>Connects, reads the greeting and logs in.</summary>
-    /// <exception cref="Pop3PollException">
+    /// <exception cref="RemotePollException">
     /// ConnectionFailed (resolution, refusal, unreachable, silence, -ERR greeting), TlsFailed, ProtocolError
     /// (not a POP3 greeting), AuthenticationFailed, MailboxLocked, TemporarilyUnavailable and ServerFailed (the server's
     /// response codes, <see cref="Pop3ResponseCode"/>).
@@ -96,7 +97,7 @@ public sealed class Pop3Session : IAsyncDisposable
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A timeout or the size limit is not positive.</exception>
     public static async Task<Pop3Session> OpenAsync(Pop3SessionOptions options, Pop3Credentials credentials,
-        IPop3ProtocolLog? log = null, CancellationToken cancellationToken = default)
+        IProtocolLog? log = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(credentials);
@@ -118,14 +119,14 @@ public sealed class Pop3Session : IAsyncDisposable
     }
 
     /// <summary>The unique id of every message (UIDL), by 0-based index. Asked once per session.</summary>
-    /// <exception cref="Pop3PollException">ProtocolError when the server has no UIDL (the session stays usable); ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError when the server has no UIDL (the session stays usable); ConnectionLost.</exception>
     public async Task<IReadOnlyList<string>> ListUidsAsync(CancellationToken cancellationToken = default)
     {
         var client = Live();
         if (_uids is not null) return _uids;
         if (Count == 0) return _uids = [];
         if (!SupportsUids)
-            throw new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: the server does not support UIDL") { SessionUsable = true };
+            throw new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: the server does not support UIDL") { SessionUsable = true };
         var uids = await RunAsync(Phase.Transaction, Scaled(Count, perItem: TimeSpan.FromMilliseconds(5)),
             t => client.GetMessageUidsAsync(t), cancellationToken).ConfigureAwait(false);
         if (uids.Count != Count)
@@ -137,7 +138,7 @@ public sealed class Pop3Session : IAsyncDisposable
     }
 
     /// <summary>The size in octets of every message (LIST), by 0-based index. Asked once per session.</summary>
-    /// <exception cref="Pop3PollException">ProtocolError, ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError, ConnectionLost.</exception>
     public async Task<IReadOnlyList<long>> ListSizesAsync(CancellationToken cancellationToken = default)
     {
         var client = Live();
@@ -157,7 +158,7 @@ public sealed class Pop3Session : IAsyncDisposable
     /// sent (MessageTooLarge with its index; the session stays usable): filter with <see cref="ListSizesAsync"/>.
     /// A server that sends more than it listed is cut off (MessageTooLarge; the index is known for a batch of one).
     /// </summary>
-    /// <exception cref="Pop3PollException">MessageTooLarge, ConnectionLost, ProtocolError.</exception>
+    /// <exception cref="RemotePollException">MessageTooLarge, ConnectionLost, ProtocolError.</exception>
     public async Task<IReadOnlyList<Pop3FetchedMessage>> FetchAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default)
     {
         var client = Live();
@@ -167,7 +168,7 @@ public sealed class Pop3Session : IAsyncDisposable
         var max = _options.MaxMessageSize;
         foreach (var i in indexes)
             if (sizes[i] > max)
-                throw new Pop3PollException(PollErrorKind.MessageTooLarge,
+                throw new RemotePollException(PollErrorKind.MessageTooLarge,
                     $"{Where}: message {i + 1} is {sizes[i]} bytes, over the {max}-byte limit", i) { SessionUsable = true };
 
         var stream = _stream!;
@@ -196,7 +197,7 @@ public sealed class Pop3Session : IAsyncDisposable
             if (answer.Refusal is { } refusal)
             {
                 var text = _transcript.Redact(refusal);
-                throw new Pop3PollException(PollErrorKind.ProtocolError,
+                throw new RemotePollException(PollErrorKind.ProtocolError,
                     $"{Where}: the server refused ({Describe(Phase.Transaction)}) message {indexes[k] + 1}: {Truncate(text)}")
                 {
                     ServerResponse = text,
@@ -204,7 +205,7 @@ public sealed class Pop3Session : IAsyncDisposable
                 };
             }
             if (answer.Data is null)
-                throw new Pop3PollException(PollErrorKind.MessageTooLarge,
+                throw new RemotePollException(PollErrorKind.MessageTooLarge,
                     $"{Where}: message {indexes[k] + 1} arrived with {answer.Length} bytes, over the {max}-byte limit", indexes[k]) { SessionUsable = true };
             messages[k] = new Pop3FetchedMessage(indexes[k], answer.Data);
         }
@@ -216,7 +217,7 @@ public sealed class Pop3Session : IAsyncDisposable
     /// <see cref="QuitAsync"/>. Sizes and UIDs are listed first if they were not yet: a server leaves
     /// deleted messages out of later LIST and UIDL answers.
     /// </summary>
-    /// <exception cref="Pop3PollException">ProtocolError (the server refused a DELE), ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError (the server refused a DELE), ConnectionLost.</exception>
     public async Task DeleteAsync(IReadOnlyList<int> indexes, CancellationToken cancellationToken = default)
     {
         var client = Live();
@@ -233,7 +234,7 @@ public sealed class Pop3Session : IAsyncDisposable
     /// Sends QUIT and closes. Deletions are committed only when the server answers +OK: without that answer
     /// this throws, and the poller must assume the messages are still there (their UIDs say they were delivered).
     /// </summary>
-    /// <exception cref="Pop3PollException">ConnectionLost (no answer), ProtocolError (-ERR: some deletions failed).</exception>
+    /// <exception cref="RemotePollException">ConnectionLost (no answer), ProtocolError (-ERR: some deletions failed).</exception>
     public async Task QuitAsync(CancellationToken cancellationToken = default)
     {
         var client = Live();
@@ -252,10 +253,10 @@ public sealed class Pop3Session : IAsyncDisposable
         cancellationToken.ThrowIfCancellationRequested();
         var reply = _transcript.FirstLineSinceMark;
         if (reply is null)
-            throw new Pop3PollException(PollErrorKind.ConnectionLost,
+            throw new RemotePollException(PollErrorKind.ConnectionLost,
                 $"{Where}: no answer to QUIT, so deletions were not committed");
         if (!reply.StartsWith("+OK", StringComparison.OrdinalIgnoreCase))
-            throw new Pop3PollException(PollErrorKind.ProtocolError,
+            throw new RemotePollException(PollErrorKind.ProtocolError,
                 $"{Where}: QUIT answered '{Truncate(reply)}', so deletions may not have been committed") { ServerResponse = reply };
     }
 
@@ -266,17 +267,12 @@ public sealed class Pop3Session : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private string Where => $"{_options.Host.Host}:{_options.Port}";
+    private string Where => _link.Where;
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
-        (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
-        if (_options.Tls)
-            network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
-        else if (_options.StartTls)
-            network = await StartTlsAsync(network, cancellationToken).ConfigureAwait(false);
-        _stream = new BoundedStream(network) { MaxLineLength = StatusLineLimit };
+        Func<Stream, CancellationToken, Task<Stream>>? secure = _options.Tls ? _link.HandshakeAsync : _options.StartTls ? StartTlsAsync : null;
+        _stream = await _link.OpenAsync(secure, StatusLineLimit, cancellationToken).ConfigureAwait(false);
         _client = new Pop3Client(_transcript) { Timeout = ToMilliseconds(_options.CommandTimeout) };
         var client = _client;
         await RunAsync(Phase.Connect, _options.CommandTimeout,
@@ -289,23 +285,13 @@ public sealed class Pop3Session : IAsyncDisposable
     private static TimeSpan? AnnouncedLoginDelay(Pop3Client client) =>
         (client.Capabilities & Pop3Capabilities.LoginDelay) != 0 && client.LoginDelay > 0 ? TimeSpan.FromSeconds(client.LoginDelay) : null;
 
-    private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
-        RemoteConnector.ConnectAsync(_options.Host.Host, _options.Port, _options.SourceAddress, _options.Resolver, _options.ConnectTimeout,
-            ConnectFailure, cancellationToken);
-
-    private Pop3PollException ConnectFailure(string why, Exception? inner) => new(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!);
-
-    private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
-        RemoteConnector.HandshakeAsync(network, _options.Host.Host, _trust, _options.CommandTimeout,
-            (why, inner) => new Pop3PollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
-
     /// <summary>STLS before MailKit reads anything (<see cref="Pop3StartTls"/>): greeting, CAPA, STLS and the handshake.</summary>
     private async Task<Stream> StartTlsAsync(Stream network, CancellationToken cancellationToken)
     {
         try
         {
             return await RunAsync(Phase.Connect, _options.CommandTimeout * 2,
-                t => Pop3StartTls.NegotiateAsync(network, _transcript, Where, HandshakeAsync, t), cancellationToken).ConfigureAwait(false);
+                t => Pop3StartTls.NegotiateAsync(network, _transcript, Where, _link.HandshakeAsync, t), cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -328,7 +314,7 @@ public sealed class Pop3Session : IAsyncDisposable
                     async t => { await client.EnableUTF8Async(t).ConfigureAwait(false); return true; }, cancellationToken).ConfigureAwait(false);
                 Utf8 = true;
             }
-            catch (Pop3PollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: true })
+            catch (RemotePollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: true })
             {
             }
         }
@@ -385,48 +371,34 @@ public sealed class Pop3Session : IAsyncDisposable
         };
     }
 
-    private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, Func<CancellationToken, Task<T>> operation,
-        CancellationToken cancellationToken, int? batchIndex = null)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
-        try
+    private Task<T> RunAsync<T>(Phase phase, TimeSpan limit, Func<CancellationToken, Task<T>> operation,
+        CancellationToken cancellationToken, int? batchIndex = null) =>
+        CommandDeadline.RunAsync(limit, operation, (e, timedOut) =>
         {
-            return await operation(deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            Close("the operation was cancelled");
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            var error = Classify(e, phase, deadline.IsCancellationRequested, limit, batchIndex);
+            var error = Classify(e, phase, timedOut, limit, batchIndex);
             error.LoginDelay ??= LoginDelay;
-            if (!error.SessionUsable) Close(error.Message);
-            throw error;
-        }
-    }
+            return error;
+        }, Close, cancellationToken);
 
-    private Pop3PollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, int? batchIndex)
+    private RemotePollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, int? batchIndex)
     {
-        if (e is Pop3PollException known) return known;
+        if (e is RemotePollException known) return known;
         var chain = Chain(e).ToList();
         var beforeLogin = phase is Phase.Connect or Phase.Login;
         var transport = beforeLogin ? PollErrorKind.ConnectionFailed : PollErrorKind.ConnectionLost;
 
         if (chain.OfType<StreamBoundExceededException>().FirstOrDefault() is { } bound)
             return bound.Bound == StreamBound.LineLength
-                ? new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: {bound.Message}", e)
+                ? new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: {bound.Message}", e)
                 : batchIndex is { } index
-                    ? new Pop3PollException(PollErrorKind.MessageTooLarge, $"{Where}: message {index + 1}: {bound.Message}", index, e)
-                    : new Pop3PollException(PollErrorKind.MessageTooLarge, $"{Where}: {bound.Message}", e);
+                    ? new RemotePollException(PollErrorKind.MessageTooLarge, $"{Where}: message {index + 1}: {bound.Message}", index, e)
+                    : new RemotePollException(PollErrorKind.MessageTooLarge, $"{Where}: {bound.Message}", e);
         if (timedOut || chain.Any(x => x is TimeoutException))
-            return new Pop3PollException(transport, $"{Where}: no answer within {(timedOut ? limit : _options.CommandTimeout)} ({Describe(phase)})", e);
+            return new RemotePollException(transport, $"{Where}: no answer within {(timedOut ? limit : _options.CommandTimeout)} ({Describe(phase)})", e);
         // A refused token comes as a SASL challenge that MailKit's OAuth mechanisms cannot answer (RFC 7628 3.2.2).
         if (phase == Phase.Login && LoginMethod is Pop3LoginMethod.XOAuth2 or Pop3LoginMethod.OAuthBearer
             && e is Pop3ProtocolException && OAuth2Bearer.RefusalIn(_transcript.LastServerLine) is { } refusal)
-            return new Pop3PollException(PollErrorKind.AuthenticationFailed,
+            return new RemotePollException(PollErrorKind.AuthenticationFailed,
                 $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: the server refused the access token: {Truncate(refusal)}", e)
             {
                 ServerResponse = refusal,
@@ -435,7 +407,7 @@ public sealed class Pop3Session : IAsyncDisposable
         var refused = e is Pop3CommandException failed ? _transcript.Redact("-ERR " + failed.StatusText)
             : e is MailKit.Security.AuthenticationException or SaslException ? _transcript.LastServerLine : null;
         if (Pop3ResponseCode.Meaning(refused) is { } coded)
-            return new Pop3PollException(coded.Kind, phase == Phase.Login
+            return new RemotePollException(coded.Kind, phase == Phase.Login
                 ? $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' refused: {coded.Why}: {Truncate(refused!)}"
                 : $"{Where}: the server refused ({Describe(phase)}): {coded.Why}: {Truncate(refused!)}", e)
             {
@@ -445,35 +417,35 @@ public sealed class Pop3Session : IAsyncDisposable
         {
             var answer = _transcript.LastServerLine;
             var kind = answer is not null && LooksLocked(answer) ? PollErrorKind.MailboxLocked : PollErrorKind.AuthenticationFailed;
-            return new Pop3PollException(kind, $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: {Truncate(answer ?? _transcript.Redact(e.Message))}", e)
+            return new RemotePollException(kind, $"{Where}: {Name(LoginMethod)} login as '{_credentials.User}' failed: {Truncate(answer ?? _transcript.Redact(e.Message))}", e)
             {
                 ServerResponse = answer,
             };
         }
         if (_stream is { EndOfStreamSeen: true } || _stream is { FailureSeen: true }
             || chain.Any(x => x is IOException or SocketException or ServiceNotConnectedException or ObjectDisposedException))
-            return new Pop3PollException(transport, $"{Where}: the connection was lost ({Describe(phase)})", e);
+            return new RemotePollException(transport, $"{Where}: the connection was lost ({Describe(phase)})", e);
         if (e is Pop3CommandException command)
         {
             var answer = _transcript.Redact(command.StatusText ?? command.Message);
-            return new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: the server refused ({Describe(phase)}): {Truncate(answer)}", e)
+            return new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: the server refused ({Describe(phase)}): {Truncate(answer)}", e)
             {
                 ServerResponse = answer,
                 SessionUsable = true,
             };
         }
         if (e is NotSupportedException)
-            return new Pop3PollException(PollErrorKind.ProtocolError, $"{Where}: {e.Message}", e) { SessionUsable = true };
+            return new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: {e.Message}", e) { SessionUsable = true };
         if (e is Pop3ProtocolException && phase == Phase.Connect && _transcript.Greeting is { } greeting
             && greeting.StartsWith("-ERR", StringComparison.OrdinalIgnoreCase))
-            return new Pop3PollException(PollErrorKind.ConnectionFailed, $"{Where}: the server refused the session: {Truncate(greeting)}", e)
+            return new RemotePollException(PollErrorKind.ConnectionFailed, $"{Where}: the server refused the session: {Truncate(greeting)}", e)
             {
                 ServerResponse = greeting,
             };
         if (e is Pop3ProtocolException or FormatException)
-            return new Pop3PollException(PollErrorKind.ProtocolError,
+            return new RemotePollException(PollErrorKind.ProtocolError,
                 $"{Where}: not POP3 ({Describe(phase)}): {Truncate(_transcript.Redact(e.Message))}", e);
-        return new Pop3PollException(PollErrorKind.Internal, $"{Where}: {e.GetType().Name}: {Truncate(_transcript.Redact(e.Message))}", e);
+        return new RemotePollException(PollErrorKind.Internal, $"{Where}: {e.GetType().Name}: {Truncate(_transcript.Redact(e.Message))}", e);
     }
 
     /// <summary>-ERR texts of a mailbox held by another session: RFC 2449 [IN-USE], and the usual wordings.</summary>
@@ -500,13 +472,6 @@ public sealed class Pop3Session : IAsyncDisposable
         _ => "retrieving",
     };
 
-    private static IEnumerable<Exception> Chain(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
-    }
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
-
     private TimeSpan Scaled(int count, TimeSpan perItem) => _options.CommandTimeout + perItem * Math.Max(0, count - 1);
 
     private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
@@ -514,12 +479,12 @@ public sealed class Pop3Session : IAsyncDisposable
     private Pop3Client Live() =>
         _client is { IsConnected: true } c
             ? c
-            : throw new Pop3PollException(PollErrorKind.ConnectionLost, $"{Where}: {_closedReason ?? "the session is not connected"}");
+            : throw new RemotePollException(PollErrorKind.ConnectionLost, $"{Where}: {_closedReason ?? "the session is not connected"}");
 
-    private Pop3PollException Broken(PollErrorKind kind, string message)
+    private RemotePollException Broken(PollErrorKind kind, string message)
     {
         Close(message);
-        return new Pop3PollException(kind, message);
+        return new RemotePollException(kind, message);
     }
 
     private void CheckIndexes(IReadOnlyList<int> indexes)

@@ -1,11 +1,20 @@
 using System.Net;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Pop3;
 
-/// <summary>How to reach and log in to one remote POP3 account (an RPOP record plus the module settings it needs).</summary>
-public sealed record Pop3SessionOptions
+/// <summary>
+/// How to reach and log in to one remote POP3 account (an RPOP record plus the module settings it needs), within the
+/// node's <see cref="SessionLimits"/>.
+/// </summary>
+public sealed record Pop3SessionOptions : SessionLimits
 {
+    public Pop3SessionOptions() { }
+
+    /// <summary>Options bounded by <paramref name="limits"/> (the poll's, taken as they are).</summary>
+    public Pop3SessionOptions(SessionLimits limits) : base(limits) { }
+
     public const int DefaultPort = 110;
     public const int DefaultTlsPort = 995;
 
@@ -21,15 +30,6 @@ public sealed record Pop3SessionOptions
     /// </summary>
     public bool StartTls { get; init; }
 
-    /// <summary>
-    /// A PEM file of extra trusted CA certificates. Server certificates are validated against the system
-    /// store and, failing that, against these; nothing else is ever accepted.
-    /// </summary>
-    public string? CaFilePath { get; init; }
-
-    /// <summary>The node's folder of record CA files (remotepoll.tls.ca-folder); null: no record may use a CA file.</summary>
-    public string? CaFolder { get; init; }
-
     /// <summary>The record's TLS trust: validation (default), a certificate or public-key pin, a CA file, or accept-any.</summary>
     public TlsTrust Trust { get; init; } = TlsTrust.Validate;
 
@@ -41,18 +41,6 @@ public sealed record Pop3SessionOptions
 
     /// <summary>The record's APOP option.</summary>
     public bool Apop { get; init; }
-
-    /// <summary>Limit for name resolution plus the TCP connect.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Limit for one command and its answer (greeting, TLS handshake, login, UIDL…), and the longest silence
-    /// tolerated while data is flowing. A batch of N retrievals may take N times this.
-    /// </summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The largest message that is retrieved, in bytes.</summary>
-    public long MaxMessageSize { get; init; } = 100L * 1024 * 1024;
 
     /// <summary>Name resolution; null means DNS. Tests substitute their own to reach a loopback server by name.</summary>
     public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }

@@ -1,6 +1,7 @@
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Net;
+using static RemotePoll.Mail.Net.FailureText;
 
 namespace RemotePoll.Mail.Pop3;
 
@@ -44,20 +45,19 @@ internal static class Pop3StartTls
         await SendAsync(network, transcript, "STLS", cancellationToken).ConfigureAwait(false);
         var reply = await ReceiveAsync(network, transcript, cancellationToken).ConfigureAwait(false);
         if (!IsOk(reply))
-            throw new Pop3PollException(PollErrorKind.TlsFailed, $"{where}: TLS failed: the server refused STLS: {Truncate(transcript.Redact(reply))}")
+            throw new RemotePollException(PollErrorKind.TlsFailed, $"{where}: TLS failed: the server refused STLS: {Truncate(transcript.Redact(reply))}")
             {
                 ServerResponse = transcript.Redact(reply),
             };
         return new ReplayStream(greeting, await handshake(network, cancellationToken).ConfigureAwait(false));
     }
 
-    private static Pop3PollException Failed(string where, string why) => new(PollErrorKind.TlsFailed, $"{where}: TLS failed: {why}");
+    private static RemotePollException Failed(string where, string why) => new(PollErrorKind.TlsFailed, $"{where}: TLS failed: {why}");
 
     private static bool IsOk(byte[] line) => line.Length >= 3 && line[0] == '+' && (line[1] | 0x20) == 'o' && (line[2] | 0x20) == 'k';
 
     private static bool IsOk(string line) => line.StartsWith("+OK", StringComparison.OrdinalIgnoreCase);
 
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
     private static async Task SendAsync(Stream network, Pop3Transcript transcript, string command, CancellationToken cancellationToken)
     {

@@ -7,11 +7,11 @@ namespace RemotePoll.Mail.Pop3;
 /// <summary>
 /// MailKit's protocol logger for one session. It remembers the server lines the session must judge and
 /// MailKit does not expose (the greeting, the answer to a failed login, the answer to QUIT), and passes
-/// the exchange, redacted, to an optional <see cref="IPop3ProtocolLog"/>. Redaction: MailKit's
+/// the exchange, redacted, to an optional <see cref="IProtocolLog"/>. Redaction: MailKit's
 /// authentication secret detector (USER/PASS, APOP, AUTH lines), then any <c>PASS</c> argument, then the
 /// password wherever it appears, in any form it was sent in.
 /// </summary>
-internal sealed class Pop3Transcript(IPop3ProtocolLog? log, string password) : IProtocolLogger
+internal sealed class Pop3Transcript(IProtocolLog? log, string password) : IProtocolLogger
 {
     public const string Mask = "********";
     private const int MaxKeptLine = 1024;

@@ -2,6 +2,7 @@ using RemotePoll.Core.Admin;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Rimap;
 
@@ -31,7 +32,7 @@ public static class RimapMirror
     /// <param name="commit">Persists a folder's new state; awaited before the mirror goes on.</param>
     /// <param name="log">Receives the protocol exchange, redacted; null for none.</param>
     /// <returns>What was copied, per folder. A folder the server refused to open is reported with an error; the rest go on.</returns>
-    /// <exception cref="ImapPollException">
+    /// <exception cref="RemotePollException">
     /// ConnectionFailed, TlsFailed, AuthenticationFailed, MailboxLocked, ProtocolError, ConnectionLost,
     /// MessageTooLarge (the server kept sending more than it announced, beyond the reconnections one poll allows; a
     /// single such message is otherwise skipped and reported in its folder's Error), LocalDeliveryFailed (the local
@@ -45,7 +46,7 @@ public static class RimapMirror
         IMailboxStore store,
         IReadOnlyDictionary<string, RimapFolderState> known,
         Func<RimapFolderProgress, CancellationToken, Task> commit,
-        IImapProtocolLog? log = null,
+        IProtocolLog? log = null,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -72,7 +73,7 @@ public static class RimapMirror
             }
             catch (ArgumentException e)
             {
-                throw new ImapPollException(PollErrorKind.Refused,
+                throw new RemotePollException(PollErrorKind.Refused,
                     $"the record name '{request.RecordName}' cannot be a folder of {request.Account}'s local store: {e.Message}", e);
             }
             local.Add(root);
@@ -149,7 +150,7 @@ public static class RimapMirror
             if (count.Others > 0) foreign.Add((folder, count.Others));
         }
         if (foreign.Count == 0) return;
-        throw new ImapPollException(PollErrorKind.Refused,
+        throw new RemotePollException(PollErrorKind.Refused,
             $"the local folder '{root}' of {request.Account} already exists and holds {CountText.Of(foreign.Sum(f => f.Others), "message")} RemotePoll did not copy " +
             $"(in {string.Join(", ", foreign.Take(3).Select(f => $"'{f.Folder}'"))}{(foreign.Count > 3 ? ", …" : "")}): a RIMAP record mirrors into " +
             "a folder of its own; rename the record or move that folder, nothing was changed");
@@ -167,7 +168,7 @@ public static class RimapMirror
         }
         catch (Exception e) when (e is DeliveryUnavailableException or IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+            throw new RemotePollException(PollErrorKind.LocalDeliveryFailed,
                 $"local folder '{folder}' of {request.Account}: {e.Message}", e);
         }
     }
@@ -177,7 +178,7 @@ public static class RimapMirror
         RimapMirrorRequest request,
         IMailboxStore store,
         RimapSession session,
-        IImapProtocolLog? log,
+        IProtocolLog? log,
         IReadOnlyDictionary<string, RimapFolderState> known,
         Func<RimapFolderProgress, CancellationToken, Task> commit,
         HashSet<MailboxPath> local,
@@ -221,7 +222,7 @@ public static class RimapMirror
             {
                 return await CopyAsync(folder, path, exists, state, notes, cancellationToken).ConfigureAwait(false);
             }
-            catch (ImapPollException e) when (e.SessionUsable)
+            catch (RemotePollException e) when (e.SessionUsable)
             {
                 // The server refused this folder (gone since LIST, no rights…); the others go on.
                 return new RimapFolderResult(folder.Name, path, 0, 0, 0, notes, e.Message);
@@ -291,7 +292,7 @@ public static class RimapMirror
                             stored.Select(m => new MessageToStore(MirrorStamp.Stamp(content[m.Uid], validity, m.Uid), m.Flags, m.InternalDate, m.Keywords)).ToArray(),
                             cancellationToken)).ConfigureAwait(false);
                         if (outcomes.Count != stored.Length)
-                            throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                            throw new RemotePollException(PollErrorKind.LocalDeliveryFailed,
                                 $"local folder '{path}' of {request.Account}: the store answered {outcomes.Count} outcomes for {stored.Length} messages")
                             { RemoteFolder = folder.Name };
                         var outcomeOf = stored.Select((m, i) => (m.Uid, Outcome: outcomes[i])).ToDictionary(x => x.Uid, x => x.Outcome);
@@ -322,12 +323,12 @@ public static class RimapMirror
                             await commit(new RimapFolderProgress(saved, path, n, b), cancellationToken).ConfigureAwait(false);
                         }
                         if (failure is not null)
-                            throw new ImapPollException(PollErrorKind.LocalDeliveryFailed,
+                            throw new RemotePollException(PollErrorKind.LocalDeliveryFailed,
                                 $"local folder '{path}' of {request.Account}: {failure.Reason}") { RemoteFolder = folder.Name };
                     }
                     break;
                 }
-                catch (ImapPollException e) when (e.Kind == PollErrorKind.MessageTooLarge && current is not null && _reopens < MaxReopens)
+                catch (RemotePollException e) when (e.Kind == PollErrorKind.MessageTooLarge && current is not null && _reopens < MaxReopens)
                 {
                     // The server sent more than it announced (or more than the size limit) and the fetch was cut off, which
                     // ends the session. Alone, that message is the culprit: skipped and left on the server, noted in Error, so
@@ -353,7 +354,7 @@ public static class RimapMirror
                     {
                         await ahead.CancelAsync().ConfigureAwait(false);
                         try { await fetchAhead.ConfigureAwait(false); }
-                        catch (Exception e) when (e is ImapPollException or OperationCanceledException) { }
+                        catch (Exception e) when (e is RemotePollException or OperationCanceledException) { }
                     }
                 }
             }
@@ -385,7 +386,7 @@ public static class RimapMirror
             {
                 synced = await LocalAsync(request, path, () => store.ApplyMirrorChangesAsync(request.Account, path, changes, cancellationToken)).ConfigureAwait(false);
             }
-            catch (ImapPollException e) when (e.InnerException is NotSupportedException)
+            catch (RemotePollException e) when (e.InnerException is NotSupportedException)
             {
                 notes.Add($"flags not synced: {e.InnerException.Message}");
                 return false;
@@ -398,7 +399,7 @@ public static class RimapMirror
         /// <summary>
         /// A new session after a cut-off fetch, with the folder listed and examined again there.
         /// </summary>
-        /// <exception cref="ImapPollException">
+        /// <exception cref="RemotePollException">
         /// The reconnection failed; the folder is gone; its UIDVALIDITY changed meanwhile (ProtocolError, session usable: the
         /// other folders go on and this one is refilled next poll).
         /// </exception>
@@ -412,11 +413,11 @@ public static class RimapMirror
             _relisted = (await Session.ListFoldersAsync(ImapListPattern.Of(request.ListFilter), cancellationToken).ConfigureAwait(false))
                 .ToDictionary(f => f.Name, StringComparer.Ordinal);
             var again = _relisted.GetValueOrDefault(folder.Name)
-                ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Session.Where}: '{folder.Name}' is no longer listed")
+                ?? throw new RemotePollException(PollErrorKind.ProtocolError, $"{Session.Where}: '{folder.Name}' is no longer listed")
                 { RemoteFolder = folder.Name, SessionUsable = true };
             var examined = await Session.ExamineAsync(again, cancellationToken).ConfigureAwait(false);
             if (examined.UidValidity != validity)
-                throw new ImapPollException(PollErrorKind.ProtocolError,
+                throw new RemotePollException(PollErrorKind.ProtocolError,
                     $"{Session.Where}: the UIDVALIDITY of '{folder.Name}' changed during the poll ({validity} to {examined.UidValidity})")
                 { RemoteFolder = folder.Name, SessionUsable = true };
             return (again, examined);

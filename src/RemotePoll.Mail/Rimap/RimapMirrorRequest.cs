@@ -1,15 +1,21 @@
 using System.Net;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.OAuth;
 
 namespace RemotePoll.Mail.Rimap;
 
 /// <summary>
 /// One RIMAP poll: whose local account, which record, how to reach and log in to the remote IMAP account, and
-/// the bounds of the session. Its text form never shows the password.
+/// the bounds of the session (<see cref="SessionLimits"/>, and the mirror's own below). Its text form never shows the password.
 /// </summary>
-public sealed record RimapMirrorRequest
+public sealed record RimapMirrorRequest : SessionLimits
 {
+    public RimapMirrorRequest() { }
+
+    /// <summary>A request bounded by <paramref name="limits"/> (the node's, taken as they are).</summary>
+    public RimapMirrorRequest(SessionLimits limits) : base(limits) { }
+
     /// <summary>The local account the mirror belongs to, <c>user@domain</c>.</summary>
     public required string Account { get; init; }
 
@@ -41,32 +47,11 @@ public sealed record RimapMirrorRequest
     /// <summary>The record's Sync Flags: local copies follow the remote flags and expunges (the remote side is still only read).</summary>
     public bool SyncFlags { get; init; }
 
-    /// <summary>
-    /// A PEM file of extra trusted CA certificates. Server certificates are validated against the system store
-    /// and, failing that, against these; nothing else is ever accepted.
-    /// </summary>
-    public string? CaFilePath { get; init; }
-
-    /// <summary>The node's folder of record CA files (remotepoll.tls.ca-folder); null: no record may use a CA file.</summary>
-    public string? CaFolder { get; init; }
-
     /// <summary>The record's TLS trust: validation (default), a certificate or public-key pin, a CA file, or accept-any.</summary>
     public TlsTrust Trust { get; init; } = TlsTrust.Validate;
 
     /// <summary>The source address to connect from (module "Source IP Address" / "Use Domain IP Addresses"); null lets the OS choose.</summary>
     public IPAddress? SourceAddress { get; init; }
-
-    /// <summary>Limit for name resolution plus the TCP connect.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>
-    /// Limit for one command and its answer (greeting, TLS, login, LIST, EXAMINE…), and the longest silence
-    /// tolerated while data flows. A batch fetch of N messages may take N times this.
-    /// </summary>
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
-
-    /// <summary>The largest message that is copied, in bytes; larger ones are skipped and reported.</summary>
-    public long MaxMessageSize { get; init; } = 100L * 1024 * 1024;
 
     /// <summary>
     /// The most local folders one record's mirror may hold below its root (each remote folder and the levels above it):
@@ -91,11 +76,14 @@ public sealed record RimapMirrorRequest
     /// <summary>The port to connect to: the explicit one, else 993 for SSL/TLS and 143 otherwise (spec, Connection Security).</summary>
     public int Port => Host.PortOr(Security == ConnectionSecurity.SslTls ? RimapRecord.DefaultTlsPort : RimapRecord.DefaultPort);
 
-    /// <summary>The request for <paramref name="record"/> of <paramref name="account"/>, with its password unsealed by the caller.</summary>
-    public static RimapMirrorRequest For(string account, RimapRecord record, string password)
+    /// <summary>
+    /// The request for <paramref name="record"/> of <paramref name="account"/>, with its password unsealed by the caller,
+    /// within <paramref name="limits"/> (null: the defaults).
+    /// </summary>
+    public static RimapMirrorRequest For(string account, RimapRecord record, string password, SessionLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return new RimapMirrorRequest
+        return new RimapMirrorRequest(limits ?? new SessionLimits())
         {
             Account = account,
             RecordName = record.Name,

@@ -1,3 +1,4 @@
+using RemotePoll.Mail.Net;
 namespace RemotePoll.Mail.Rimap;
 
 /// <summary>
@@ -18,9 +19,9 @@ public static class RimapPush
     /// IDLE was held), on each announcement of new mail, and when a re-issue finds the record's folders changed.
     /// <paramref name="watching"/> is told once what is watched (NOTIFY or IDLE on INBOX, and why). Never returns normally.
     /// </summary>
-    /// <exception cref="ImapPollException">The connection failed or dropped, or the server offers no IDLE: push ends and says why.</exception>
+    /// <exception cref="RemotePollException">The connection failed or dropped, or the server offers no IDLE: push ends and says why.</exception>
     /// <exception cref="OperationCanceledException">Cancelled: the connection is closed.</exception>
-    public static async Task WatchAsync(RimapMirrorRequest request, TimeSpan reissueEvery, Action newMail, IImapProtocolLog? log,
+    public static async Task WatchAsync(RimapMirrorRequest request, TimeSpan reissueEvery, Action newMail, IProtocolLog? log,
         CancellationToken cancellationToken, Action<string>? watching = null)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -1,3 +1,4 @@
+using RemotePoll.Mail.Net;
 namespace RemotePoll.Mail.Rimap;
 
 /// <summary>
@@ -12,7 +13,7 @@ internal sealed class RimapPushNotify(RimapMirrorRequest request, RimapSession s
     private string[]? _watched;
 
     /// <summary>Sets NOTIFY where the server offers it; says what the session watches, for the log.</summary>
-    /// <exception cref="ImapPollException">ConnectionLost, ProtocolError (LIST refused).</exception>
+    /// <exception cref="RemotePollException">ConnectionLost, ProtocolError (LIST refused).</exception>
     public async Task<string> StartAsync(CancellationToken cancellationToken)
     {
         if (!session.OffersNotify) return "IDLE on INBOX (the server offers no NOTIFY); the other folders are polled at Poll Every";
@@ -27,7 +28,7 @@ internal sealed class RimapPushNotify(RimapMirrorRequest request, RimapSession s
     /// Lists the record's folders again and sets NOTIFY anew when they changed. True when they changed: a new folder
     /// may already hold mail, so the record is mirrored at once. Refused now, the session goes on with IDLE on INBOX.
     /// </summary>
-    /// <exception cref="ImapPollException">ConnectionLost, ProtocolError (LIST refused).</exception>
+    /// <exception cref="RemotePollException">ConnectionLost, ProtocolError (LIST refused).</exception>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
     {
         if (_watched is null) return false;

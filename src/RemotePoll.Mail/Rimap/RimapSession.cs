@@ -10,6 +10,7 @@ using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Net;
+using static RemotePoll.Mail.Net.FailureText;
 using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Pop3;
 
@@ -20,7 +21,7 @@ namespace RemotePoll.Mail.Rimap;
 /// source address), implicit TLS or a required STARTTLS validated by <see cref="CertificateTrust"/>, login by
 /// the record's method only (Normal: AUTHENTICATE PLAIN or LOGIN; Encrypted: CRAM-MD5, never clear text),
 /// LIST, EXAMINE and UID FETCH with BODY.PEEK: nothing on the server is ever changed. Every call is bounded in
-/// time and in bytes; every failure is an <see cref="ImapPollException"/>. Not thread-safe.
+/// time and in bytes; every failure is an <see cref="RemotePollException"/>. Not thread-safe.
 /// </summary>
 internal sealed class RimapSession : IAsyncDisposable
 {
@@ -32,7 +33,7 @@ internal sealed class RimapSession : IAsyncDisposable
 
     private readonly RimapMirrorRequest _request;
     private readonly RimapTranscript _transcript;
-    private readonly CertificateTrust _trust;
+    private readonly SessionLink _link;
     private ImapClient? _client;
     private BoundedStream? _stream;
     private string? _closedReason;
@@ -42,10 +43,10 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <summary>Each watched folder's MESSAGES and UIDNEXT when last seen by push, kept from one IDLE to the next.</summary>
     private readonly Dictionary<IMailFolder, (int Count, uint UidNext)> _announced = [];
 
-    private RimapSession(RimapMirrorRequest request, CertificateTrust trust, IImapProtocolLog? log)
+    private RimapSession(RimapMirrorRequest request, SessionLink link, IProtocolLog? log)
     {
         _request = request;
-        _trust = trust;
+        _link = link;
         _transcript = new RimapTranscript(log, request.Bearer?.AccessToken ?? request.Password);
     }
 
@@ -58,32 +59,24 @@ internal sealed class RimapSession : IAsyncDisposable
     }
 
     /// <summary>The address actually connected to (for the self-poll check and the log).</summary>
-    public IPEndPoint? RemoteEndPoint { get; private set; }
+    public IPEndPoint? RemoteEndPoint => _link.RemoteEndPoint;
 
     /// <summary>The SASL mechanism or command the session logged in with: PLAIN, LOGIN, CRAM-MD5, XOAUTH2 or OAUTHBEARER.</summary>
     public string? LoginMethod { get; private set; }
 
-    public string Where => $"{_request.Host.Host}:{_request.Port}";
+    public string Where => _link.Where;
 
     /// <summary>Connects, secures the connection as the record says and logs in.</summary>
-    /// <exception cref="ImapPollException">
+    /// <exception cref="RemotePollException">
     /// ConnectionFailed (resolution, refusal, silence, BYE greeting), TlsFailed (handshake, certificate, CA file,
     /// STARTTLS not offered or refused), ProtocolError (not IMAP; CRAM-MD5 or clear-text login not offered),
     /// AuthenticationFailed, MailboxLocked.
     /// </exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IImapProtocolLog? log, CancellationToken cancellationToken)
+    public static async Task<RimapSession> OpenAsync(RimapMirrorRequest request, IProtocolLog? log, CancellationToken cancellationToken)
     {
-        CertificateTrust trust;
-        try
-        {
-            trust = CertificateTrust.Load(request.CaFilePath, request.Trust, request.CaFolder);
-        }
-        catch (Pop3PollException e)
-        {
-            throw new ImapPollException(e.Kind, e.Message, e);
-        }
-        var session = new RimapSession(request, trust, log);
+        var link = new SessionLink(request.Host, request.Port, request, request.Trust, request.SourceAddress, request.Resolver);
+        var session = new RimapSession(request, link, log);
         try
         {
             await session.ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -106,7 +99,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// with an empty prefix), unless the pattern names that namespace's prefix explicitly (<c>Shared Folders/*</c>);
     /// such a namespace is then listed too. A server without NAMESPACE: everything LIST returns.</para>
     /// </summary>
-    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError, ConnectionLost.</exception>
     public async Task<IReadOnlyList<RimapRemoteFolder>> ListFoldersAsync(string pattern, CancellationToken cancellationToken)
     {
         var client = Live();
@@ -166,7 +159,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// For Sync Flags: turns QRESYNC on (RFC 7162 ENABLE) where the server offers it, so that EXAMINE can report what
     /// changed since a saved state. Nothing changes on the server.
     /// </summary>
-    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError, ConnectionLost.</exception>
     public async Task EnableQuickResyncAsync(CancellationToken cancellationToken)
     {
         var client = Live();
@@ -177,7 +170,7 @@ internal sealed class RimapSession : IAsyncDisposable
                 t => client.EnableQuickResyncAsync(t), cancellationToken).ConfigureAwait(false);
             _quickResync = true;
         }
-        catch (ImapPollException e) when (e.SessionUsable)
+        catch (RemotePollException e) when (e.SessionUsable)
         {
             // Refused: the sync goes on with CONDSTORE or a scan.
         }
@@ -189,7 +182,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// 1:highest))</c>: the server's FETCH and VANISHED (EARLIER) answers are the changes since then
     /// (<see cref="RimapExamined.Resynced"/>), valid when the UIDVALIDITY is still the saved one.
     /// </summary>
-    /// <exception cref="ImapPollException">ProtocolError (refused: the session stays usable), ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError (refused: the session stays usable), ConnectionLost.</exception>
     public async Task<RimapExamined> ExamineAsync(RimapRemoteFolder folder, CancellationToken cancellationToken, RimapFolderState? since = null)
     {
         Live();
@@ -205,7 +198,7 @@ internal sealed class RimapSession : IAsyncDisposable
     {
         var f = folder.Folder;
         if (f.UidValidity == 0)
-            throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: EXAMINE '{folder.Name}' sent no UIDVALIDITY")
+            throw new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: EXAMINE '{folder.Name}' sent no UIDVALIDITY")
             { RemoteFolder = folder.Name, SessionUsable = true };
         return new RimapExamined(f.UidValidity, f.UidNext?.Id, f.Count, f.HighestModSeq, resynced);
     }
@@ -247,7 +240,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// <c>UID SEARCH UID 1:highest</c> for the UIDs still there; else (or with no saved HIGHESTMODSEQ) a full
     /// <c>UID FETCH 1:highest (FLAGS)</c>. Only read: nothing changes on the server.
     /// </summary>
-    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError, ConnectionLost.</exception>
     public async Task<(MirrorChanges Changes, string How)> ChangesAsync(RimapRemoteFolder folder, RimapExamined examined, RimapFolderState since,
         CancellationToken cancellationToken)
     {
@@ -276,7 +269,7 @@ internal sealed class RimapSession : IAsyncDisposable
     }
 
     /// <summary>UID, size, flags, keywords and internal date of every message above <paramref name="afterUid"/>, by UID.</summary>
-    /// <exception cref="ImapPollException">ProtocolError, ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError, ConnectionLost.</exception>
     public async Task<IReadOnlyList<RimapRemoteMessage>> ListNewAsync(RimapRemoteFolder folder, RimapExamined examined, uint afterUid,
         CancellationToken cancellationToken)
     {
@@ -303,7 +296,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// The content of a batch of messages with one <c>UID FETCH set (BODY.PEEK[])</c>: \Seen is not set.
     /// Messages the server no longer has are missing from the answer.
     /// </summary>
-    /// <exception cref="ImapPollException">MessageTooLarge (the server sent more than it listed), ProtocolError, ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">MessageTooLarge (the server sent more than it listed), ProtocolError, ConnectionLost.</exception>
     public async Task<IReadOnlyDictionary<uint, byte[]>> FetchAsync(RimapRemoteFolder folder, RimapExamined examined,
         IReadOnlyList<RimapRemoteMessage> messages, CancellationToken cancellationToken)
     {
@@ -318,7 +311,7 @@ internal sealed class RimapSession : IAsyncDisposable
             await folder.Folder.GetStreamsAsync(uids, async (_, _, uid, stream, ct) =>
             {
                 if (stream.Length > max)
-                    throw new ImapPollException(PollErrorKind.MessageTooLarge,
+                    throw new RemotePollException(PollErrorKind.MessageTooLarge,
                         $"{Where}: message UID {uid.Id} of '{folder.Name}' arrived with {stream.Length} bytes, over the {max}-byte limit")
                     { RemoteFolder = folder.Name };
                 var data = new byte[stream.Length];
@@ -330,13 +323,13 @@ internal sealed class RimapSession : IAsyncDisposable
     }
 
     /// <summary>Opens INBOX read-only (EXAMINE) for push: the server must offer IDLE (RFC 2177).</summary>
-    /// <exception cref="ImapPollException">ProtocolError (no IDLE, no INBOX, EXAMINE refused), ConnectionLost.</exception>
+    /// <exception cref="RemotePollException">ProtocolError (no IDLE, no INBOX, EXAMINE refused), ConnectionLost.</exception>
     public async Task ExamineInboxAsync(CancellationToken cancellationToken)
     {
         var client = Live();
         if (!client.Capabilities.HasFlag(ImapCapabilities.Idle))
-            throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: the server does not offer IDLE (RFC 2177): no push, the record is polled at Poll Every");
-        var inbox = client.Inbox ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: the server announced no INBOX");
+            throw new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: the server does not offer IDLE (RFC 2177): no push, the record is polled at Poll Every");
+        var inbox = client.Inbox ?? throw new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: the server announced no INBOX");
         await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
             async t => await inbox.OpenAsync(FolderAccess.ReadOnly, t).ConfigureAwait(false), cancellationToken, "INBOX").ConfigureAwait(false);
     }
@@ -350,11 +343,11 @@ internal sealed class RimapSession : IAsyncDisposable
     /// for MessageExpunge whenever MessageNew is asked. New mail in those folders then arrives as STATUS answers during
     /// <see cref="IdleAsync"/>. False when the server refused it (NO or BAD): the session stays usable, IDLE on INBOX only.
     /// </summary>
-    /// <exception cref="ImapPollException">ConnectionLost, ProtocolError (the server does not offer NOTIFY).</exception>
+    /// <exception cref="RemotePollException">ConnectionLost, ProtocolError (the server does not offer NOTIFY).</exception>
     public async Task<bool> NotifyAsync(IReadOnlyList<RimapRemoteFolder> folders, CancellationToken cancellationToken)
     {
         var client = Live();
-        var inbox = client.Inbox ?? throw new ImapPollException(PollErrorKind.ProtocolError, $"{Where}: the server announced no INBOX");
+        var inbox = client.Inbox ?? throw new RemotePollException(PollErrorKind.ProtocolError, $"{Where}: the server announced no INBOX");
         var others = folders.Select(f => f.Folder).Where(f => !f.FullName.Equals(inbox.FullName, StringComparison.OrdinalIgnoreCase)).ToArray();
         ImapEvent[] events = [new ImapEvent.MessageNew(MessageSummaryItems.None), ImapEvent.MessageExpunge];
         var groups = new List<ImapEventGroup> { new(ImapMailboxFilter.Selected, events) };
@@ -364,7 +357,7 @@ internal sealed class RimapSession : IAsyncDisposable
             await RunAsync(Phase.Session, _request.CommandTimeout, ControlBudget,
                 t => client.NotifyAsync(false, groups, t), cancellationToken).ConfigureAwait(false);
         }
-        catch (ImapPollException e) when (e.SessionUsable)
+        catch (RemotePollException e) when (e.SessionUsable)
         {
             _notified = [];
             return false;
@@ -379,7 +372,7 @@ internal sealed class RimapSession : IAsyncDisposable
     /// mail was announced, during this IDLE or since the last one (then without idling). The silence tolerated is the IDLE time plus the command timeout; an answer beyond the control
     /// budget ends the session.
     /// </summary>
-    /// <exception cref="ImapPollException">ConnectionLost (dropped, silent, BYE), ProtocolError.</exception>
+    /// <exception cref="RemotePollException">ConnectionLost (dropped, silent, BYE), ProtocolError.</exception>
     public async Task<bool> IdleAsync(TimeSpan idleFor, CancellationToken cancellationToken)
     {
         var client = Live();
@@ -456,16 +449,13 @@ internal sealed class RimapSession : IAsyncDisposable
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        var socket = await ConnectSocketAsync(cancellationToken).ConfigureAwait(false);
-        (var network, RemoteEndPoint) = RemoteConnector.Open(socket, ConnectFailure);
-        if (_request.Security == ConnectionSecurity.SslTls)
-            network = await HandshakeAsync(network, cancellationToken).ConfigureAwait(false);
         // With STARTTLS MailKit puts TLS above this stream, so budgets count TLS records too (see Budget).
-        _stream = new BoundedStream(network) { MaxLineLength = long.MaxValue };
+        Func<Stream, CancellationToken, Task<Stream>>? secure = _request.Security == ConnectionSecurity.SslTls ? _link.HandshakeAsync : null;
+        _stream = await _link.OpenAsync(secure, long.MaxValue, cancellationToken).ConfigureAwait(false);
         _client = new ImapClient(_transcript)
         {
             Timeout = ToMilliseconds(_request.CommandTimeout),
-            ServerCertificateValidationCallback = _trust.Validate,
+            ServerCertificateValidationCallback = _link.Trust.Validate,
             CheckCertificateRevocation = false,
         };
         var client = _client;
@@ -476,16 +466,6 @@ internal sealed class RimapSession : IAsyncDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    private Task<Socket> ConnectSocketAsync(CancellationToken cancellationToken) =>
-        RemoteConnector.ConnectAsync(_request.Host.Host, _request.Port, _request.SourceAddress, _request.Resolver, _request.ConnectTimeout,
-            ConnectFailure, cancellationToken);
-
-    private ImapPollException ConnectFailure(string why, Exception? inner) => new(PollErrorKind.ConnectionFailed, $"{Where}: {why}", inner!);
-
-    private Task<Stream> HandshakeAsync(Stream network, CancellationToken cancellationToken) =>
-        RemoteConnector.HandshakeAsync(network, _request.Host.Host, _trust, _request.CommandTimeout,
-            (why, inner) => new ImapPollException(PollErrorKind.TlsFailed, $"{Where}: TLS failed: {why}", inner), cancellationToken);
-
     private async Task LoginAsync(CancellationToken cancellationToken)
     {
         var client = _client!;
@@ -495,7 +475,7 @@ internal sealed class RimapSession : IAsyncDisposable
         if (_request.Bearer is { } bearer)
         {
             // An OAuth2 record signs in with its access token only: no password method is ever tried instead.
-            LoginMethod = bearer.ChooseMechanism(offered) ?? throw new ImapPollException(PollErrorKind.ProtocolError,
+            LoginMethod = bearer.ChooseMechanism(offered) ?? throw new RemotePollException(PollErrorKind.ProtocolError,
                 $"{Where}: the record signs in with OAuth2, but the server offers neither SASL XOAUTH2 nor OAUTHBEARER ({Offered(offered)}); " +
                 "no password was tried");
             SaslMechanism mechanism = LoginMethod == "OAUTHBEARER"
@@ -507,7 +487,7 @@ internal sealed class RimapSession : IAsyncDisposable
         {
             // Spec, Authentication Method: Encrypted is CRAM-MD5. Without it the password is not sent at all.
             if (!offered.Contains("CRAM-MD5"))
-                throw new ImapPollException(PollErrorKind.ProtocolError,
+                throw new RemotePollException(PollErrorKind.ProtocolError,
                     $"{Where}: Authentication Method Encrypted needs CRAM-MD5, which the server does not offer ({Offered(offered)}); " +
                     "the password was not sent in clear text");
             LoginMethod = "CRAM-MD5";
@@ -520,7 +500,7 @@ internal sealed class RimapSession : IAsyncDisposable
         }
         else if (client.Capabilities.HasFlag(ImapCapabilities.LoginDisabled))
         {
-            throw new ImapPollException(PollErrorKind.ProtocolError,
+            throw new RemotePollException(PollErrorKind.ProtocolError,
                 $"{Where}: the server refuses a clear-text password on this connection (LOGINDISABLED, no AUTH=PLAIN); " +
                 "use Connection Security STARTTLS or SSL/TLS, or Authentication Method Encrypted");
         }
@@ -544,23 +524,11 @@ internal sealed class RimapSession : IAsyncDisposable
     private async Task<T> RunAsync<T>(Phase phase, TimeSpan limit, long budget, Func<CancellationToken, Task<T>> operation,
         CancellationToken cancellationToken, string? folder = null, bool fetchingContent = false)
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
         _stream?.SetBudget(Budget(budget));
         try
         {
-            return await operation(deadline.Token).ConfigureAwait(false);
-        }
-        catch (Exception) when (cancellationToken.IsCancellationRequested)
-        {
-            Close("the operation was cancelled");
-            throw new OperationCanceledException(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            var error = Classify(e, phase, deadline.IsCancellationRequested, limit, folder, fetchingContent);
-            if (!error.SessionUsable) Close(error.Message);
-            throw error;
+            return await CommandDeadline.RunAsync(limit, operation,
+                (e, timedOut) => Classify(e, phase, timedOut, limit, folder, fetchingContent), Close, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -571,31 +539,31 @@ internal sealed class RimapSession : IAsyncDisposable
     // TLS records add a few bytes per 16 KB; with STARTTLS they pass through the bounded stream.
     private static long Budget(long bytes) => bytes + bytes / 10 + 64 * 1024;
 
-    private ImapPollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, string? folder, bool fetchingContent)
+    private RemotePollException Classify(Exception e, Phase phase, bool timedOut, TimeSpan limit, string? folder, bool fetchingContent)
     {
-        if (e is ImapPollException known) return known;
+        if (e is RemotePollException known) return known;
         var chain = Chain(e).ToList();
         var beforeLogin = phase is Phase.Connect or Phase.Login;
         var transport = beforeLogin ? PollErrorKind.ConnectionFailed : PollErrorKind.ConnectionLost;
         var at = folder is null ? Where : $"{Where} '{folder}'";
 
-        if (chain.OfType<ImapPollException>().FirstOrDefault() is { } inner) return inner;
+        if (chain.OfType<RemotePollException>().FirstOrDefault() is { } inner) return inner;
         if (chain.OfType<StreamBoundExceededException>().FirstOrDefault() is { } bound)
-            return new ImapPollException(fetchingContent ? PollErrorKind.MessageTooLarge : PollErrorKind.ProtocolError,
+            return new RemotePollException(fetchingContent ? PollErrorKind.MessageTooLarge : PollErrorKind.ProtocolError,
                 $"{at}: {bound.Message}", e) { RemoteFolder = folder };
         if (phase == Phase.Connect && (e is SslHandshakeException || chain.Any(x => x is System.Security.Authentication.AuthenticationException)))
-            return new ImapPollException(PollErrorKind.TlsFailed,
-                $"{Where}: TLS failed: {_trust.LastFailure ?? Chain(e).Last().Message}", e);
+            return new RemotePollException(PollErrorKind.TlsFailed,
+                $"{Where}: TLS failed: {_link.Trust.LastFailure ?? Chain(e).Last().Message}", e);
         if (timedOut || chain.Any(x => x is TimeoutException))
-            return new ImapPollException(transport,
+            return new RemotePollException(transport,
                 $"{at}: no answer within {(timedOut ? limit : _request.CommandTimeout)} ({Describe(phase)})", e) { RemoteFolder = folder };
         if (phase == Phase.Connect && _request.Security == ConnectionSecurity.StartTls)
         {
             if (e is NotSupportedException)
-                return new ImapPollException(PollErrorKind.TlsFailed,
+                return new RemotePollException(PollErrorKind.TlsFailed,
                     $"{Where}: the server does not offer STARTTLS, which Connection Security STARTTLS requires", e);
             if (e is ImapCommandException refused)
-                return new ImapPollException(PollErrorKind.TlsFailed,
+                return new RemotePollException(PollErrorKind.TlsFailed,
                     $"{Where}: the server refused STARTTLS: {Truncate(refused.ResponseText ?? refused.Message)}", e)
                 { ServerResponse = refused.ResponseText };
         }
@@ -603,18 +571,18 @@ internal sealed class RimapSession : IAsyncDisposable
         {
             var answer = _transcript.Redact(e.Message);
             var kind = answer.Contains("[INUSE]", StringComparison.OrdinalIgnoreCase) ? PollErrorKind.MailboxLocked : PollErrorKind.AuthenticationFailed;
-            return new ImapPollException(kind, $"{Where}: {LoginMethod} login as '{_request.User}' failed: {Truncate(answer)}", e)
+            return new RemotePollException(kind, $"{Where}: {LoginMethod} login as '{_request.User}' failed: {Truncate(answer)}", e)
             {
                 ServerResponse = answer,
             };
         }
         if (_stream is { EndOfStreamSeen: true } or { FailureSeen: true }
             || chain.Any(x => x is IOException or SocketException or ServiceNotConnectedException or ObjectDisposedException))
-            return new ImapPollException(transport, $"{at}: the connection was lost ({Describe(phase)})", e) { RemoteFolder = folder };
+            return new RemotePollException(transport, $"{at}: the connection was lost ({Describe(phase)})", e) { RemoteFolder = folder };
         if (e is ImapCommandException command)
         {
             var answer = _transcript.Redact(command.ResponseText ?? command.Message);
-            return new ImapPollException(PollErrorKind.ProtocolError, $"{at}: the server refused ({Describe(phase)}): {Truncate(answer)}", e)
+            return new RemotePollException(PollErrorKind.ProtocolError, $"{at}: the server refused ({Describe(phase)}): {Truncate(answer)}", e)
             {
                 ServerResponse = answer,
                 RemoteFolder = folder,
@@ -622,20 +590,20 @@ internal sealed class RimapSession : IAsyncDisposable
             };
         }
         if (e is FolderNotFoundException)
-            return new ImapPollException(PollErrorKind.ProtocolError, $"{at}: the folder does not exist", e)
+            return new RemotePollException(PollErrorKind.ProtocolError, $"{at}: the folder does not exist", e)
             {
                 RemoteFolder = folder,
                 SessionUsable = _client is { IsConnected: true },
             };
         if (phase == Phase.Connect && _transcript.Greeting is { } greeting && greeting.StartsWith("* BYE", StringComparison.OrdinalIgnoreCase))
-            return new ImapPollException(PollErrorKind.ConnectionFailed, $"{Where}: the server refused the session: {Truncate(greeting)}", e)
+            return new RemotePollException(PollErrorKind.ConnectionFailed, $"{Where}: the server refused the session: {Truncate(greeting)}", e)
             {
                 ServerResponse = greeting,
             };
         if (e is ImapProtocolException or FormatException or NotSupportedException)
-            return new ImapPollException(PollErrorKind.ProtocolError,
+            return new RemotePollException(PollErrorKind.ProtocolError,
                 $"{at}: not IMAP ({Describe(phase)}): {Truncate(_transcript.Redact(e.Message))}", e) { RemoteFolder = folder };
-        return new ImapPollException(PollErrorKind.Internal, $"{at}: {e.GetType().Name}: {Truncate(_transcript.Redact(e.Message))}", e)
+        return new RemotePollException(PollErrorKind.Internal, $"{at}: {e.GetType().Name}: {Truncate(_transcript.Redact(e.Message))}", e)
         {
             RemoteFolder = folder,
         };
@@ -649,13 +617,6 @@ internal sealed class RimapSession : IAsyncDisposable
         _ => "mirroring",
     };
 
-    private static IEnumerable<Exception> Chain(Exception e)
-    {
-        for (Exception? x = e; x is not null; x = x.InnerException) yield return x;
-    }
-
-    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200] + "…";
-
     private TimeSpan Scaled(long bytes) => _request.CommandTimeout + TimeSpan.FromSeconds((double)bytes / MinimumBytesPerSecond);
 
     private static int ToMilliseconds(TimeSpan t) => (int)Math.Clamp(t.TotalMilliseconds, 1, int.MaxValue);
@@ -663,7 +624,7 @@ internal sealed class RimapSession : IAsyncDisposable
     private ImapClient Live() =>
         _client is { IsConnected: true } c
             ? c
-            : throw new ImapPollException(PollErrorKind.ConnectionLost, $"{Where}: {_closedReason ?? "the session is not connected"}");
+            : throw new RemotePollException(PollErrorKind.ConnectionLost, $"{Where}: {_closedReason ?? "the session is not connected"}");
 
     private void Close(string reason)
     {

@@ -6,12 +6,12 @@ namespace RemotePoll.Mail.Rimap;
 
 /// <summary>
 /// MailKit's protocol logger for one RIMAP session: passes the exchange, redacted, to an optional
-/// <see cref="IImapProtocolLog"/>. Redaction: MailKit's IMAP secret detector (LOGIN arguments, AUTHENTICATE
+/// <see cref="IProtocolLog"/>. Redaction: MailKit's IMAP secret detector (LOGIN arguments, AUTHENTICATE
 /// responses, literals included), then the password wherever it still appears, in any form it was sent in, in either direction.
 /// The server's side goes to the log in whole lines with every literal (RFC 3501 <c>{N}</c>, RFC 3516 <c>~{N}</c>)
 /// replaced by its size: message content never reaches a log.
 /// </summary>
-internal sealed class RimapTranscript(IImapProtocolLog? log, string password) : IProtocolLogger
+internal sealed class RimapTranscript(IProtocolLog? log, string password) : IProtocolLogger
 {
     public const string Mask = "********";
 

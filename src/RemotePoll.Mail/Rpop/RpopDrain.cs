@@ -3,6 +3,7 @@ using RemotePoll.Core.Admin;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 
 namespace RemotePoll.Mail.Rpop;
@@ -40,7 +41,7 @@ public static class RpopDrain
     /// maildrop is as it was), the good messages are delivered, and the one that breaks the session alone is left on
     /// the server, named in the result's problem. Null: such a batch fails the poll (ProtocolError).
     /// </param>
-    /// <exception cref="Pop3PollException">The remote side failed (ProtocolError: Leave without UIDL); nothing unacknowledged was deleted.</exception>
+    /// <exception cref="RemotePollException">The remote side failed (ProtocolError: Leave without UIDL); nothing unacknowledged was deleted.</exception>
     public static async Task<RpopDrainResult> RunAsync(Pop3Session session, UidLedger ledger, IMessageDestination destination,
         bool leave, long maxMessageSize, Func<LedgerChange, CancellationToken, Task> commit, CancellationToken cancellationToken,
         int batchSize = DefaultBatchSize, long batchBytes = DefaultBatchBytes,
@@ -91,7 +92,7 @@ public static class RpopDrain
         IReadOnlyList<string>? uids = session.Count == 0 ? [] : null;
         if (session.Count > 0 && session.SupportsUids) uids = await session.ListUidsAsync(cancellationToken).ConfigureAwait(false);
         else if (session.Count > 0 && leave)
-            throw new Pop3PollException(PollErrorKind.ProtocolError, "the server does not support UIDL, which Leave needs to remember retrieved messages");
+            throw new RemotePollException(PollErrorKind.ProtocolError, "the server does not support UIDL, which Leave needs to remember retrieved messages");
         var sizes = await session.ListSizesAsync(cancellationToken).ConfigureAwait(false);
         var maxSize = maxMessageSize;
 
@@ -153,7 +154,7 @@ public static class RpopDrain
             {
                 return await pending.Task.ConfigureAwait(false);
             }
-            catch (Pop3PollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: false, InnerException: FormatException })
+            catch (RemotePollException e) when (e is { Kind: PollErrorKind.ProtocolError, SessionUsable: false, InnerException: FormatException })
             {
                 // The answers are out of step: some message's data ended early. No QUIT goes out, so nothing of this
                 // session is deleted; what was delivered is in the ledger and is only deleted by the next session.
@@ -319,7 +320,7 @@ public static class RpopDrain
                 {
                     await fetching.Task.ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is Pop3PollException or OperationCanceledException or ObjectDisposedException)
+                catch (Exception e) when (e is RemotePollException or OperationCanceledException or ObjectDisposedException)
                 {
                 }
             }
@@ -385,10 +386,10 @@ public static class RpopDrain
     private sealed record Fetching(List<int> Batch, int Asked, Task<IReadOnlyList<Pop3FetchedMessage>> Task);
 
     /// <summary>A message broke the session; the ledger is as the drain had committed it.</summary>
-    private sealed class SessionBrokenByMessage(UidLedger ledger, Pop3PollException failure) : Exception(failure.Message, failure)
+    private sealed class SessionBrokenByMessage(UidLedger ledger, RemotePollException failure) : Exception(failure.Message, failure)
     {
         public UidLedger Ledger { get; } = ledger;
-        public Pop3PollException Failure { get; } = failure;
+        public RemotePollException Failure { get; } = failure;
     }
 
     /// <summary>Asks the destination which delivery ids arrived; a local side that cannot be reached says why.</summary>
@@ -417,7 +418,7 @@ public static class RpopDrain
             {
                 return await session.FetchAsync(batch, cancellationToken).ConfigureAwait(false);
             }
-            catch (Pop3PollException e) when (e is { Kind: PollErrorKind.MessageTooLarge, SessionUsable: true, MessageIndex: { } index }
+            catch (RemotePollException e) when (e is { Kind: PollErrorKind.MessageTooLarge, SessionUsable: true, MessageIndex: { } index }
                 && batch.Remove(index))
             {
             }

@@ -1,6 +1,7 @@
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
@@ -12,10 +13,10 @@ public static class RpopPoll
     /// Runs one poll. A local side that cannot be reached is not an exception: the result says LocalDeliveryFailed, and
     /// the deletions of batches delivered before it still commit.
     /// </summary>
-    /// <exception cref="Pop3PollException">The remote side failed; its Kind says how.</exception>
+    /// <exception cref="RemotePollException">The remote side failed; its Kind says how.</exception>
     /// <exception cref="ArgumentException">The record's Mailbox is not a valid mailbox name.</exception>
     public static async Task<RpopDrainResult> RunAsync(RpopPollRequest request, IQueueDelivery queue, IMailboxStore store,
-        Func<LedgerChange, CancellationToken, Task> commit, IPop3ProtocolLog? log, CancellationToken cancellationToken)
+        Func<LedgerChange, CancellationToken, Task> commit, IProtocolLog? log, CancellationToken cancellationToken)
     {
         var r = request.Record;
         // Before connecting: a Mailbox name that cannot be parsed fails the poll without touching the remote side.
@@ -27,21 +28,16 @@ public static class RpopPoll
             : r.Mailbox is null
             ? new QueueDestination(queue, request.Account, request.QueueLookup)
             : new MailboxDestination(store, request.Account, MailboxPath.Parse(r.Mailbox));
-        var options = new Pop3SessionOptions
+        var options = new Pop3SessionOptions(request)
         {
             Host = r.Host,
             Tls = r.Tls,
             StartTls = r.StartTls,
-            CaFilePath = request.CaFile,
-            CaFolder = request.CaFolder,
             Trust = r.Trust,
             SourceAddress = request.SourceAddress,
             Resolver = request.Resolver,
             UseApop = request.UseApop,
             Apop = r.Apop,
-            ConnectTimeout = request.ConnectTimeout,
-            CommandTimeout = request.CommandTimeout,
-            MaxMessageSize = request.MaxMessageSize,
         };
         var credentials = request.Bearer is { } bearer
             ? Pop3Credentials.ForBearer(r.AuthName, bearer)
@@ -54,7 +50,7 @@ public static class RpopPoll
                 reopen: t => Pop3Session.OpenAsync(options, credentials, log, t)).ConfigureAwait(false);
             return result with { LoginDelay = session.LoginDelay };
         }
-        catch (Pop3PollException e)
+        catch (RemotePollException e)
         {
             e.LoginDelay ??= session.LoginDelay;
             throw;

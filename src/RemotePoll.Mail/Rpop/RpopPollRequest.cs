@@ -2,14 +2,23 @@ using System.Net;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Unified;
 
 namespace RemotePoll.Mail.Rpop;
 
-/// <summary>Everything one RPOP poll needs, resolved by the caller: the record, its clear password, the ledger, the rules.</summary>
-public sealed record RpopPollRequest
+/// <summary>
+/// Everything one RPOP poll needs, resolved by the caller: the record, its clear password, the ledger, the rules, and
+/// the node's <see cref="SessionLimits"/>.
+/// </summary>
+public sealed record RpopPollRequest : SessionLimits
 {
+    public RpopPollRequest() { }
+
+    /// <summary>A request bounded by <paramref name="limits"/> (the node's, taken as they are).</summary>
+    public RpopPollRequest(SessionLimits limits) : base(limits) { }
+
     public required string Account { get; init; }
     public required RpopRecord Record { get; init; }
     public required string Password { get; init; }
@@ -21,12 +30,6 @@ public sealed record RpopPollRequest
     public IPAddress? SourceAddress { get; init; }
     /// <summary>Resolves the host (the caller checked the addresses, e.g. against Allow Self-Poll); null: DNS.</summary>
     public Func<string, CancellationToken, Task<IPAddress[]>>? Resolver { get; init; }
-    public string? CaFile { get; init; }
-    /// <summary>The node's folder of record CA files; null: no record may use a CA file.</summary>
-    public string? CaFolder { get; init; }
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan CommandTimeout { get; init; } = TimeSpan.FromSeconds(60);
-    public long MaxMessageSize { get; init; } = 64L * 1024 * 1024;
     /// <summary>Required when the record has Special (a Unified Domain-Wide Account).</summary>
     public UnifiedOptions? Unified { get; init; }
     /// <summary>Journals a batch's deliveries as started before they are made (exactly once across a crash); null: no marks.</summary>

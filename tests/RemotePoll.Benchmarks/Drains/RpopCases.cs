@@ -135,7 +135,7 @@ internal static class RpopCases
     {
         Host = new HostAndPort(context.Dovecot.Host, tls ? context.Dovecot.Pop3sPort : context.Dovecot.Pop3Port),
         Tls = tls,
-        CaFilePath = tls ? context.Dovecot.CaCertificatePath : null,
+        CaFile = tls ? context.Dovecot.CaCertificatePath : null,
         MaxMessageSize = MaxMessageSize,
     };
 }

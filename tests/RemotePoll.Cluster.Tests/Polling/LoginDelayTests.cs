@@ -39,7 +39,7 @@ public sealed class LoginDelayTests : TestKit
         _env = new PollEnvironment
         {
             Sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), Queue = maildir, Store = maildir,
-            CommandTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(10),
+            Limits = new() { CommandTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(10) },
         };
         _env.Settings.Update(ModuleSettings.Default with { AllowSelfPoll = true });
     }

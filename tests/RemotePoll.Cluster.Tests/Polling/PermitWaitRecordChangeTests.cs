@@ -41,7 +41,7 @@ public sealed class PermitWaitRecordChangeTests : TestKit
         _env = new PollEnvironment
         {
             Sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), Queue = maildir, Store = maildir,
-            CommandTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(10),
+            Limits = new() { CommandTimeout = TimeSpan.FromSeconds(10), ConnectTimeout = TimeSpan.FromSeconds(10) },
         };
         _env.Settings.Update(ModuleSettings.Default with { AllowSelfPoll = true, UseApop = false });
     }

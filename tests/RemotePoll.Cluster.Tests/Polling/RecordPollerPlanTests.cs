@@ -39,7 +39,7 @@ public sealed class RecordPollerPlanTests : TestKit
         _env = new PollEnvironment
         {
             Sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), Queue = maildir, Store = maildir,
-            CommandTimeout = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(5),
+            Limits = new() { CommandTimeout = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(5) },
         };
         _env.Settings.Update(ModuleSettings.Default with { AllowSelfPoll = true });
     }

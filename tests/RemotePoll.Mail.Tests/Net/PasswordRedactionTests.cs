@@ -71,7 +71,7 @@ public sealed class PasswordRedactionTests
             CommandTimeout = TimeSpan.FromSeconds(5),
         };
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(options, new Pop3Credentials("joe", Password), log, Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(options, new Pop3Credentials("joe", Password), log, Ct));
 
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
         Assert.Contains("wrong password", error.Message);
@@ -107,7 +107,7 @@ public sealed class PasswordRedactionTests
         };
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(request, local.Store,
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(request, local.Store,
             new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, log, Ct));
 
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);

@@ -20,8 +20,8 @@ public sealed class RecordCaFileTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private Pop3PollException Refused(string path) =>
-        Assert.Throws<Pop3PollException>(() => CertificateTrust.Load(null, TlsTrust.CaFile(path), _folder));
+    private RemotePollException Refused(string path) =>
+        Assert.Throws<RemotePollException>(() => CertificateTrust.Load(null, TlsTrust.CaFile(path), _folder));
 
     private static string SelfSignedPem()
     {
@@ -125,7 +125,7 @@ public sealed class RecordCaFileTests : IDisposable
         var path = Path.Combine(_folder, "private-ca.pem");
         File.WriteAllText(path, SelfSignedPem());
 
-        var error = Assert.Throws<Pop3PollException>(() => CertificateTrust.Load(null, TlsTrust.CaFile(path), caFolder: null));
+        var error = Assert.Throws<RemotePollException>(() => CertificateTrust.Load(null, TlsTrust.CaFile(path), caFolder: null));
 
         Assert.Contains("this node has no CA folder", error.Message);
     }

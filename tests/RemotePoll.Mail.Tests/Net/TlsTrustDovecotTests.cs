@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Mail.Tests.Pop3;
 using RemotePoll.Mail.Tests.Rimap;
@@ -52,8 +53,8 @@ public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture
         Assert.Contains("TLS", await Server.WaitForLogAsync($"Login: user=<{user}>", cancellationToken: Ct));
     }
 
-    private async Task<Pop3PollException> RefusedOverPop3sAsync(TlsTrust trust) =>
-        await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(Pop3s(trust), new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
+    private async Task<RemotePollException> RefusedOverPop3sAsync(TlsTrust trust) =>
+        await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(Pop3s(trust), new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
 
     [Fact]
     public async Task Without_a_pin_or_CA_the_self_signed_certificate_is_refused_by_default()
@@ -97,7 +98,7 @@ public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture
             Host = new HostAndPort("pop.example.net", Server.Pop3sPort),
             Resolver = (_, _) => Task.FromResult(new[] { IPAddress.Loopback }),
         };
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(options, new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(options, new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
         Assert.Contains("does not name the host", error.Message);
     }
 
@@ -125,7 +126,7 @@ public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture
             new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, null, Ct);
         Assert.Equal(1, result.Messages);
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(request with { Trust = TlsTrust.PublicKeyPin(OtherHex) },
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(request with { Trust = TlsTrust.PublicKeyPin(OtherHex) },
             local.Store, new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, null, Ct));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         Assert.Contains($"public key pin mismatch: expected sha256:{OtherHex}, server presented sha256:{PublicKeyHex}", error.Message);
@@ -146,7 +147,7 @@ public sealed class TlsTrustDovecotTests(DovecotFixture fixture) : IClassFixture
             new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, null, Ct);
         Assert.Contains("TLS", await Server.WaitForLogAsync($"Login: user=<{user}>", cancellationToken: Ct));
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(request with { Trust = TlsTrust.CertificatePin(OtherHex) },
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(request with { Trust = TlsTrust.CertificatePin(OtherHex) },
             local.Store, new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, null, Ct));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         Assert.Contains("certificate pin mismatch", error.Message);

@@ -2,6 +2,7 @@ using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.OAuth;
 using RemotePoll.Mail.Pop3;
 using RemotePoll.Mail.Rimap;
@@ -123,9 +124,9 @@ public sealed class OAuthSignInDovecotTests(OAuthDovecotFixture fixture) : IClas
         var token = NewToken(user);
         Provider.ExpireAccessToken(token);
 
-        var pop = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var pop = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(Pop3Options(), Pop3Credentials.ForBearer(user, new OAuth2Bearer(token)), null, Ct));
-        var imap = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(
+        var imap = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(
             RimapTestData.Request(Server, user, token) with { Bearer = new OAuth2Bearer(token) }, new TempStore().Store,
             new CommitLog().Known, new CommitLog().CommitAsync, null, Ct));
 
@@ -144,10 +145,10 @@ public sealed class OAuthSignInDovecotTests(OAuthDovecotFixture fixture) : IClas
         var popLog = new RecordingProtocolLog();
         var imapLog = new RecordingImapLog();
 
-        var pop = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(
+        var pop = await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(
             Pop3Options() with { Host = new HostAndPort(plain.Host, plain.Pop3Port) },
             Pop3Credentials.ForBearer("bob", new OAuth2Bearer(token)), popLog, Ct));
-        var imap = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(
+        var imap = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(
             RimapTestData.Request(plain, "bob", token) with { Bearer = new OAuth2Bearer(token) }, new TempStore().Store,
             new CommitLog().Known, new CommitLog().CommitAsync, imapLog, Ct));
 

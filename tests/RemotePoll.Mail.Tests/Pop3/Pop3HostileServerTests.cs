@@ -4,6 +4,7 @@ using System.Net;
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 using Xunit;
 using static RemotePoll.Mail.Tests.Pop3.HostilePop3Server;
@@ -24,15 +25,15 @@ public sealed class Pop3HostileServerTests
         ConnectTimeout = Timeout,
     };
 
-    private static async Task<Pop3PollException> FailsWithin(Func<Task> action)
+    private static async Task<RemotePollException> FailsWithin(Func<Task> action)
     {
         var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<Pop3PollException>(action);
+        var error = await Assert.ThrowsAsync<RemotePollException>(action);
         Assert.True(watch.Elapsed < Bound, $"took {watch.Elapsed}");
         return error;
     }
 
-    private static Task<Pop3Session> Open(HostilePop3Server server, Pop3SessionOptions? options = null, IPop3ProtocolLog? log = null) =>
+    private static Task<Pop3Session> Open(HostilePop3Server server, Pop3SessionOptions? options = null, IProtocolLog? log = null) =>
         Pop3Session.OpenAsync(options ?? Options(server), new Pop3Credentials("joe", "secret"), log, Ct);
 
     [Fact]
@@ -238,7 +239,7 @@ public sealed class Pop3HostileServerTests
 
         Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
         Assert.False(error.SessionUsable);
-        await Assert.ThrowsAsync<Pop3PollException>(() => session.DeleteAsync([0], Ct));
+        await Assert.ThrowsAsync<RemotePollException>(() => session.DeleteAsync([0], Ct));
     }
 
     [Fact]

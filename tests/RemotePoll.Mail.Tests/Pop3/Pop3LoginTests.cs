@@ -1,6 +1,7 @@
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
 
@@ -82,7 +83,7 @@ public sealed class Pop3LoginTests : IAsyncLifetime
         await _apopServer.AddUserAsync(user, "right-password", Ct);
         var log = new RecordingProtocolLog();
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(
             Options(_apopServer) with { Apop = true }, new Pop3Credentials(user, "wrong-password"), log, Ct));
 
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
@@ -115,7 +116,7 @@ public sealed class Pop3LoginTests : IAsyncLifetime
         await using var first = await Pop3Session.OpenAsync(Options(server), new Pop3Credentials(user, "pw-lock"), cancellationToken: Ct);
 
         // Dovecot waits about 12 s for the lock before it answers -ERR [IN-USE].
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(
             Options(server) with { CommandTimeout = TimeSpan.FromSeconds(30) }, new Pop3Credentials(user, "pw-lock"), cancellationToken: Ct));
 
         Assert.Equal(PollErrorKind.MailboxLocked, error.Kind);

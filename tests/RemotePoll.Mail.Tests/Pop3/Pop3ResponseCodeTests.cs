@@ -1,5 +1,6 @@
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 using Xunit;
 using static RemotePoll.Mail.Tests.Pop3.HostilePop3Server;
@@ -49,7 +50,7 @@ public sealed class Pop3ResponseCodeTests
     public async Task A_refused_PASS_is_classified_by_its_response_code_with_a_text_naming_it(string answer, PollErrorKind kind, string named)
     {
         await using var server = Refusing("PASS", answer);
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server));
         Assert.Equal(kind, error.Kind);
         Assert.Contains(named, error.Message[..error.Message.IndexOf("-ERR", StringComparison.Ordinal)]); // the explanation, not only the quote
         Assert.EndsWith(answer, error.Message);
@@ -61,10 +62,10 @@ public sealed class Pop3ResponseCodeTests
     {
         const string answer = "-ERR [LOGIN-DELAY] Logins must be at least 1 minute apart";
         await using (var server = Refusing("USER", answer))
-            Assert.Equal(PollErrorKind.TemporarilyUnavailable, (await Assert.ThrowsAsync<Pop3PollException>(() => Open(server))).Kind);
+            Assert.Equal(PollErrorKind.TemporarilyUnavailable, (await Assert.ThrowsAsync<RemotePollException>(() => Open(server))).Kind);
         await using (var server = Refusing("APOP", answer))
         {
-            var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server, Options(server) with { Apop = true }));
+            var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server, Options(server) with { Apop = true }));
             Assert.Equal(PollErrorKind.TemporarilyUnavailable, error.Kind);
             Assert.Contains("APOP", error.Message);
         }
@@ -74,7 +75,7 @@ public sealed class Pop3ResponseCodeTests
     public async Task A_SYS_TEMP_answer_to_STAT_after_login_is_temporary()
     {
         await using var server = Refusing("STAT", "-ERR [SYS/TEMP] Mailbox is being reconstructed");
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server));
         Assert.Equal(PollErrorKind.TemporarilyUnavailable, error.Kind);
         Assert.Contains("[SYS/TEMP]", error.Message);
     }
@@ -83,7 +84,7 @@ public sealed class Pop3ResponseCodeTests
     public async Task A_refusal_keeps_the_LOGIN_DELAY_the_server_announced_before_it()
     {
         await using var server = Refusing("PASS", "-ERR [LOGIN-DELAY] Logins must be at least 1 minute apart");
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server));
         Assert.Equal(TimeSpan.FromMinutes(1), error.LoginDelay);
     }
 

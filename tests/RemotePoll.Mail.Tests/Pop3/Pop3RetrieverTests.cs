@@ -1,6 +1,7 @@
 using System.Text;
 using RemotePoll.Mail.Pop3;
 using Xunit;
+using RemotePoll.Mail.Net;
 
 namespace RemotePoll.Mail.Tests.Pop3;
 

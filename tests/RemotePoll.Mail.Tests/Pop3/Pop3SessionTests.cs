@@ -3,6 +3,7 @@ using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Testing.Dovecot;
 using RemotePoll.Testing.Net;
 using Xunit;
@@ -112,7 +113,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
         await using var session = await Pop3Session.OpenAsync(Options() with { MaxMessageSize = 2000 },
             new Pop3Credentials(user, password), log, Ct);
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => session.FetchAsync([0, 1], Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => session.FetchAsync([0, 1], Ct));
 
         Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
         Assert.Equal(1, error.MessageIndex);
@@ -159,7 +160,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
             new Pop3Credentials(user, password), cancellationToken: Ct);
 
         Assert.Equal(exact, (await session.FetchAsync([0], Ct)).Single().Data);
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => session.FetchAsync([1], Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => session.FetchAsync([1], Ct));
 
         Assert.Equal(PollErrorKind.MessageTooLarge, error.Kind);
         Assert.Equal(1, error.MessageIndex);
@@ -171,7 +172,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
     public async Task Wrong_password_is_AuthenticationFailed_and_the_message_hides_the_password()
     {
         var (user, _) = await NewAccountAsync();
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(Options(), new Pop3Credentials(user, "not-the-password-42"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
         Assert.Contains("-ERR", error.Message);
@@ -183,7 +184,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
     {
         var closedPort = FreePorts.Take(1)[0];
         var watch = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(Options(closedPort), new Pop3Credentials("x", "y"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
         Assert.Contains("refused", error.Message);
@@ -193,7 +194,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
     [Fact]
     public async Task A_source_address_that_is_not_local_is_ConnectionFailed()
     {
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Pop3Session.OpenAsync(
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Pop3Session.OpenAsync(
             Options() with { SourceAddress = System.Net.IPAddress.Parse("192.0.2.1") }, new Pop3Credentials("x", "y"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
         Assert.Contains("192.0.2.1", error.Message);
@@ -221,11 +222,11 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
         await session.DeleteAsync([0], Ct);
         proxy.DropAfterServerBytes(100_000);
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => session.FetchAsync(Enumerable.Range(0, 20).ToArray(), Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => session.FetchAsync(Enumerable.Range(0, 20).ToArray(), Ct));
 
         Assert.True(error.Kind == PollErrorKind.ConnectionLost, error.ToString());
         Assert.False(error.SessionUsable);
-        var after = await Assert.ThrowsAsync<Pop3PollException>(() => session.ListUidsAsync(Ct));
+        var after = await Assert.ThrowsAsync<RemotePollException>(() => session.ListUidsAsync(Ct));
         Assert.Equal(PollErrorKind.ConnectionLost, after.Kind);
         Assert.Equal(20, await Server.CountAsync(user, cancellationToken: Ct));
     }
@@ -245,7 +246,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
                 await using var session = await Pop3Session.OpenAsync(Options(proxy.Port), new Pop3Credentials("nobody", "x"), cancellationToken: Ct);
                 kinds.Add("opened");
             }
-            catch (Pop3PollException e)
+            catch (RemotePollException e)
             {
                 kinds.Add(e.Kind.ToString());
             }
@@ -269,7 +270,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
         proxy.StallAfterServerBytes(0);
         var watch = Stopwatch.StartNew();
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => session.FetchAsync([0], Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => session.FetchAsync([0], Ct));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
         Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(2.9), TimeSpan.FromSeconds(10));
@@ -286,7 +287,7 @@ public sealed class Pop3SessionTests(DovecotFixture fixture) : IClassFixture<Dov
         cts.CancelAfter(200);
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => session.FetchAsync([0], cts.Token));
-        var after = await Assert.ThrowsAsync<Pop3PollException>(() => session.FetchAsync([0], Ct));
+        var after = await Assert.ThrowsAsync<RemotePollException>(() => session.FetchAsync([0], Ct));
         Assert.Equal(PollErrorKind.ConnectionLost, after.Kind);
     }
 }

@@ -1,5 +1,6 @@
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 using Xunit;
 using static RemotePoll.Mail.Tests.Pop3.HostilePop3Server;
@@ -40,7 +41,7 @@ public sealed class Pop3StartTlsFakeServerTests
         };
         await using var server = new HostilePop3Server(c => ServeAsync(c, drop));
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         Assert.Contains("does not offer STLS", error.Message);
@@ -58,7 +59,7 @@ public sealed class Pop3StartTlsFakeServerTests
             return true;
         }));
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         Assert.Contains("TLS is not available right now", error.Message);
@@ -76,7 +77,7 @@ public sealed class Pop3StartTlsFakeServerTests
             return true;
         }));
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => Open(server));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => Open(server));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         NoCredentialInClear(server);

@@ -2,6 +2,7 @@ using System.Net;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
 
@@ -18,7 +19,7 @@ public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<Dovecot
     {
         Host = new HostAndPort(Server.Host, port ?? Server.Pop3sPort),
         Tls = true,
-        CaFilePath = caFile,
+        CaFile = caFile,
         CommandTimeout = TimeSpan.FromSeconds(10),
     };
 
@@ -40,7 +41,7 @@ public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<Dovecot
     [Fact]
     public async Task Implicit_TLS_without_trusting_the_CA_is_TlsFailed()
     {
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(TlsOptions(caFile: null), new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         Assert.Contains("not trusted", error.Message);
@@ -54,7 +55,7 @@ public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<Dovecot
             Host = new HostAndPort("pop.example.net", Server.Pop3sPort),
             Resolver = (_, _) => Task.FromResult(new[] { IPAddress.Loopback }),
         };
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(options, new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
         Assert.Contains("does not name the host", error.Message);
@@ -63,7 +64,7 @@ public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<Dovecot
     [Fact]
     public async Task TLS_to_a_plain_text_POP3_port_is_TlsFailed()
     {
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(TlsOptions(Server.CaCertificatePath, Server.Pop3Port), new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
     }
@@ -71,7 +72,7 @@ public sealed class Pop3TlsTests(DovecotFixture fixture) : IClassFixture<Dovecot
     [Fact]
     public async Task An_unreadable_CA_file_is_TlsFailed()
     {
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             Pop3Session.OpenAsync(TlsOptions("/nonexistent/ca.pem"), new Pop3Credentials("nobody", "x"), cancellationToken: Ct));
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
     }

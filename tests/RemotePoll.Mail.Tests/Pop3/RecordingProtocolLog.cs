@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 
 namespace RemotePoll.Mail.Tests.Pop3;
 
 /// <summary>Keeps everything a session logs, for assertions on what went over the wire.</summary>
-internal sealed class RecordingProtocolLog : IPop3ProtocolLog
+internal sealed class RecordingProtocolLog : IProtocolLog
 {
     private readonly ConcurrentQueue<(char Direction, string Text)> _entries = new();
 

@@ -1,11 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 
 namespace RemotePoll.Mail.Tests.Rimap;
 
 /// <summary>Keeps everything a session logs, for assertions on what went over the wire.</summary>
-internal sealed class RecordingImapLog : IImapProtocolLog
+internal sealed class RecordingImapLog : IProtocolLog
 {
     private readonly ConcurrentQueue<(char Direction, string Text)> _entries = new();
 

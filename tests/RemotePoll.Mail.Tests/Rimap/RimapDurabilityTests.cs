@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Mail.Tests.Delivery;
 using Xunit;
@@ -58,7 +59,7 @@ public sealed class RimapDurabilityTests(SlashDovecotFixture fixture) : IClassFi
         // Batches of 2: the second batch is being fetched ahead when the first one's barrier fails.
         var request = Request(server, user, password) with { ListFilter = "Work", BatchSize = 2 };
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(request, store, commits.Known, commits.CommitAsync, null, Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(request, store, commits.Known, commits.CommitAsync, null, Ct));
 
         Assert.Equal(Core.Polling.PollErrorKind.LocalDeliveryFailed, error.Kind);
         Assert.DoesNotContain(commits.Commits, c => c.Messages > 0 || c.State.HighestUid > 0);

@@ -1,6 +1,7 @@
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
@@ -63,7 +64,7 @@ public sealed class RimapForeignMailTests(SlashDovecotFixture remote, DovecotFix
         await side.Store.AppendBatchAsync(side.Account, filed, Plain("filed-1", "filed-2"), Ct);
         var commits = new CommitLog();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(
             Request(Remote, user, password, record: "Archive") with { Account = side.Account }, side.Store, commits.Known, commits.CommitAsync, null, Ct));
 
         Assert.Equal(PollErrorKind.Refused, error.Kind);

@@ -1,6 +1,7 @@
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Mail.Tests.Pop3;
 using Xunit;
@@ -25,10 +26,10 @@ public sealed class RimapHostileServerTests
         CommandTimeout = TimeSpan.FromSeconds(5),
     };
 
-    private static async Task<ImapPollException> FailsAsync(RimapMirrorRequest request, RecordingImapLog? log = null)
+    private static async Task<RemotePollException> FailsAsync(RimapMirrorRequest request, RecordingImapLog? log = null)
     {
         using var local = new TempStore();
-        return await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(request, local.Store,
+        return await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(request, local.Store,
             new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, log, Ct));
     }
 

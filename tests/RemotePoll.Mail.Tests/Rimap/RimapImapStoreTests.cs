@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MailKit;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
@@ -116,7 +117,7 @@ public sealed class RimapImapStoreTests(SlashDovecotFixture remote, DovecotFixtu
         var (_, account) = await LocalAccountAsync();
         var commits = new CommitLog();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(
             Request(Remote, user, password, record: "mail.provider") with { Account = account }, Store(), commits.Known, commits.CommitAsync, null, Ct));
 
         Assert.Equal(RemotePoll.Core.Polling.PollErrorKind.Refused, error.Kind);

@@ -1,5 +1,6 @@
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
@@ -21,7 +22,7 @@ public sealed class RimapNoCramMd5Tests(NoCramMd5DovecotFixture fixture) : IClas
         using var local = new TempStore();
         var log = new RecordingImapLog();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => RimapMirror.RunAsync(
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => RimapMirror.RunAsync(
             Request(Server, user, password) with { AuthMethod = ImapAuthMethod.Encrypted }, local.Store,
             new Dictionary<string, RimapFolderState>(), (_, _) => Task.CompletedTask, log, Ct));
 

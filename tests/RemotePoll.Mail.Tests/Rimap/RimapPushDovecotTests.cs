@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Testing.Dovecot;
 using RemotePoll.Testing.Net;
@@ -94,7 +95,7 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
         await using var dropped = new PushWatch(request, TimeSpan.FromMinutes(5));
         await dropped.NextAsync(TimeSpan.FromSeconds(20));
         proxy.DropAll();
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => dropped.Running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => dropped.Running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
     }
 
@@ -104,7 +105,7 @@ public sealed class RimapPushDovecotTests(DovecotFixture fixture) : IClassFixtur
         var (user, password) = await NewRemoteAccountAsync(Server, Ct);
         var wrong = password + "-wrong";
         await using var watch = new PushWatch(Request(Server, user, wrong), TimeSpan.FromMinutes(5));
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => watch.Running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => watch.Running.WaitAsync(TimeSpan.FromSeconds(30), Ct));
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
         Assert.DoesNotContain(wrong, watch.Log.AllText);
     }

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Testing.Dovecot;
 using Xunit;
@@ -53,7 +54,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         using var local = new TempStore();
         var log = new RecordingImapLog();
 
-        var result = await PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFilePath = Server.CaCertificatePath }, local, log);
+        var result = await PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFile = Server.CaCertificatePath }, local, log);
 
         Assert.Equal(1, result.Messages);
         Assert.Equal("STARTTLS", log.Commands.First(c => c is "STARTTLS" || c.StartsWith("AUTHENTICATE", StringComparison.Ordinal)));
@@ -70,7 +71,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         {
             Security = ConnectionSecurity.SslTls,
             Host = new HostAndPort(Server.Host, Server.ImapsPort),
-            CaFilePath = Server.CaCertificatePath,
+            CaFile = Server.CaCertificatePath,
         }, local);
 
         Assert.Equal(1, result.Messages);
@@ -87,7 +88,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var log = new RecordingImapLog();
         var port = security == ConnectionSecurity.SslTls ? Server.ImapsPort : Server.ImapPort;
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             PollAsync(request with { Security = security, Host = new HostAndPort(Server.Host, port) }, local, log));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
@@ -102,11 +103,11 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var (_, _, request) = await AccountAsync();
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => PollAsync(request with
         {
             Security = ConnectionSecurity.SslTls,
             Host = new HostAndPort("imap.example.net", Server.ImapsPort),
-            CaFilePath = Server.CaCertificatePath,
+            CaFile = Server.CaCertificatePath,
             Resolver = (_, _) => Task.FromResult(new[] { IPAddress.Loopback }),
         }, local));
 
@@ -120,8 +121,8 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var (_, _, request) = await AccountAsync();
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
-            PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFilePath = "/nonexistent/ca.pem" }, local));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
+            PollAsync(request with { Security = ConnectionSecurity.StartTls, CaFile = "/nonexistent/ca.pem" }, local));
 
         Assert.Equal(PollErrorKind.TlsFailed, error.Kind);
     }
@@ -166,7 +167,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var log = new RecordingImapLog();
         const string wrong = "Wrong-Secret-42";
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             PollAsync(request with { Password = wrong, AuthMethod = method }, local, log));
 
         Assert.Equal(PollErrorKind.AuthenticationFailed, error.Kind);
@@ -185,7 +186,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with { Host = new HostAndPort("127.0.0.1", port) }, local));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => PollAsync(request with { Host = new HostAndPort("127.0.0.1", port) }, local));
 
         Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
         Assert.Contains("refused", error.Message);
@@ -209,7 +210,7 @@ public sealed class RimapSecurityTests(DovecotFixture fixture) : IClassFixture<D
         var (_, _, request) = await AccountAsync();
         using var local = new TempStore();
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() => PollAsync(request with { SourceAddress = IPAddress.IPv6Loopback }, local));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => PollAsync(request with { SourceAddress = IPAddress.IPv6Loopback }, local));
 
         Assert.Equal(PollErrorKind.ConnectionFailed, error.Kind);
         Assert.Contains("reachable from ::1", error.Message);

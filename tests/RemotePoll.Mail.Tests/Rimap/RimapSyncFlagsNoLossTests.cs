@@ -1,6 +1,7 @@
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Delivery;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rimap;
 using RemotePoll.Mail.Tests.Pop3;
 using Xunit;
@@ -66,7 +67,7 @@ public sealed class RimapSyncFlagsNoLossTests
         using var local = new TempStore();
         var (commits, folder) = await MirroredAsync(local);
 
-        var error = await Assert.ThrowsAsync<ImapPollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             RimapMirror.RunAsync(RequestFor(server), local.Store, commits.Known, commits.CommitAsync, null, Ct));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);

@@ -7,6 +7,7 @@ using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rpop;
 using RemotePoll.Mail.Tests.Delivery;
 using RemotePoll.Testing.Dovecot;
@@ -52,7 +53,7 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
     private MaildirStore NewStore() => new(Path.Combine(_maildirs.Path, Guid.NewGuid().ToString("N")[..8]));
 
     private async Task<RpopDrainResult> DrainAsync(Remote remote, LedgerJournal journal, IMessageDestination destination,
-        bool leave = false, int? port = null, IPop3ProtocolLog? log = null, int batchSize = RpopDrain.DefaultBatchSize,
+        bool leave = false, int? port = null, IProtocolLog? log = null, int batchSize = RpopDrain.DefaultBatchSize,
         long maxMessageSize = 64L * 1024 * 1024, TimeSpan? commandTimeout = null, long? sessionMaxMessageSize = null)
     {
         var options = new Pop3SessionOptions
@@ -233,7 +234,7 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
         // About half the mail: the first batch of ten is delivered and committed; the second, retrieved meanwhile, is cut
         // short, so the first batch's DELEs (which wait for the session) never go out; nothing is deleted without QUIT anyway.
         proxy.DropAfterServerBytes(messages.Sum(m => m.Raw.Length) / 2);
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, batchSize: 10));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, batchSize: 10));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
         var before = journal.DeliveredCommitted;
@@ -274,7 +275,7 @@ public sealed class RpopDrainDovecotTests(DovecotFixture fixture) : IClassFixtur
             else proxy.DropAll();
         });
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var error = await Assert.ThrowsAsync<RemotePollException>(() =>
             DrainAsync(remote, journal, destination, port: proxy.Port, log: log1, commandTimeout: TimeSpan.FromSeconds(2)));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);

@@ -2,6 +2,7 @@ using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Polling;
 using RemotePoll.Core.Records;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rpop;
 using RemotePoll.Mail.Tests.Delivery;
 using Xunit;
@@ -28,7 +29,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         $"From: sender@remote.example\r\nSubject: {id}\r\nMessage-ID: <{id}@remote.example>\r\n\r\nBody of {id}.\r\n.dot line\r\n";
 
     private static async Task<RpopDrainResult> DrainAsync(HostilePop3Server server, LedgerJournal journal, IMessageDestination destination,
-        bool leave, IPop3ProtocolLog? log = null, bool reopen = false)
+        bool leave, IProtocolLog? log = null, bool reopen = false)
     {
         var options = new Pop3SessionOptions
         {
@@ -89,7 +90,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         var journal = new LedgerJournal();
         var store = new MaildirStore(_maildirs.Path);
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(server, journal, new QueueDestination(store, Account), leave: true));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => DrainAsync(server, journal, new QueueDestination(store, Account), leave: true));
 
         Assert.Equal(PollErrorKind.ProtocolError, error.Kind);
         Assert.Contains("UIDL", error.Message);
@@ -107,7 +108,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         var store = new MaildirStore(_maildirs.Path);
         var destination = new QueueDestination(store, Account);
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(server, journal, destination, leave: false));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => DrainAsync(server, journal, destination, leave: false));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
         Assert.Equal(3, journal.Ledger.Delivered.Count);
@@ -176,7 +177,7 @@ public sealed class RpopDrainFakeServerTests : IDisposable
         var store = new MaildirStore(_maildirs.Path);
         var destination = new QueueDestination(store, Account);
 
-        var error = await Assert.ThrowsAsync<Pop3PollException>(() => DrainAsync(server, journal, destination, leave: false));
+        var error = await Assert.ThrowsAsync<RemotePollException>(() => DrainAsync(server, journal, destination, leave: false));
 
         Assert.Equal(PollErrorKind.ConnectionLost, error.Kind);
         Assert.Equal(["uid-1"], journal.Ledger.Delivered);

@@ -4,6 +4,7 @@ using RemotePoll.Core.Records;
 using RemotePoll.Core.Secrets;
 using RemotePoll.Mail.Delivery;
 using RemotePoll.Mail.Pop3;
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Rpop;
 using RemotePoll.Mail.Tests.Delivery;
 using RemotePoll.Mail.Tests.Pop3;
@@ -76,7 +77,7 @@ public sealed class RpopStartTlsDovecotTests(DovecotFixture fixture) : IClassFix
         var (user, password) = await NewRemoteAsync(1);
         var store = new MaildirStore(Path.Combine(_maildirs.Path, "trust"));
 
-        var refused = await Assert.ThrowsAsync<Pop3PollException>(() =>
+        var refused = await Assert.ThrowsAsync<RemotePollException>(() =>
             RpopPoll.RunAsync(Request(user, password, TlsTrust.Validate, caFile: null), store, store, (_, _) => Task.CompletedTask, null, Ct));
         Assert.Equal(PollErrorKind.TlsFailed, refused.Kind);
         Assert.Contains("not trusted", refused.Message);

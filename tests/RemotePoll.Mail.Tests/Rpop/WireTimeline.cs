@@ -1,3 +1,4 @@
+using RemotePoll.Mail.Net;
 using RemotePoll.Mail.Pop3;
 
 namespace RemotePoll.Mail.Tests.Rpop;
@@ -6,7 +7,7 @@ namespace RemotePoll.Mail.Tests.Rpop;
 /// A POP3 protocol log that puts every client command line on one timeline with whatever else a test notes
 /// (deliveries, commits), so the order of events can be checked. Server data is passed to <see cref="OnReceived"/>.
 /// </summary>
-internal sealed class WireTimeline : IPop3ProtocolLog
+internal sealed class WireTimeline : IProtocolLog
 {
     private readonly Lock _gate = new();
     private readonly List<string> _events = [];

@@ -1,4 +1,4 @@
-namespace RemotePoll.Mail.Pop3;
+namespace RemotePoll.Mail.Net;
 
 /// <summary>Which bound a hostile or broken server overran.</summary>
 internal enum StreamBound
