@@ -191,9 +191,8 @@ public static class RpopDrain
                     toDeleteLaterUids.Clear();
                 }
                 oversized += current.Asked - current.Batch.Count;
-                // The next batch at most twice this one: it is fetched while this one is delivered, and POP3 hands over
-                // messages faster than a local server takes them, so the deliveries rarely wait for it (a first batch of
-                // 20 × 200 KB followed by one of 80 kept the local side waiting for those 80).
+                // The next batch at most twice this one: it is fetched while this one is delivered, so that the local
+                // side, done with a small first batch (20 × 200 KB), does not wait for one four times its size to arrive.
                 var inMemory = fetched.Sum(m => (long)m.Data.Length);
                 fetching = Start(NextBatch(Math.Min(Math.Min(batchBytes / 2, batchBytes - inMemory), Math.Max(batchBytes / 8, 2 * inMemory)), alone: false));
 
