@@ -192,7 +192,10 @@ public static class RpopDrain
                     toDeleteLaterUids.Clear();
                 }
                 oversized += current.Asked - current.Batch.Count;
-                fetching = Start(NextBatch(Math.Min(batchBytes / 2, batchBytes - fetched.Sum(m => (long)m.Data.Length)), alone: false));
+                // The next batch at most twice this one: it is fetched while this one is delivered, so that the local
+                // side, done with a small first batch (20 × 200 KB), does not wait for one four times its size to arrive.
+                var inMemory = fetched.Sum(m => (long)m.Data.Length);
+                fetching = Start(NextBatch(Math.Min(Math.Min(batchBytes / 2, batchBytes - inMemory), Math.Max(batchBytes / 8, 2 * inMemory)), alone: false));
 
                 var batchUids = fetched.Select(m => uids?[m.Index] ?? ContentUid(m.Data)).ToList();
                 seen.UnionWith(batchUids);

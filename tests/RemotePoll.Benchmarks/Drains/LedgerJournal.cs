@@ -28,13 +28,28 @@ internal sealed class LedgerJournal(string? file) : IDisposable
             foreach (var uid in change.Delivered) text.Append("D ").Append(uid).Append('\n');
             foreach (var uid in change.Rejected) text.Append("R ").Append(uid).Append('\n');
             foreach (var uid in change.Removed) text.Append("X ").Append(uid).Append('\n');
-            _stream.Write(Encoding.ASCII.GetBytes(text.ToString()));
-            _stream.Flush(flushToDisk: true);
+            Append(text.ToString());
         }
         Ledger = Ledger.Apply(change);
         Commits++;
         _ticks += Stopwatch.GetTimestamp() - started;
         return Task.CompletedTask;
+    }
+
+    /// <summary>The in-flight marks before a batch is delivered: appended and fsynced like a commit, or kept in memory.</summary>
+    public Task MarkAsync(IReadOnlyList<InFlightDelivery> started, CancellationToken cancellationToken)
+    {
+        var begun = Stopwatch.GetTimestamp();
+        Append(string.Concat(started.Select(d => $"F {d.Uid} {d.Id}\n")));
+        _ticks += Stopwatch.GetTimestamp() - begun;
+        return Task.CompletedTask;
+    }
+
+    private void Append(string text)
+    {
+        if (_stream is null) return;
+        _stream.Write(Encoding.ASCII.GetBytes(text));
+        _stream.Flush(flushToDisk: true);
     }
 
     public void Dispose() => _stream?.Dispose();

@@ -21,12 +21,14 @@ internal static class RpopCases
     public const string MaildirTmpfs = "rpop-maildir-tmpfs";
     public const string Lmtp = "rpop-lmtp";
     public const string LmtpTls = "rpop-lmtp-tls";
+    public const string LmtpInFlight = "rpop-lmtp-inflight";
     public const string MaildirLeave = "rpop-maildir-leave";
     public const string LeaveRelist = "rpop-leave-relist";
 
     private const long MaxMessageSize = 64L * 1024 * 1024;
 
-    private sealed record Variant(string Name, bool Tls = false, bool Tmpfs = false, bool Journal = false, bool Lmtp = false, bool Leave = false);
+    private sealed record Variant(string Name, bool Tls = false, bool Tmpfs = false, bool Journal = false, bool Lmtp = false, bool Leave = false,
+        bool InFlight = false);
 
     public static IEnumerable<BenchmarkCase> All(BenchContext context)
     {
@@ -49,10 +51,13 @@ internal static class RpopCases
             "as rpop-maildir with the Maildir on tmpfs, where fsync costs nothing: the drain without the disk",
             LimitCases.Pop3Tmpfs);
         yield return Drain(new Variant(Lmtp, Lmtp: true),
-            "RpopDrain into Dovecot over LMTP (queue path; Dovecot on tmpfs, mail_fsync=never)", LimitCases.LmtpSessions, LimitCases.LmtpOne)
+            "RpopDrain into Dovecot over LMTP (queue path; Dovecot on tmpfs, mail_fsync=never)", LimitCases.LmtpSessions, LimitCases.LmtpRelay)
             with { Peer = Peers.FetchmailCases.Lmtp };
         yield return Drain(new Variant(LmtpTls, Tls: true, Lmtp: true),
-            "as rpop-lmtp, fetching over POP3S", LimitCases.LmtpSessions, LimitCases.LmtpOne);
+            "as rpop-lmtp, fetching over POP3S", LimitCases.LmtpSessions, LimitCases.LmtpRelay);
+        yield return Drain(new Variant(LmtpInFlight, Lmtp: true, InFlight: true),
+            "as rpop-lmtp as the node runs it: each batch marked in flight (in memory) and each copy stamped with its delivery id",
+            LimitCases.LmtpSessions, LimitCases.LmtpRelay);
         yield return new BenchmarkCase(LeaveRelist, false,
             "Leave mode, second poll of the same mailbox with nothing new: UIDL/LIST, skip every UID, QUIT",
             LimitCases.Pop3List, (run, count, ct) => RelistAsync(context, run, count, ct));
@@ -79,7 +84,8 @@ internal static class RpopCases
             var (elapsed, cpu) = await BenchContext.MeasureAsync(async () =>
             {
                 await using var session = await Pop3Session.OpenAsync(SessionOptions(context, v.Tls), new Pop3Credentials(user, BenchContext.Password), null, ct);
-                result = await RpopDrain.RunAsync(session, journal.Ledger, destination, v.Leave, MaxMessageSize, journal.CommitAsync, ct);
+                result = await RpopDrain.RunAsync(session, journal.Ledger, destination, v.Leave, MaxMessageSize, journal.CommitAsync, ct,
+                    markInFlight: v.InFlight ? journal.MarkAsync : null);
             });
             if (result!.Delivered != count || result.Problem is not null)
                 throw new InvalidOperationException($"{v.Name}: {result.Delivered} of {count} delivered ({result.Problem})");

@@ -23,6 +23,7 @@ internal static class LimitCases
     public const string ImapAppend = "imap-limit-append";
     public const string LmtpOne = "lmtp-limit-1";
     public const string LmtpSessions = "lmtp-limit-sessions";
+    public const string LmtpRelay = "lmtp-limit-relay";
 
     private const string Pop3User = "limitpop";
     private const string ImapUser = "limitimap";
@@ -67,6 +68,9 @@ internal static class LimitCases
         yield return Lmtp(context, LmtpOne, 1, "minimal LMTP: MAIL/RCPT/DATA pipelined, content, dot, one message after the other on one session");
         yield return Lmtp(context, LmtpSessions, context.Options.LmtpSessions,
             $"the same over {context.Options.LmtpSessions} sessions at once, each taking the next message (the N-session LMTP limit)");
+        yield return new BenchmarkCase(LmtpRelay, true,
+            $"minimal POP3 (pipelined RETR) feeding {context.Options.LmtpSessions} minimal LMTP sessions as messages arrive: the POP3-to-LMTP limit",
+            null, (run, count, ct) => RelayAsync(context, run, count, ct));
     }
 
     /// <summary>Delivers the corpus into a fresh Dovecot user per run (made before the clock starts), as rpop-lmtp does.</summary>
@@ -80,6 +84,21 @@ internal static class LimitCases
                 context.Dovecot.Host, context.Dovecot.LmtpPort, $"{user}@local.example", messages, sessions, ct));
             return new RunSample(elapsed, cpu, count, messages.Sum(m => (long)m.Length), new Dictionary<string, TimeSpan>());
         });
+
+    /// <summary>Reads the limit mailbox over POP3 and delivers each message over LMTP as it arrives (a fresh user per run).</summary>
+    private static async Task<RunSample> RelayAsync(BenchContext context, int run, int count, CancellationToken ct)
+    {
+        await context.EnsurePop3MailboxAsync(Pop3User, context.Options.Messages, ct);
+        var user = $"{LmtpRelay}-{run}-{count}";
+        await context.Dovecot.AddUserAsync(user, BenchContext.Password, ct);
+        var relay = new RelaySink();
+        var (elapsed, cpu) = await BenchContext.MeasureAsync(() => Task.WhenAll(
+            Pop3PipelinedClient.RetrieveAllAsync(context.Dovecot.Host, context.Dovecot.Pop3Port, Pop3User, BenchContext.Password, count,
+                relay, ct),
+            LmtpMinimalClient.DeliverAllAsync(context.Dovecot.Host, context.Dovecot.LmtpPort, $"{user}@local.example", relay.Reader,
+                context.Options.LmtpSessions, ct)));
+        return new RunSample(elapsed, cpu, count, relay.Bytes, new Dictionary<string, TimeSpan>());
+    }
 
     private static BenchmarkCase Pop3(BenchContext context, string name, FileDurability durability, string description,
         bool tmpfs = false, bool tls = false) =>

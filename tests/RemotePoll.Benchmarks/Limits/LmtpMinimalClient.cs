@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
+using System.Threading.Channels;
 
 namespace RemotePoll.Benchmarks.Limits;
 
@@ -12,10 +13,28 @@ namespace RemotePoll.Benchmarks.Limits;
 internal static class LmtpMinimalClient
 {
     /// <summary>Delivers every message to <paramref name="recipient"/> over <paramref name="sessions"/> connections; each must be answered 250.</summary>
-    public static async Task DeliverAllAsync(string host, int port, string recipient, IReadOnlyList<byte[]> messages, int sessions,
+    public static Task DeliverAllAsync(string host, int port, string recipient, IReadOnlyList<byte[]> messages, int sessions,
         CancellationToken cancellationToken)
     {
         var next = -1;
+        return DeliverAllAsync(host, port, recipient, _ =>
+            ValueTask.FromResult(Interlocked.Increment(ref next) is var i && i < messages.Count ? messages[i] : null), sessions, cancellationToken);
+    }
+
+    /// <summary>As above, each session taking the next message as it arrives in <paramref name="messages"/>.</summary>
+    public static Task DeliverAllAsync(string host, int port, string recipient, ChannelReader<byte[]> messages, int sessions,
+        CancellationToken cancellationToken) =>
+        DeliverAllAsync(host, port, recipient, async ct =>
+        {
+            while (await messages.WaitToReadAsync(ct).ConfigureAwait(false))
+                if (messages.TryRead(out var message)) return message;
+            return null;
+        }, sessions, cancellationToken);
+
+    /// <param name="take">The next message for a session that is ready for one; null: none is left.</param>
+    private static async Task DeliverAllAsync(string host, int port, string recipient, Func<CancellationToken, ValueTask<byte[]?>> take, int sessions,
+        CancellationToken cancellationToken)
+    {
         var envelope = Encoding.ASCII.GetBytes($"MAIL FROM:<bench@remote.example>\r\nRCPT TO:<{recipient}>\r\nDATA\r\n");
         await Task.WhenAll(Enumerable.Range(0, sessions).Select(_ => Task.Run(async () =>
         {
@@ -26,14 +45,13 @@ internal static class LmtpMinimalClient
             await ExpectAsync(reader, "220", "greeting", cancellationToken).ConfigureAwait(false);
             await stream.WriteAsync("LHLO bench\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
             await ExpectAsync(reader, "250", "LHLO", cancellationToken).ConfigureAwait(false);
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < messages.Count)
+            while (await take(cancellationToken).ConfigureAwait(false) is { } message)
             {
                 await stream.WriteAsync(envelope, cancellationToken).ConfigureAwait(false);
                 await ExpectAsync(reader, "250", "MAIL", cancellationToken).ConfigureAwait(false);
                 await ExpectAsync(reader, "250", "RCPT", cancellationToken).ConfigureAwait(false);
                 await ExpectAsync(reader, "354", "DATA", cancellationToken).ConfigureAwait(false);
-                await stream.WriteAsync(messages[i], cancellationToken).ConfigureAwait(false);
+                await stream.WriteAsync(message, cancellationToken).ConfigureAwait(false);
                 await stream.WriteAsync(".\r\n"u8.ToArray(), cancellationToken).ConfigureAwait(false);
                 await ExpectAsync(reader, "250", "the final dot", cancellationToken).ConfigureAwait(false);
             }

@@ -7,7 +7,7 @@ namespace RemotePoll.Benchmarks.Limits;
 /// <see cref="FileDurability"/> says. It keeps the time spent writing and syncing apart from the time spent
 /// waiting for the network.
 /// </summary>
-internal sealed class MessageFileSink(string directory, FileDurability durability, int batchSize) : IDisposable
+internal sealed class MessageFileSink(string directory, FileDurability durability, int batchSize) : IMessageSink, IDisposable
 {
     private readonly List<FileStream> _pending = [];
     private int _inBatch;

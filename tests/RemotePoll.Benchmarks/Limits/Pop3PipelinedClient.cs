@@ -16,7 +16,7 @@ internal static class Pop3PipelinedClient
     /// <summary>Retrieves messages 1..<paramref name="count"/> into the sink, then QUIT.</summary>
     /// <param name="tlsTrust">For POP3S: the certificate the server's must chain to (its own, self-signed); null for plain TCP.</param>
     public static async Task RetrieveAllAsync(string host, int port, string user, string password, int count,
-        MessageFileSink sink, CancellationToken cancellationToken, X509Certificate2? tlsTrust = null)
+        IMessageSink sink, CancellationToken cancellationToken, X509Certificate2? tlsTrust = null)
     {
         using var socket = await ConnectAsync(host, port, cancellationToken).ConfigureAwait(false);
         await using var stream = tlsTrust is null

@@ -89,6 +89,7 @@ public sealed class RpopOverlapDovecotTests(DovecotFixture fixture) : IClassFixt
         public Func<int, IReadOnlyList<byte[]>, DeliveryOutcome?[]>? Verdicts { get; init; }
         public List<bool> SawNextBatchAsked { get; } = [];
         public List<long> BytesInFlight { get; } = [];
+        public List<int> BatchSizes { get; } = [];
         public int Batches { get; private set; }
 
         private int NumberOf(byte[] message) => remote.Messages.FindIndex(m => m.Id == RemoteMessage.IdOf(message)) + 1;
@@ -96,6 +97,7 @@ public sealed class RpopOverlapDovecotTests(DovecotFixture fixture) : IClassFixt
         public async Task<IReadOnlyList<DeliveryOutcome>> DeliverAsync(IReadOnlyList<byte[]> messages, CancellationToken cancellationToken)
         {
             var batch = Batches++;
+            BatchSizes.Add(messages.Count);
             var numbers = messages.Select(NumberOf).ToList();
             var last = numbers.Max();
             var more = last < remote.Messages.Count;
@@ -205,5 +207,24 @@ public sealed class RpopOverlapDovecotTests(DovecotFixture fixture) : IClassFixt
         Assert.Contains(true, destination.SawNextBatchAsked);
         Assert.Equal(Ids(remote.Messages), await SinkIdsAsync(sink));
         Assert.Equal(0, await Server.CountAsync(remote.User, cancellationToken: Ct));
+    }
+
+    [Fact]
+    public async Task A_batch_is_at_most_twice_the_one_delivered_while_it_is_retrieved()
+    {
+        // 40 messages of about 20 KB under a budget of 1.6 MB: the first batch is an eighth of it (about 10 messages); the
+        // one retrieved beside it may not be the half of the budget (all the others) that the local side would wait for.
+        var remote = await NewRemoteAsync("g", 40, size: 20_000);
+        var sink = await NewSinkAsync();
+        await using var lmtp = new LmtpQueueDelivery(new IPEndPoint(IPAddress.Loopback, Server.LmtpPort));
+        var log = new WireTimeline();
+        var destination = new WatchingDestination(new QueueDestination(lmtp, sink + "@example.com"), remote, log);
+
+        var result = await DrainAsync(remote, new LedgerJournal(), destination, log, batchSize: 200, batchBytes: 1_600_000);
+
+        Assert.Equal((40, 0), (result.Delivered, result.LeftOnServer));
+        Assert.InRange(destination.BatchSizes[1], 1, 2 * destination.BatchSizes[0]);
+        Assert.True(destination.BatchSizes.Count >= 3, string.Join(", ", destination.BatchSizes));
+        Assert.Equal(Ids(remote.Messages), await SinkIdsAsync(sink));
     }
 }
