@@ -31,15 +31,9 @@ public sealed class ReplicationTests : TestKit
             .AddHocon("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }", HoconAddMode.Prepend)
             .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
 
-    /// <summary>Joins the node to itself, so the replicator has a member to write to and the singleton one to ask.</summary>
-    private async Task JoinedAsync()
-    {
-        var cluster = Akka.Cluster.Cluster.Get(Sys);
-        cluster.Join(cluster.SelfAddress);
-        await AwaitConditionAsync(() => Task.FromResult(cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up)), AskTimeout, cancellationToken: Ct);
-    }
+    private Task JoinedAsync() => this.JoinItselfAsync(AskTimeout, Ct);
 
-    private IActorRef StartCaches() => Sys.ActorOf(ReplicaCaches.Props(_settings, _directory), ReplicaCaches.Name);
+    private IActorRef StartCaches() => Sys.ActorOf(ReplicaCaches.Props(_settings, _directory, new RemotePoll.Cluster.Hosts.FailedHostsCache()), ReplicaCaches.Name);
 
     [Fact]
     public async Task Module_set_answers_once_this_nodes_copy_holds_the_change()
