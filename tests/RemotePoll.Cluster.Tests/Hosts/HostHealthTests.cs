@@ -1,12 +1,8 @@
 using Akka.Actor;
-using Akka.Hosting;
-using Akka.Hosting.TestKit;
 using Microsoft.Extensions.Time.Testing;
-using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Replication;
-using RemotePoll.Cluster.Serialization;
 using RemotePoll.Cluster.Tests.Replication;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Hosts;
@@ -20,23 +16,14 @@ namespace RemotePoll.Cluster.Tests.Hosts;
 /// every address of the name and answers once the node's replica no longer holds them; they outlive the actor and end
 /// when the delay has passed on the (virtual) clock.
 /// </summary>
-public sealed class HostHealthTests : TestKit
+public sealed class HostHealthTests : JournaledTestKit
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-hosthealth-").FullName;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly TimeSpan Delay = TimeSpan.FromMinutes(5);
     private static readonly DateTimeOffset T0 = new(2026, 12, 4, 12, 0, 0, TimeSpan.Zero);
     private const string Closed = "127.0.0.1:1";
     private const string Pop = "127.0.0.1:110";
-    // The first request waits for the journal to start and the actor to recover: slow on a loaded 2-core machine.
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _clock = new(T0);
     private readonly FailedHostsCache _replica = new();
-
-    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
-            .AddHocon("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }", HoconAddMode.Prepend)
-            .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
 
     private IActorRef? _health;
     private IActorRef Health => _health ??= Sys.ActorOf(HostHealth.Props(_clock));
@@ -54,7 +41,7 @@ public sealed class HostHealthTests : TestKit
     /// <summary>What a poller on this node reads before it connects.</summary>
     private FailedHost? Check(string account, params string[] endpoints) => _replica.Current.Blocking(endpoints, account, _clock.GetUtcNow());
 
-    private async Task<HostsView> List() => (HostsView)(await Health.Ask<AdminReply>(new HostsList(), AskTimeout, Ct)).Result!;
+    private async Task<HostsView> List() => (HostsView)(await AskAsync(Health, new HostsList())).Result!;
 
     [Fact]
     public async Task One_accounts_closed_port_holds_back_only_that_account_on_that_port()
@@ -81,13 +68,13 @@ public sealed class HostHealthTests : TestKit
         Assert.Null(Check("kim@c.com", Pop));
         Assert.Contains((await List()).Hosts, h => h.Host == "provider 127.0.0.1:1");
 
-        var cleared = await Health.Ask<AdminReply>(new HostsClear("Provider"), AskTimeout, Ct);
+        var cleared = await AskAsync(Health, new HostsClear("Provider"));
         Assert.True(cleared.Ok, cleared.Error);
         Assert.Null(cleared.Warning);
         // Answered once this node's replica holds the change: no wait here.
         Assert.Empty(_replica.Current.Hosts);
         Assert.Empty((await List()).Hosts);
-        Assert.False((await Health.Ask<AdminReply>(new HostsClear("provider"), AskTimeout, Ct)).Ok);
+        Assert.False((await AskAsync(Health, new HostsClear("provider"))).Ok);
     }
 
     [Fact]
@@ -115,11 +102,7 @@ public sealed class HostHealthTests : TestKit
         Health.Tell(Failure("john@a.com", Closed));
         Health.Tell(Failure("jane@b.com", Closed));
         await AwaitAssertAsync(() => Assert.NotNull(Check("kim@c.com", Closed)), AskTimeout, cancellationToken: Ct);
-        Watch(Health);
-        Health.Tell(PoisonPill.Instance);
-        ExpectTerminated(Health, cancellationToken: Ct);
-
-        _health = Sys.ActorOf(HostHealth.Props(_clock));
+        _health = await RestartAsync(Health, HostHealth.Props(_clock));
 
         Assert.Equal(3, (await List()).Hosts.Count);
         // Versions go on from the journal, so the replica does not take the recovered actor's change for a stale one.
