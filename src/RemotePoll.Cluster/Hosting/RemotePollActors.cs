@@ -63,14 +63,16 @@ public static class RemotePollActors
             .WithActors((system, registry) => system.ActorOf(WakeSchedulesStarter.Props(registry.Get<WakeScheduleRegion>()), "wake-schedules-starter"));
 
     /// <summary>
-    /// The module-settings and directory singletons, which replicate their data to every node, and on every node the
-    /// <see cref="ReplicaCaches"/> that keep the pollers' and the admin API's copies current and confirm each change.
+    /// The module-settings, directory and host-health (Delay Failed Hosts) singletons, which replicate their data to every
+    /// node, and on every node the <see cref="ReplicaCaches"/> that keep the pollers' and the admin API's copies current
+    /// and confirm each change.
     /// </summary>
-    public static AkkaConfigurationBuilder AddReplicatedSettings(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings, DirectoryCache directory) =>
+    public static AkkaConfigurationBuilder AddReplicatedSettings(this AkkaConfigurationBuilder builder, PollEnvironment env) =>
         builder
             .WithSingleton<ModuleSettingsActor>(ModuleSettingsSingleton, Props.Create(() => new ModuleSettingsActor()))
             .WithSingleton<DirectoryActor>(DirectorySingleton, Props.Create(() => new DirectoryActor()))
-            .WithActors((system, _) => system.ActorOf(ReplicaCaches.Props(settings, directory), ReplicaCaches.Name));
+            .WithSingleton<HostHealth>(HostHealthSingleton, HostHealth.Props(env.Clock))
+            .WithActors((system, _) => system.ActorOf(ReplicaCaches.Props(env.Settings, env.Directory, env.FailedHosts), ReplicaCaches.Name));
 
     /// <summary>The OAuth2 provider registry singleton, and on every node a watcher that keeps the pollers' copy fresh.</summary>
     public static AkkaConfigurationBuilder AddOAuthProviders(this AkkaConfigurationBuilder builder, ISecretSealer sealer, OAuthProviderCache cache) =>
@@ -78,10 +80,6 @@ public static class RemotePollActors
             .WithSingleton<OAuthProviderRegistry>(OAuthProvidersSingleton, OAuthProviderRegistry.Props(sealer))
             .WithActors((system, registry) => system.ActorOf(SingletonWatcher.Props(registry.Get<OAuthProviderRegistry>(), new GetOAuthProviders(),
                 answer => { if (answer is OAuthProvidersSnapshot s) cache.Update(s.Providers); }), "oauth-providers-watcher"));
-
-    /// <summary>Delay Failed Hosts: one persistent singleton every poller consults before connecting.</summary>
-    public static AkkaConfigurationBuilder AddHostHealth(this AkkaConfigurationBuilder builder) =>
-        builder.WithSingleton<HostHealth>(HostHealthSingleton, Props.Create(() => new HostHealth()));
 
     /// <summary>Processes: the cluster-wide cap on remote sessions; and its separate pool for held push connections (push-connections).</summary>
     public static AkkaConfigurationBuilder AddConnectionGovernor(this AkkaConfigurationBuilder builder, ModuleSettingsCache settings) =>

@@ -43,6 +43,10 @@ public sealed class PollEnvironment
     public string ReportingMta { get; init; } = Environment.MachineName;
     public ModuleSettingsCache Settings { get; } = new();
     public DirectoryCache Directory { get; } = new();
+    /// <summary>Delay Failed Hosts as this node last saw them (replicated from the host-health singleton).</summary>
+    public Hosts.FailedHostsCache FailedHosts { get; } = new();
+    /// <summary>The clock pollers and the host-health singleton read (failed-until); tests pass a fake one.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
     /// <summary>The registered OAuth2 providers, as this node last saw them.</summary>
     public OAuth.OAuthProviderCache OAuthProviders { get; } = new();
     /// <summary>This node's OAuth2 token requests and the app-only tokens of client-credentials providers.</summary>

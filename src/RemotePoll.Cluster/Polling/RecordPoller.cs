@@ -322,9 +322,18 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             Finished(new PollOutcome(plan, plan.Failure(PollErrorKind.Refused, unsafeTarget)));
             return;
         }
+        // Delay Failed Hosts, read from this node's replica: kept by the addresses and port this poll would connect to, per account.
+        if (Env.FailedHosts.Current.Blocking(Endpoints(plan), plan.Account, Env.Clock.GetUtcNow()) is { } f)
+        {
+            Finished(new PollOutcome(plan, plan.Failure(PollErrorKind.ConnectionFailed,
+                $"host {f.Describe()} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}")));
+            return;
+        }
         var registry = ActorRegistry.For(Context.System);
         GuardedAsync(plan, registry.Get<HostHealth>(), registry.Get<ConnectionGovernor>(), _cancel!.Token).PipeTo(Self);
     }
+
+    private static List<string> Endpoints(PollPlan plan) => plan.Addresses.Select(a => FailedHosts.Endpoint(a, plan.Port)).Distinct().ToList();
 
     private void Finished(PollOutcome outcome)
     {
@@ -387,22 +396,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
 
     /// <summary>
     /// What a planned, checked poll passes before it connects, off the actor's thread and reading only the plan: the
-    /// host's addresses and port are not failed for this account (Delay Failed Hosts), the OAuth2 token, a permit is free
-    /// (Processes). Then the poll runs, holding the permit, and a connection failure is reported to HostHealth for this
-    /// account and endpoints.
+    /// OAuth2 token, a permit is free (Processes). Then the poll runs, holding the permit, and a connection failure is
+    /// reported to HostHealth for this account and endpoints (Delay Failed Hosts).
     /// </summary>
     private async Task<PollOutcome> GuardedAsync(PollPlan plan, IActorRef hostHealth, IActorRef governor, CancellationToken ct)
     {
         var host = plan.Host.Host;
         try
         {
-            // Delay Failed Hosts is kept by the addresses and port this poll would connect to, per account (FailedHosts).
-            var endpoints = plan.Addresses.Select(a => FailedHosts.Endpoint(a, plan.Port)).Distinct().ToList();
-            var check = await hostHealth.Ask<HostCheck>(new CheckHost(host, endpoints, plan.Account), AskTimeout, ct).ConfigureAwait(false);
-            if (check.Failure is { } f)
-                return new(plan, plan.Failure(PollErrorKind.ConnectionFailed,
-                    $"host {f.Describe()} is marked failed since {f.Since:u} ({f.Reason}); not polled until {f.Until:u}"));
-
             // OAuth2: the access token before the permit, so a token request never holds one of the Processes.
             OAuth2Bearer? bearer = null;
             if (plan.SignIn is { } signIn)
@@ -421,7 +422,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
             {
                 var outcome = await plan.Run(plan, bearer, ct).ConfigureAwait(false);
                 if (outcome.Report.ErrorKind == nameof(PollErrorKind.ConnectionFailed))
-                    hostHealth.Tell(new ReportHostFailure(host, endpoints, plan.Account, outcome.Report.Error ?? "connection failed",
+                    hostHealth.Tell(new ReportHostFailure(host, Endpoints(plan), plan.Account, outcome.Report.Error ?? "connection failed",
                         plan.Settings.DelayFailedHostsOrDefault));
                 return outcome;
             }

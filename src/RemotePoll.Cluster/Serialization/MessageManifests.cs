@@ -40,8 +40,6 @@ public static class MessageManifests
         (typeof(ModuleSettingsChanged), "ev.module-settings"),
         (typeof(DomainSaved), "ev.domain-saved"),
         (typeof(DirectorySnapshot), "snap.directory"),
-        (typeof(CheckHost), "msg.check-host"),
-        (typeof(HostCheck), "msg.host-check"),
         (typeof(ReportHostFailure), "msg.host-failure"),
         (typeof(HostMarkedFailed), "ev.host-failed"),
         (typeof(HostCleared), "ev.host-cleared"),
@@ -66,6 +64,7 @@ public static class MessageManifests
         // replicated to every node (Replication)
         (typeof(Replication.ReplicatedSettings), "rep.module-settings"),
         (typeof(Replication.ReplicatedDirectory), "rep.directory"),
+        (typeof(Replication.ReplicatedHosts), "rep.failed-hosts"),
         (typeof(Replication.ConfirmReplica), "msg.confirm-replica"),
         (typeof(Replication.ReplicaConfirmed), "msg.replica-confirmed"),
         // the admin protocol (RemotePoll.Contracts, shared with rpoll)

@@ -63,7 +63,7 @@ public sealed class AdminApiSecurityTests : TestKit
             var cluster = Akka.Cluster.Cluster.Get(Sys);
             cluster.Join(cluster.SelfAddress);
             AwaitCondition(() => cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up), TimeSpan.FromSeconds(30), cancellationToken: Ct);
-            _caches = Sys.ActorOf(RemotePoll.Cluster.Replication.ReplicaCaches.Props(_env.Settings, _env.Directory), RemotePoll.Cluster.Replication.ReplicaCaches.Name);
+            _caches = Sys.ActorOf(RemotePoll.Cluster.Replication.ReplicaCaches.Props(_env.Settings, _env.Directory, _env.FailedHosts), RemotePoll.Cluster.Replication.ReplicaCaches.Name);
         }
         return NewApi();
     }
@@ -74,7 +74,7 @@ public sealed class AdminApiSecurityTests : TestKit
         Router,
         _settings ??= Sys.ActorOf(Props.Create(() => new ModuleSettingsActor())),
         _directory ??= Sys.ActorOf(Props.Create(() => new DirectoryActor())),
-        _hosts ??= Sys.ActorOf(Props.Create(() => new HostHealth())),
+        _hosts ??= Sys.ActorOf(HostHealth.Props(TimeProvider.System)),
         _keys, _secret, new RemotePoll.Cluster.Stats.PollStats(),
         _revocations ??= Sys.ActorOf(TokenRevocations.Props()), _env));
 

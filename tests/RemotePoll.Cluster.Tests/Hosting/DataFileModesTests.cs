@@ -27,7 +27,7 @@ public sealed class DataFileModesTests : TestKit
     public async Task The_data_folder_and_the_journal_files_are_owner_only()
     {
         if (OperatingSystem.IsWindows()) return;
-        var health = Sys.ActorOf(Props.Create(() => new HostHealth()));
+        var health = Sys.ActorOf(HostHealth.Props(TimeProvider.System));
         health.Tell(new ReportHostFailure("pop.example.com", ["192.0.2.1:110"], "a@example.com", "refused", TimeSpan.FromMinutes(5)));
         await AwaitAssertAsync(async () => Assert.Single(((HostsView)(await health.Ask<AdminReply>(new HostsList(), TimeSpan.FromSeconds(5), Ct)).Result!).Hosts),
             TimeSpan.FromSeconds(10), cancellationToken: Ct);

@@ -24,15 +24,15 @@ public sealed class SingletonListTests : TestKit
 
     protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider)
     {
-        var settings = new ModuleSettingsCache();
         var keys = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName));
+        var maildir = new RemotePoll.Mail.Delivery.MaildirStore(Path.Combine(_data, "mail"));
+        var env = new PollEnvironment { Sealer = keys, Queue = maildir, Store = maildir };
         builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
             .WithRemoting("127.0.0.1", 0).WithClustering()
             .AddRemotePollPersistence(new NodeOptions { DataDir = _data })
-            .AddReplicatedSettings(settings, new DirectoryCache())
+            .AddReplicatedSettings(env)
             .AddOAuthProviders(keys, new OAuthProviderCache())
-            .AddHostHealth()
-            .AddConnectionGovernor(settings)
+            .AddConnectionGovernor(env.Settings)
             .AddSingletonLookout()
             // The admin API needs the account region; a stand-in does here.
             .WithActors((system, registry) => registry.Register<AccountRegion>(system.ActorOf(Props.Create(() => new BlackHoleActor()))))

@@ -52,7 +52,7 @@ public sealed class LoginDelayTests : TestKit
         var registry = ActorRegistry.For(Sys);
         if (_schedule is null)
         {
-            registry.Register<HostHealth>(Sys.ActorOf(Props.Create(() => new HostHealth())));
+            registry.Register<HostHealth>(Sys.ActorOf(HostHealth.Props(TimeProvider.System)));
             registry.Register<ConnectionGovernor>(Sys.ActorOf(ConnectionGovernor.Props(_env.Settings)));
             _schedule = CreateTestProbe();
             _schedule.SetAutoPilot(new DelegateAutoPilot((sender, message) =>

@@ -66,7 +66,7 @@ public sealed class PermitWaitRecordChangeTests : TestKit
         oldHost.ClientMarker = Encoding.ASCII.GetBytes("new-secret");
 
         var registry = ActorRegistry.For(Sys);
-        registry.Register<HostHealth>(Sys.ActorOf(Props.Create(() => new HostHealth())));
+        registry.Register<HostHealth>(Sys.ActorOf(HostHealth.Props(TimeProvider.System)));
         var governor = CreateTestProbe();
         registry.Register<ConnectionGovernor>(governor.Ref);
         var schedule = CreateTestProbe();

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Hosting;
 using Akka.Hosting.TestKit;
 using Akka.TestKit;
+using Microsoft.Extensions.Time.Testing;
 using RemotePoll.Cluster.Accounts;
 using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosting;
@@ -11,6 +12,7 @@ using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Accounts;
+using RemotePoll.Core.Hosts;
 using RemotePoll.Core.Ledgers;
 using RemotePoll.Core.Records;
 using RemotePoll.Core.Settings;
@@ -21,7 +23,8 @@ namespace RemotePoll.Cluster.Tests.Polling;
 /// Issue 19.1, at the actor level: an <see cref="RpopPoller"/> whose parent (its account entity), host health and connection
 /// governor are test probes. The governor holds the permit, so nothing waits on a clock: the poll is planned when it starts,
 /// a record changed while it waits for its permit is not used by it but by the next poll, its outcome comes back as a
-/// message, and its ledger comes from the entity's hand-over, not from a question to the entity.
+/// message, and its ledger comes from the entity's hand-over, not from a question to the entity. Issue 19.4: failed hosts
+/// are read from the node's replica on a (virtual) clock, and no poll asks the host-health singleton anything.
 /// </summary>
 public sealed class RecordPollerPlanTests : TestKit
 {
@@ -29,6 +32,7 @@ public sealed class RecordPollerPlanTests : TestKit
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly string _data = Directory.CreateTempSubdirectory("rpoll-pollplan-").FullName;
     private readonly PollEnvironment _env;
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 4, 12, 0, 0, TimeSpan.Zero));
     private TestProbe _hostHealth = null!;
     private TestProbe _governor = null!;
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -39,20 +43,15 @@ public sealed class RecordPollerPlanTests : TestKit
         _env = new PollEnvironment
         {
             Sealer = KeyRing.LoadOrCreate(Path.Combine(_data, KeyRing.FileName)), Queue = maildir, Store = maildir,
-            Limits = new() { CommandTimeout = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(5) },
+            Limits = new() { CommandTimeout = TimeSpan.FromSeconds(5), ConnectTimeout = TimeSpan.FromSeconds(5) }, Clock = _clock,
         };
         _env.Settings.Update(ModuleSettings.Default with { AllowSelfPoll = true });
     }
 
-    /// <summary>Host health answers every check "not failed"; the governor grants nothing unless the test does.</summary>
+    /// <summary>Host health only hears of failures; the governor grants nothing unless the test does.</summary>
     private void StartSingletons()
     {
         _hostHealth = CreateTestProbe();
-        _hostHealth.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
-        {
-            if (message is CheckHost c) sender.Tell(new HostCheck(c.Host, null));
-            return AutoPilot.KeepRunning;
-        }));
         _governor = CreateTestProbe();
         var registry = ActorRegistry.For(Sys);
         registry.Register<HostHealth>(_hostHealth.Ref);
@@ -98,7 +97,6 @@ public sealed class RecordPollerPlanTests : TestKit
         var entity = CreateTestProbe();
         var (oldPort, newPort) = (ClosedPort(), ClosedPort());
         var (poller, request, asker) = await StartPollAsync(entity, Record($"127.0.0.1:{oldPort}", "old-secret"), Ledgers());
-        Assert.Equal("127.0.0.1", (await _hostHealth.ExpectMsgAsync<CheckHost>(cancellationToken: Ct)).Host);
 
         // Host and password change while the poll holds no permit yet.
         poller.Tell(new RpopRecordUpdated(Record($"127.0.0.2:{newPort}", "new-secret"), null));
@@ -113,8 +111,34 @@ public sealed class RecordPollerPlanTests : TestKit
 
         // The next poll plans the record as it is now.
         poller.Tell(new PollNow(null));
-        var next = await _hostHealth.ExpectMsgAsync<CheckHost>(Patience, cancellationToken: Ct);
+        var again = await _governor.FishForMessageAsync<RequestPermit>(_ => true, Patience, cancellationToken: Ct);
+        _governor.LastSender.Tell(new PermitGranted(again.Id));
+        var next = await _hostHealth.ExpectMsgAsync<ReportHostFailure>(Patience, cancellationToken: Ct);
         Assert.Equal(("127.0.0.2", $"127.0.0.2:{newPort}"), (next.Host, Assert.Single(next.Endpoints)));
+    }
+
+    [Fact]
+    public async Task A_host_failed_on_the_nodes_replica_is_not_polled_until_its_delay_passes_on_the_clock_and_nothing_is_asked()
+    {
+        var entity = CreateTestProbe();
+        var port = ClosedPort();
+        var now = _clock.GetUtcNow();
+        _env.FailedHosts.Update(FailedHosts.Empty.Fail(new FailedHost("127.0.0.1", now, now + TimeSpan.FromMinutes(5), "refused")
+            { Endpoint = $"127.0.0.1:{port}" }));
+        StartSingletons();
+        var poller = entity.ChildActorOf(RpopPoller.Props(Account, Record($"127.0.0.1:{port}", "secret"), Ledgers(), DateTimeOffset.UtcNow, _env), cancellationToken: Ct);
+
+        poller.Tell(new PollNow(null));
+        var held = await entity.FishForMessageAsync<PollCompleted>(_ => true, Patience, cancellationToken: Ct);
+        Assert.Equal("ConnectionFailed", held.Report.ErrorKind);
+        Assert.Contains("is marked failed since", held.Report.Error);
+        await _governor.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200), Ct);
+        await _hostHealth.ExpectNoMsgAsync(TimeSpan.Zero, Ct);
+
+        _clock.Advance(TimeSpan.FromMinutes(5));
+        poller.Tell(new PollNow(null));
+        await _governor.ExpectMsgAsync<RequestPermit>(Patience, cancellationToken: Ct);
+        await _hostHealth.ExpectNoMsgAsync(TimeSpan.Zero, Ct);
     }
 
     [Fact]

@@ -1,11 +1,7 @@
 using Akka.Actor;
-using Akka.Hosting;
-using Akka.Hosting.TestKit;
 using RemotePoll.Cluster.Domains;
-using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Polling;
 using RemotePoll.Cluster.Replication;
-using RemotePoll.Cluster.Serialization;
 using RemotePoll.Cluster.Settings;
 using RemotePoll.Core.Admin;
 using RemotePoll.Core.Settings;
@@ -17,29 +13,14 @@ namespace RemotePoll.Cluster.Tests.Replication;
 /// replicate their data (Akka.DistributedData) to the node's <see cref="ReplicaCaches"/>, and answer a change only once
 /// the node's cache holds it; a node that does not confirm is named in the reply's warning and the command still answers.
 /// </summary>
-public sealed class ReplicationTests : TestKit
+public sealed class ReplicationTests : JournaledTestKit
 {
-    private readonly string _data = Directory.CreateTempSubdirectory("rpoll-replication-").FullName;
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    // The first request waits for the journal to start and the actor to recover: slow on a loaded 2-core machine.
-    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(30);
     private readonly ModuleSettingsCache _settings = new();
     private readonly DirectoryCache _directory = new();
 
-    protected override void ConfigureAkka(AkkaConfigurationBuilder builder, IServiceProvider provider) =>
-        builder.AddHocon(SerializationConfig.Hocon, HoconAddMode.Prepend)
-            .AddHocon("akka.actor.provider = cluster\nakka.remote.dot-netty.tcp { hostname = 127.0.0.1, port = 0 }", HoconAddMode.Prepend)
-            .AddRemotePollPersistence(new NodeOptions { DataDir = _data });
+    private Task JoinedAsync() => this.JoinItselfAsync(AskTimeout, Ct);
 
-    /// <summary>Joins the node to itself, so the replicator has a member to write to and the singleton one to ask.</summary>
-    private async Task JoinedAsync()
-    {
-        var cluster = Akka.Cluster.Cluster.Get(Sys);
-        cluster.Join(cluster.SelfAddress);
-        await AwaitConditionAsync(() => Task.FromResult(cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up)), AskTimeout, cancellationToken: Ct);
-    }
-
-    private IActorRef StartCaches() => Sys.ActorOf(ReplicaCaches.Props(_settings, _directory), ReplicaCaches.Name);
+    private IActorRef StartCaches() => Sys.ActorOf(ReplicaCaches.Props(_settings, _directory, new RemotePoll.Cluster.Hosts.FailedHostsCache()), ReplicaCaches.Name);
 
     [Fact]
     public async Task Module_set_answers_once_this_nodes_copy_holds_the_change()

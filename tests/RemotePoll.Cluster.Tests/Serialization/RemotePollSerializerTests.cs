@@ -57,7 +57,7 @@ public sealed class RemotePollSerializerTests : IDisposable
         new RpopRecordSaved(Rpop with { Password = SealedSecret.None }),
         new RemotePoll.Cluster.Hosts.HostMarkedFailed(new RemotePoll.Core.Hosts.FailedHost("pop.example.com", T, T.AddMinutes(5), "refused") { Endpoint = "[::1]:110", Account = "a@b.c" }),
         new RemotePoll.Cluster.Hosts.ReportHostFailure("pop.example.com", ["192.0.2.1:110"], "a@b.c", "refused", TimeSpan.FromMinutes(5)),
-        new RemotePoll.Cluster.Hosts.CheckHost("pop.example.com", ["192.0.2.1:110"], "a@b.c"),
+        new RemotePoll.Cluster.Replication.ReplicatedHosts(4, [new RemotePoll.Core.Hosts.FailedHost("pop.example.com", T, T.AddMinutes(5), "refused") { Endpoint = "192.0.2.1:110", Account = "a@b.c" }]),
         new OAuthGrantStored(RecordKind.Rimap, "work", new RemotePoll.Core.OAuth.OAuthSignIn("gmail", Sealed, T, "joe@example.com")),
         new RpopRecordSaved(Rpop with { OAuth = new RemotePoll.Core.OAuth.OAuthSignIn("gmail", Sealed, T) }),
         new RemotePoll.Cluster.OAuth.OAuthProviderSaved(Provider),
