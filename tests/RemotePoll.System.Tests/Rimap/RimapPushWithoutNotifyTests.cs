@@ -4,7 +4,7 @@ namespace RemotePoll.System.Tests.Rimap;
 
 /// <summary>
 /// Issue 20: push against a Dovecot that offers IDLE but not NOTIFY (<c>imap_capability</c>): new mail in INBOX is still
-/// mirrored at once, the other folders wait for Poll Every (30 minutes here).
+/// mirrored at once, the other folders wait for Poll Every (30 minutes here) or Try Now.
 /// </summary>
 public sealed class RimapPushWithoutNotifyTests() : PushNodeTest("push-no-notify", new DovecotOptions
 {
@@ -14,7 +14,7 @@ public sealed class RimapPushWithoutNotifyTests() : PushNodeTest("push-no-notify
 })
 {
     [Fact]
-    public async Task Without_NOTIFY_INBOX_is_pushed_and_the_other_folders_wait_for_Poll_Every()
+    public async Task Without_NOTIFY_INBOX_is_pushed_the_other_folders_wait_for_Poll_Every_and_Try_Now_polls_them_all()
     {
         Assert.Equal(0, (await Rpoll(null, "module", "set", "push-connections", "2")).ExitCode);
         await Dovecot.AddUserAsync("idled", "pw", Ct);
@@ -31,5 +31,11 @@ public sealed class RimapPushWithoutNotifyTests() : PushNodeTest("push-no-notify
         await Dovecot.DeliverAsync("idled", Message("work-2"), "Work", Ct);
         await Task.Delay(5000, Ct); // two IDLE re-issues: nothing announces Work
         Assert.Equal(1, Count("idled", "Work"));
+
+        // Try Now on a push record polls every folder at once, as on any record; the push connection stays held.
+        var now = await Rpoll(null, "rimap", "poll", Owner, "idled", "--wait");
+        Assert.True(now.ExitCode == 0, now.StandardOutput + now.StandardError);
+        Assert.Equal(2, Count("idled", "Work"));
+        Assert.Equal(1, await PushHeldAsync());
     }
 }
