@@ -135,8 +135,8 @@ public sealed class OAuthRecordFeaturesTests(OAuthDovecotFixture fixture) : OAut
         }
         await Ok(dictionary + "}", "cgp", "SETACCOUNTRPOPS", account, "-");
 
-        // The node reads module settings every 2 s: r0 (an empty mailbox) is polled until its session comes from 127.0.0.2,
-        // which was set last, so Processes 1 is in force too.
+        // Module settings are replicated and `module set` answers once the node holds them, so r0 (an empty mailbox) polls
+        // from 127.0.0.2, set last, at once (Processes 1 is then in force too); the loop only bounds a slow node.
         for (var tries = 0; proxy.ClientAddresses.LastOrDefault()?.ToString() != "127.0.0.2"; tries++)
         {
             Assert.True(tries < 30, "the Source IP Address never reached the poller: " + string.Join(", ", proxy.ClientAddresses));
