@@ -36,6 +36,8 @@ public sealed record PollPlan(string Account, RecordKind Kind, string Name, Date
     public IReadOnlyList<IPAddress> Addresses { get; init; } = [];
     public required RecordLedgers Ledgers { get; init; }
     public required PollRun Run { get; init; }
+    /// <summary>The node's clock (<see cref="PollEnvironment.Clock"/>), for when a failure before or during the run ended.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
 
     public string Protocol => Kind == RecordKind.Rpop ? "RPOP" : "RIMAP";
 
@@ -44,11 +46,11 @@ public sealed record PollPlan(string Account, RecordKind Kind, string Name, Date
 
     /// <summary>A report of this poll failing before or while it ran.</summary>
     public PollReport Failure(PollErrorKind kind, string error, int messages = 0, long bytes = 0, IReadOnlyList<FolderReport>? folders = null) =>
-        Failed(Account, Kind, Name, Started, kind, error, messages, bytes, folders);
+        Failed(Account, Kind, Name, Started, Clock.GetUtcNow(), kind, error, messages, bytes, folders);
 
     /// <summary>A report of a poll that failed, planned or not.</summary>
-    public static PollReport Failed(string account, RecordKind kind, string name, DateTimeOffset started, PollErrorKind error, string text,
+    public static PollReport Failed(string account, RecordKind kind, string name, DateTimeOffset started, DateTimeOffset ended, PollErrorKind error, string text,
         int messages = 0, long bytes = 0, IReadOnlyList<FolderReport>? folders = null) =>
         new(account, kind == RecordKind.Rpop ? "RPOP" : "RIMAP", name, false, messages, bytes, 0, error.ToString(), text,
-            started, DateTimeOffset.UtcNow, folders ?? []);
+            started, ended, folders ?? []);
 }

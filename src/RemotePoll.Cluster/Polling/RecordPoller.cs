@@ -162,7 +162,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         Timers.Cancel(TimerKey);
         _due = null;
         if (_running) return;
-        var now = DateTimeOffset.UtcNow;
+        var now = Env.Clock.GetUtcNow();
         var order = PendingOrder is { } o && (_lastServedOrder is null || o > _lastServedOrder) ? o : (DateTimeOffset?)null;
         // Delay Failed Account (spec): a mailbox that could not be opened, or a connection that failed while retrieving,
         // waits the configured delay instead of the period.
@@ -191,7 +191,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     private void KeepToSchedule(DateTimeOffset due)
     {
         _scheduleKnows = due;
-        if (_running || !_overdue || _due is null || due <= DateTimeOffset.UtcNow) return;
+        if (_running || !_overdue || _due is null || due <= Env.Clock.GetUtcNow()) return;
         _overdue = false;
         Arm(due);
     }
@@ -199,7 +199,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     private void Arm(DateTimeOffset at)
     {
         _due = at;
-        var delay = at - DateTimeOffset.UtcNow;
+        var delay = at - Env.Clock.GetUtcNow();
         Timers.StartSingleTimer(TimerKey, Tick.Instance, delay < TimeSpan.Zero ? TimeSpan.Zero : delay);
         ReportDue();
     }
@@ -233,7 +233,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     private void Start()
     {
         _ = Log;
-        var started = DateTimeOffset.UtcNow;
+        var started = Env.Clock.GetUtcNow();
         // A poll the timer started has a schedule to be late against; one ordered by an operator has none.
         var due = _due is { } d && started >= d ? d : (DateTimeOffset?)null;
         if (due is { } late) Env.Stats.TimerFired(started - late);
@@ -268,6 +268,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
         var settings = Env.Settings.Current!;
         return new PollPlan(Account, Kind, Name, started)
         {
+            Clock = Env.Clock,
             Due = due,
             Host = Host,
             Port = Port,
@@ -376,14 +377,14 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
 
     private void EndTickets(List<string> tickets, PollReport report)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Env.Clock.GetUtcNow();
         foreach (var t in tickets) _endedTickets[t] = (report, now);
         tickets.Clear();
     }
 
     private PollProgressView ProgressOf(string ticket)
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Env.Clock.GetUtcNow();
         foreach (var old in _endedTickets.Where(e => now - e.Value.Ended > EndedTicketsKept).Select(e => e.Key).ToList())
             _endedTickets.Remove(old);
         if (_endedTickets.TryGetValue(ticket, out var ended))
@@ -415,7 +416,7 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
 
             var permit = $"{plan.Account}/{plan.Kind}/{plan.Name}/{Guid.NewGuid():N}";
             await AcquireAsync(governor, permit, ct).ConfigureAwait(false);
-            if (plan.Due is { } d) Env.Stats.PollStarted(plan.Protocol, DateTimeOffset.UtcNow - d);
+            if (plan.Due is { } d) Env.Stats.PollStarted(plan.Protocol, Env.Clock.GetUtcNow() - d);
             using var renew = new CancellationTokenSource();
             var renewing = RenewAsync(governor, permit, renew.Token);
             try
@@ -576,8 +577,8 @@ public abstract class RecordPoller : UntypedActor, IWithTimers
     /// <summary>Why this node may not poll now, or null.</summary>
     private PollReport? Refusal(DateTimeOffset started) => Env.Settings.Current switch
     {
-        null => PollPlan.Failed(Account, Kind, Name, started, PollErrorKind.Internal, "the module settings are not known on this node yet"),
-        { Processes: 0 } => PollPlan.Failed(Account, Kind, Name, started, PollErrorKind.Refused, "the module does not poll: Processes is 0"),
+        null => PollPlan.Failed(Account, Kind, Name, started, started, PollErrorKind.Internal, "the module settings are not known on this node yet"),
+        { Processes: 0 } => PollPlan.Failed(Account, Kind, Name, started, started, PollErrorKind.Refused, "the module does not poll: Processes is 0"),
         _ => null,
     };
 

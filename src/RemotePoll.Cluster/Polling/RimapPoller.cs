@@ -81,7 +81,7 @@ public sealed class RimapPoller : RecordPoller
     }
 
     /// <summary>A record that wants push must run: its account is woken at once wherever its shard goes.</summary>
-    protected override DateTimeOffset? MustRunSince() => WantsPush ? _pushWantedSince ??= DateTimeOffset.UtcNow : _pushWantedSince = null;
+    protected override DateTimeOffset? MustRunSince() => WantsPush ? _pushWantedSince ??= Env.Clock.GetUtcNow() : _pushWantedSince = null;
 
     protected override void PollFinished(PollOutcome outcome)
     {
@@ -94,7 +94,7 @@ public sealed class RimapPoller : RecordPoller
         {
             _push = Context.ActorOf(RimapPushHolder.Props(request, Env,
                 ProtocolTrace.For((Env.Settings.Current ?? ModuleSettings.Default).Log, Log, Account, _record.Name)), $"push-{++_pushSerial}");
-            _pushSince = DateTimeOffset.UtcNow;
+            _pushSince = Env.Clock.GetUtcNow();
         }
     }
 
@@ -104,7 +104,7 @@ public sealed class RimapPoller : RecordPoller
         _push = null;
         if (ended.Kind is null) return;
         // A push that held for a while starts its back-off again; one that keeps failing waits longer each time.
-        _pushFailures = DateTimeOffset.UtcNow - _pushSince > TimeSpan.FromMinutes(5) ? 1 : _pushFailures + 1;
+        _pushFailures = Env.Clock.GetUtcNow() - _pushSince > TimeSpan.FromMinutes(5) ? 1 : _pushFailures + 1;
         var wait = RimapPush.BackOff(_pushFailures);
         Log.Warning("RPOLL {0}/{1}: push ended: {2}: {3}; polled at Poll Every, push tried again in {4}", Account, _record.Name, ended.Kind, ended.Reason, wait);
         Timers.StartSingleTimer(PushRetryKey, PushRetry.Instance, wait);
@@ -176,11 +176,11 @@ public sealed class RimapPoller : RecordPoller
                 return new(plan, new PollReport(Account, "RIMAP", record.Name, false, result.Messages, result.Bytes, 0, PollErrorKind.Refused.ToString(),
                     $"{CountText.Of(skipped.Count, "remote folder")} not mirrored: the record's tree may hold at most {Env.RimapMaxFolders} folders " +
                     $"(rimap-max-folders); skipped {string.Join(", ", skipped.Take(5).Select(n => $"'{n}'"))}{(skipped.Count > 5 ? ", …" : "")}",
-                    started, DateTimeOffset.UtcNow, folders)) { PushRequest = request };
+                    started, Env.Clock.GetUtcNow(), folders)) { PushRequest = request };
             }
             return new(plan, new PollReport(Account, "RIMAP", record.Name, failed is null, result.Messages, result.Bytes, result.Failed.Count(),
                 failed is null ? null : PollErrorKind.ProtocolError.ToString(),
-                failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, DateTimeOffset.UtcNow, folders)) { PushRequest = request };
+                failed is null ? null : $"folder '{failed.RemoteName}': {failed.Error}", started, Env.Clock.GetUtcNow(), folders)) { PushRequest = request };
         }
         catch (RemotePollException ex)
         {

@@ -86,7 +86,7 @@ public sealed class RpopPoller : RecordPoller
                 ProtocolTrace.For(plan.Settings.Log, Log, Account, record.Name), ct).ConfigureAwait(false);
             LogRecovery(plan.Settings.Log, record.Name, result);
             return new(plan, new PollReport(Account, "RPOP", record.Name, result.Problem is null, result.Delivered, result.Bytes, result.LeftOnServer,
-                result.ProblemKind?.ToString(), result.Problem, started, DateTimeOffset.UtcNow, []) { LoginDelay = result.LoginDelay });
+                result.ProblemKind?.ToString(), result.Problem, started, Env.Clock.GetUtcNow(), []) { LoginDelay = result.LoginDelay });
         }
         catch (RemotePollException ex)
         {

@@ -10,6 +10,7 @@ using RemotePoll.Cluster.Governor;
 using RemotePoll.Cluster.Hosting;
 using RemotePoll.Cluster.Hosts;
 using RemotePoll.Cluster.Polling;
+using RemotePoll.Cluster.Schedule;
 using RemotePoll.Cluster.Secrets;
 using RemotePoll.Core.Accounts;
 using RemotePoll.Core.Hosts;
@@ -85,7 +86,7 @@ public sealed class RecordPollerPlanTests : TestKit
     private async Task<(IActorRef Poller, RequestPermit Request, IActorRef Asker)> StartPollAsync(TestProbe entity, RpopRecord record, RecordLedgers ledgers)
     {
         StartSingletons();
-        var poller = entity.ChildActorOf(RpopPoller.Props(Account, record, ledgers, DateTimeOffset.UtcNow, _env));
+        var poller = entity.ChildActorOf(RpopPoller.Props(Account, record, ledgers, _clock.GetUtcNow(), _env));
         poller.Tell(new PollNow(null));
         var request = await _governor.ExpectMsgAsync<RequestPermit>(Patience, cancellationToken: Ct);
         return (poller, request, _governor.LastSender);
@@ -126,7 +127,7 @@ public sealed class RecordPollerPlanTests : TestKit
         _env.FailedHosts.Update(FailedHosts.Empty.Fail(new FailedHost("127.0.0.1", now, now + TimeSpan.FromMinutes(5), "refused")
             { Endpoint = $"127.0.0.1:{port}" }));
         StartSingletons();
-        var poller = entity.ChildActorOf(RpopPoller.Props(Account, Record($"127.0.0.1:{port}", "secret"), Ledgers(), DateTimeOffset.UtcNow, _env), cancellationToken: Ct);
+        var poller = entity.ChildActorOf(RpopPoller.Props(Account, Record($"127.0.0.1:{port}", "secret"), Ledgers(), _clock.GetUtcNow(), _env), cancellationToken: Ct);
 
         poller.Tell(new PollNow(null));
         var held = await entity.FishForMessageAsync<PollCompleted>(_ => true, Patience, cancellationToken: Ct);
@@ -139,6 +140,25 @@ public sealed class RecordPollerPlanTests : TestKit
         poller.Tell(new PollNow(null));
         await _governor.ExpectMsgAsync<RequestPermit>(Patience, cancellationToken: Ct);
         await _hostHealth.ExpectNoMsgAsync(TimeSpan.Zero, Ct);
+    }
+
+    [Fact]
+    public async Task A_refused_login_makes_the_next_poll_due_Delay_Failed_Account_after_it_on_the_nodes_clock()
+    {
+        await using var server = new CyrusPop3("EXPIRE NEVER", pass: "-ERR [AUTH] Invalid login");
+        var schedule = CreateTestProbe();
+        ActorRegistry.For(Sys).Register<WakeScheduleRegion>(schedule.Ref);
+        var entity = CreateTestProbe();
+        var (_, request, asker) = await StartPollAsync(entity, Record($"127.0.0.1:{server.Port}", "wrong"), Ledgers());
+        var attempt = _clock.GetUtcNow();
+        asker.Tell(new PermitGranted(request.Id));
+
+        var failed = await entity.FishForMessageAsync<PollCompleted>(_ => true, Patience, cancellationToken: Ct);
+        Assert.Equal("AuthenticationFailed", failed.Report.ErrorKind);
+        // Not the period (1 hour): Delay Failed Account (15 minutes by default), counted from the attempt on the node's
+        // clock, which stands still here: the wake schedule is told exactly that time.
+        var due = attempt + ModuleSettings.Default.DelayFailedAccountOrDefault;
+        await schedule.FishForMessageAsync<WakeReport>(r => r.Due == due, Patience, cancellationToken: Ct);
     }
 
     [Fact]
