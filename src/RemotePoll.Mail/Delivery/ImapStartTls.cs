@@ -25,8 +25,12 @@ internal static class ImapStartTls
         CancellationToken cancellationToken)
     {
         var greeting = await ReadLineAsync(network, cancellationToken).ConfigureAwait(false);
+        var text = Encoding.ASCII.GetString(greeting);
+        // PREAUTH starts the session authenticated, where STARTTLS is not allowed (RFC 3501 6.2.1, 7.1.4): TLS cannot come.
+        if (required && text.StartsWith("* PREAUTH", StringComparison.OrdinalIgnoreCase))
+            throw new AuthenticationException("the server greeted with PREAUTH, after which STARTTLS is not possible; nothing was sent");
         // A refusing or strange greeting is MailKit's to judge; nothing has been sent.
-        if (!Encoding.ASCII.GetString(greeting).StartsWith("* OK", StringComparison.OrdinalIgnoreCase)) return new ReplayStream(greeting, network);
+        if (!text.StartsWith("* OK", StringComparison.OrdinalIgnoreCase)) return new ReplayStream(greeting, network);
 
         var (capability, _) = await CommandAsync(network, "RPT0", "CAPABILITY", cancellationToken).ConfigureAwait(false);
         var offered = capability.Any(line => line.StartsWith("* CAPABILITY ", StringComparison.OrdinalIgnoreCase)
